@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { AuthbenchError } from '../lib/errors.js';
+import { STRATEGY_NAMES } from '../servers/strategies/index.js';
+import { serve, type ServeFlags } from './serve.js';
+import { addServerOptions } from './server-options.js';
+
+/** Exit codes: 0 done, 1 failed, 2 bad arguments. */
+function exitCodeOf(err: unknown): number {
+  if (err instanceof AuthbenchError) return err.code === 'ERR_INVALID_OPTION' || err.code === 'ERR_NO_REDIS' ? 2 : 1;
+  return 1;
+}
+
+const program = new Command('authbench')
+  .description('JWT vs JWT + Redis blacklist vs opaque token in Redis: servers, load scenarios and reports')
+  .exitOverride()
+  .showHelpAfterError();
+
+addServerOptions(
+  program
+    .command('serve')
+    .description(`run one reference server: ${STRATEGY_NAMES.join(' | ')}`)
+    .argument('<strategy>', `one of ${STRATEGY_NAMES.join(', ')}`)
+    .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').default('0'))
+    .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
+    .option('--log', 'Fastify request logging to stdout (off: it skews measurements)'),
+).action(async (strategy: string, flags: ServeFlags) => {
+  await serve(strategy, flags, process.env);
+});
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // Help and version are not errors; everything else commander rejects is a bad argument.
+    process.exit(err.exitCode === 0 ? 0 : 2);
+  }
+  process.stderr.write(`authbench: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(exitCodeOf(err));
+}

@@ -1,0 +1,60 @@
+import { Option, type Command } from 'commander';
+import { FAILURE_POLICIES, JWT_ALGS, type RawServerOptions } from '../servers/config.js';
+
+/** The server flags shared by `serve` and `run` (which passes them through to every server it starts). */
+export function addServerOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--redis-url <url>', 'use this Redis as given (env REDIS_URL); otherwise authbench starts one'))
+    .addOption(new Option('--jwt-alg <alg>', 'JWT signing algorithm').choices(JWT_ALGS).default('HS256'))
+    .addOption(new Option('--jwt-secret <text>', 'HS256 key: the UTF-8 bytes of this text, at least 32 (env AUTHBENCH_JWT_SECRET; random when unset)'))
+    .addOption(new Option('--token-ttl <seconds>', 'token lifetime in seconds').default('3600'))
+    .addOption(new Option('--users <n>', 'seeded users user0..user{n-1}').default('1000'))
+    .addOption(new Option('--blacklist-failure <policy>', 'jwt-blacklist when Redis fails: closed = 503, open = accept unchecked').choices(FAILURE_POLICIES).default('closed'))
+    .addOption(new Option('--issuer <iss>', 'JWT iss claim issued and required').default('authbench'))
+    .addOption(new Option('--audience <aud>', 'JWT aud claim issued and required').default('authbench-api'))
+    .addOption(new Option('--redis-timeout <ms>', 'bound on each Redis command (then 503)').default('250'));
+}
+
+export interface ServerFlagValues {
+  redisUrl?: string;
+  jwtAlg?: string;
+  jwtSecret?: string;
+  tokenTtl?: string;
+  users?: string;
+  blacklistFailure?: string;
+  issuer?: string;
+  audience?: string;
+  redisTimeout?: string;
+}
+
+/** Flags and environment merged into raw server options; validation happens in resolveServerConfig. */
+export function rawServerOptions(flags: ServerFlagValues, env: NodeJS.ProcessEnv): RawServerOptions {
+  return {
+    redisUrl: flags.redisUrl ?? env['REDIS_URL'],
+    jwtAlg: flags.jwtAlg,
+    jwtSecret: flags.jwtSecret ?? env['AUTHBENCH_JWT_SECRET'],
+    tokenTtlSec: flags.tokenTtl,
+    users: flags.users,
+    blacklistFailure: flags.blacklistFailure,
+    issuer: flags.issuer,
+    audience: flags.audience,
+    redisCommandTimeoutMs: flags.redisTimeout,
+  };
+}
+
+/** The same options as argv for a child `authbench serve` process. */
+export function serverArgv(flags: ServerFlagValues): string[] {
+  const argv: string[] = [];
+  const pairs: [string, string | undefined][] = [
+    ['--jwt-alg', flags.jwtAlg],
+    ['--jwt-secret', flags.jwtSecret],
+    ['--token-ttl', flags.tokenTtl],
+    ['--users', flags.users],
+    ['--blacklist-failure', flags.blacklistFailure],
+    ['--issuer', flags.issuer],
+    ['--audience', flags.audience],
+    ['--redis-timeout', flags.redisTimeout],
+  ];
+  for (const [flag, value] of pairs) if (value !== undefined) argv.push(flag, value);
+  return argv;
+}

@@ -1,0 +1,112 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuthbenchError, ErrorCodes } from '../lib/errors.js';
+import { stopChild, trackChild } from '../lib/children.js';
+import { freePort } from '../lib/ports.js';
+
+export type Persistence = 'none' | 'aof';
+
+export interface LocalRedisOptions {
+  /** Port to bind; a free ephemeral one when omitted. */
+  readonly port?: number;
+  readonly persistence?: Persistence;
+  /** Directory for the working files; a new temporary one when omitted (removed on stop). */
+  readonly dir?: string;
+  readonly binary?: string;
+  readonly startTimeoutMs?: number;
+}
+
+/** A redis-server process started by authbench on loopback. */
+export class LocalRedis {
+  private constructor(
+    readonly process: ChildProcess,
+    readonly port: number,
+    readonly dir: string,
+    private readonly ownsDir: boolean,
+    readonly options: LocalRedisOptions,
+    private readonly output: string[],
+  ) {}
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
+  /** Last lines redis-server printed, for error messages. */
+  lastOutput(): string {
+    return this.output.slice(-20).join('');
+  }
+
+  /** Starts redis-server and resolves once it accepts connections. Retries another port if the first is taken. */
+  static async start(options: LocalRedisOptions = {}): Promise<LocalRedis> {
+    const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'authbench-redis-')));
+    const ownsDir = options.dir === undefined;
+    let lastError: unknown;
+    for (let attempt = 0; attempt < (options.port === undefined ? 5 : 1); attempt++) {
+      const port = options.port ?? (await freePort());
+      try {
+        return await LocalRedis.spawnOn(port, dir, ownsDir, options);
+      } catch (err) {
+        lastError = err;
+      }
+    }
+    if (ownsDir) await rm(dir, { recursive: true, force: true });
+    throw lastError;
+  }
+
+  private static spawnOn(port: number, dir: string, ownsDir: boolean, options: LocalRedisOptions): Promise<LocalRedis> {
+    const persistence = options.persistence ?? 'none';
+    const args = [
+      '--port', String(port),
+      '--bind', '127.0.0.1',
+      '--dir', dir,
+      '--save', '',
+      '--appendonly', persistence === 'aof' ? 'yes' : 'no',
+      '--appendfsync', 'everysec',
+      '--daemonize', 'no',
+      '--protected-mode', 'yes',
+      '--loglevel', 'notice',
+    ];
+    const binary = options.binary ?? 'redis-server';
+    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    trackChild(child);
+    const output: string[] = [];
+    const timeoutMs = options.startTimeoutMs ?? 10_000;
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (message: string, cause?: unknown): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(new AuthbenchError(ErrorCodes.REDIS_START_FAILED, `${message}\n${output.slice(-10).join('')}`.trim(), 500, { cause }));
+      };
+      const timer = setTimeout(() => fail(`redis-server did not become ready on port ${port} within ${timeoutMs} ms`), timeoutMs);
+      const onData = (chunk: Buffer): void => {
+        const text = chunk.toString();
+        output.push(text);
+        if (output.length > 200) output.splice(0, output.length - 200);
+        if (!settled && /Ready to accept connections/.test(text)) {
+          settled = true;
+          clearTimeout(timer);
+          resolve(new LocalRedis(child, port, dir, ownsDir, options, output));
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.once('error', (err) => fail(`could not run ${binary}: ${err.message}`, err));
+      child.once('exit', (code, signal) => fail(`redis-server exited during start (code ${code}, signal ${signal})`));
+    });
+  }
+
+  /** Stops the server (SIGTERM, then SIGKILL) and removes its temporary directory. */
+  async stop(): Promise<void> {
+    await stopChild(this.process, 'SIGTERM', 3000);
+    if (this.ownsDir) await rm(this.dir, { recursive: true, force: true });
+  }
+}

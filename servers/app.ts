@@ -1,0 +1,149 @@
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ErrorCodes, InvalidCredentialsError, UnauthorizedError, isAuthbenchError } from '../lib/errors.js';
+import type { ServerConfig } from './config.js';
+import { MAX_TOKEN_LENGTH } from './jwt-codec.js';
+import { ServerMetrics } from './metrics.js';
+import { RedisStore } from './redis-store.js';
+import type { StrategyDefinition } from './strategy.js';
+import { UserDirectory } from './users.js';
+
+export interface BuildOptions {
+  /** Milliseconds since the epoch; tests freeze it to check expiry. */
+  readonly clock?: () => number;
+  /** Fastify's logger; off by default so logging does not skew the measurements. */
+  readonly logger?: boolean;
+}
+
+/** Seconds a client should wait after a 503 before trying again. */
+export const RETRY_AFTER_SEC = 1;
+/** Login bodies are tiny; anything bigger is refused with 413 before parsing. */
+export const BODY_LIMIT_BYTES = 4096;
+
+const loginSchema = {
+  body: {
+    type: 'object',
+    required: ['username', 'password'],
+    properties: {
+      username: { type: 'string', minLength: 1, maxLength: 64 },
+      password: { type: 'string', minLength: 1, maxLength: 128 },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: { token: { type: 'string' }, tokenType: { type: 'string' }, expiresIn: { type: 'integer' } },
+    },
+  },
+} as const;
+
+const meSchema = {
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        userId: { type: 'string' },
+        username: { type: 'string' },
+        roles: { type: 'array', items: { type: 'string' } },
+      },
+    },
+  },
+} as const;
+
+const healthSchema = {
+  response: { 200: { type: 'object', properties: { status: { type: 'string' }, store: { type: 'string' } } } },
+} as const;
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (header === undefined) throw new UnauthorizedError('missing');
+  if (header.length > MAX_TOKEN_LENGTH + 7 || !header.startsWith('Bearer ')) throw new UnauthorizedError('malformed');
+  const token = header.slice(7);
+  if (token.length === 0) throw new UnauthorizedError('missing');
+  return token;
+}
+
+function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SEC));
+  return reply.code(status).send({ error: message, code });
+}
+
+/**
+ * Builds (does not start) the Fastify app for one strategy. The HTTP contract is the same for all:
+ * POST /login, GET /me, POST /logout, GET /health, plus GET /metrics for the harness.
+ * The Redis client, when the strategy needs one, is opened here and closed with the app.
+ */
+export async function buildServer(
+  definition: StrategyDefinition,
+  config: ServerConfig,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
+  const clock = options.clock ?? Date.now;
+  const metrics = new ServerMetrics();
+  const users = new UserDirectory(config.users);
+  let store: RedisStore | undefined;
+  if (definition.usesStore) {
+    if (config.redisUrl === undefined) throw new Error(`strategy ${definition.name} needs a Redis URL`);
+    store = await RedisStore.connect({ url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs });
+  }
+  let strategy;
+  try {
+    strategy = await definition.create({ config, users, metrics, store, clock });
+  } catch (err) {
+    await store?.close();
+    throw err;
+  }
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Keep-alive connections from the load generator must not hold close() open.
+    forceCloseConnections: true,
+    return503OnClosing: true,
+  });
+
+  app.addHook('onClose', async () => {
+    await store?.close();
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (isAuthbenchError(err)) {
+      if (err instanceof UnauthorizedError) metrics.reject(err.reason);
+      if (err.statusCode === 503) metrics.storeErrors++;
+      // Every token refusal gets the same body, whatever the reason, so a client cannot probe which check failed.
+      return sendError(reply, err.statusCode, err.code, err.message);
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return sendError(reply, status, ErrorCodes.BAD_REQUEST, err.code === 'FST_ERR_VALIDATION' ? 'invalid body' : err.message);
+    }
+    request.log.error(err);
+    return sendError(reply, 500, ErrorCodes.INTERNAL, 'internal error');
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 404, ErrorCodes.NOT_FOUND, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`),
+  );
+
+  app.get('/health', { schema: healthSchema }, async () => ({
+    status: 'ok',
+    store: store === undefined ? 'none' : store.status(),
+  }));
+
+  app.post<{ Body: { username: string; password: string } }>('/login', { schema: loginSchema }, async (request) => {
+    const user = users.authenticate(request.body.username, request.body.password);
+    if (user === undefined) throw new InvalidCredentialsError();
+    const issued = await strategy.issue(user);
+    return { token: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresIn };
+  });
+
+  app.get('/me', { schema: meSchema }, async (request) => strategy.verify(bearerToken(request)));
+
+  app.post('/logout', async (request, reply) => {
+    await strategy.revoke(bearerToken(request));
+    return reply.code(204).send();
+  });
+
+  app.get('/metrics', async () => ({ strategy: definition.name, store: store?.status() ?? 'none', ...metrics.snapshot() }));
+
+  return app;
+}

@@ -1,0 +1,106 @@
+import { InvalidOptionError } from '../lib/errors.js';
+
+export const JWT_ALGS = ['HS256', 'RS256', 'ES256', 'EdDSA'] as const;
+export type JwtAlg = (typeof JWT_ALGS)[number];
+
+export const FAILURE_POLICIES = ['closed', 'open'] as const;
+export type FailurePolicy = (typeof FAILURE_POLICIES)[number];
+
+/** Resolved, validated server configuration. Nothing below the CLI reads process.env. */
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly redisUrl: string | undefined;
+  readonly jwtAlg: JwtAlg;
+  /** HMAC key material for HS256 (UTF-8 bytes of --jwt-secret, or 32 random bytes). */
+  readonly jwtSecret: string | undefined;
+  readonly tokenTtlSec: number;
+  readonly users: number;
+  readonly blacklistFailure: FailurePolicy;
+  readonly issuer: string;
+  readonly audience: string;
+  /** Allowed clock skew when checking exp / iat / nbf. */
+  readonly clockToleranceSec: number;
+  /** Bound on every Redis command; past it the request is answered 503. */
+  readonly redisCommandTimeoutMs: number;
+}
+
+/** The one defaults object. CLI flags and env are merged over it, then validated. */
+export const serverDefaults: ServerConfig = Object.freeze({
+  host: '127.0.0.1',
+  port: 0,
+  redisUrl: undefined,
+  jwtAlg: 'HS256',
+  jwtSecret: undefined,
+  tokenTtlSec: 3600,
+  users: 1000,
+  blacklistFailure: 'closed',
+  issuer: 'authbench',
+  audience: 'authbench-api',
+  clockToleranceSec: 5,
+  redisCommandTimeoutMs: 250,
+});
+
+export const MIN_SECRET_BYTES = 32;
+
+/** Raw input as it arrives from flags or env: strings or numbers, all optional. */
+export type RawServerOptions = { [K in keyof ServerConfig]?: string | number | undefined };
+
+function intOption(name: string, value: string | number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new InvalidOptionError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function choice<T extends string>(name: string, value: unknown, valid: readonly T[], fallback: T): T {
+  if (value === undefined || value === '') return fallback;
+  if (typeof value === 'string' && (valid as readonly string[]).includes(value)) return value as T;
+  throw new InvalidOptionError(`${name} must be one of ${valid.join(', ')}, got ${JSON.stringify(value)}`);
+}
+
+function text(name: string, value: unknown, fallback: string): string {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || value.length === 0) throw new InvalidOptionError(`${name} must be a non-empty string`);
+  return value;
+}
+
+/** Validates raw options at the edge and returns a frozen config; throws InvalidOptionError naming the flag. */
+export function resolveServerConfig(raw: RawServerOptions = {}): ServerConfig {
+  const d = serverDefaults;
+  const jwtSecret = raw.jwtSecret === undefined || raw.jwtSecret === '' ? undefined : String(raw.jwtSecret);
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret, 'utf8') < MIN_SECRET_BYTES) {
+    throw new InvalidOptionError(
+      `--jwt-secret (or AUTHBENCH_JWT_SECRET) must be at least ${MIN_SECRET_BYTES} bytes of UTF-8, got ${Buffer.byteLength(jwtSecret, 'utf8')}`,
+    );
+  }
+  let redisUrl: string | undefined;
+  if (raw.redisUrl !== undefined && raw.redisUrl !== '') {
+    redisUrl = String(raw.redisUrl);
+    let parsed: URL;
+    try {
+      parsed = new URL(redisUrl);
+    } catch {
+      throw new InvalidOptionError(`--redis-url must be a URL like redis://127.0.0.1:6379, got ${JSON.stringify(redisUrl)}`);
+    }
+    if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+      throw new InvalidOptionError(`--redis-url must start with redis:// or rediss://, got ${JSON.stringify(redisUrl)}`);
+    }
+  }
+  return Object.freeze({
+    host: text('--host', raw.host, d.host),
+    port: intOption('--port', raw.port, d.port, 0, 65535),
+    redisUrl,
+    jwtAlg: choice('--jwt-alg', raw.jwtAlg, JWT_ALGS, d.jwtAlg),
+    jwtSecret,
+    tokenTtlSec: intOption('--token-ttl', raw.tokenTtlSec, d.tokenTtlSec, 1, 31 * 24 * 3600),
+    users: intOption('--users', raw.users, d.users, 1, 10_000_000),
+    blacklistFailure: choice('--blacklist-failure', raw.blacklistFailure, FAILURE_POLICIES, d.blacklistFailure),
+    issuer: text('--issuer', raw.issuer, d.issuer),
+    audience: text('--audience', raw.audience, d.audience),
+    clockToleranceSec: intOption('clock tolerance', raw.clockToleranceSec, d.clockToleranceSec, 0, 300),
+    redisCommandTimeoutMs: intOption('--redis-timeout', raw.redisCommandTimeoutMs, d.redisCommandTimeoutMs, 10, 60_000),
+  });
+}
