@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { STRATEGY_NAMES } from './strategies/index.js';
+import { UNAUTHORIZED_BODY, login, logout, me, request } from '../test-support/http.js';
+import { startTestRedis, type TestRedis } from '../test-support/redis.js';
+import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
+
+/** The HTTP contract, identical for the three designs, against real server processes and a real Redis. */
+for (const strategy of STRATEGY_NAMES) {
+  describe(`${strategy}: the HTTP contract`, () => {
+    let redis: TestRedis;
+    let server: ServerProcess;
+    let base: string;
+
+    before(async () => {
+      redis = await startTestRedis();
+      server = await startServerProcess(strategy, ['--redis-url', redis.server.url]);
+      base = server.url;
+    });
+    after(async () => {
+      await server?.stop();
+      await redis?.close();
+    });
+
+    it('login with good credentials returns a Bearer token and its lifetime', async () => {
+      const r = await request(`${base}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'user7', password: 'pass7' }),
+      });
+      assert.equal(r.status, 200);
+      const body = r.body as { token: unknown; tokenType: unknown; expiresIn: unknown };
+      assert.equal(typeof body.token, 'string');
+      assert.equal(body.tokenType, 'Bearer');
+      assert.equal(body.expiresIn, 3600);
+    });
+
+    it('login with a wrong password or an unknown user is 401 with the error body shape', async () => {
+      for (const creds of [{ username: 'user7', password: 'pass8' }, { username: 'user1000', password: 'pass1000' }, { username: 'nobody', password: 'x' }]) {
+        const r = await request(`${base}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(creds) });
+        assert.equal(r.status, 401, JSON.stringify(creds));
+        assert.deepEqual(Object.keys(r.body as object).sort(), ['code', 'error']);
+      }
+    });
+
+    it('GET /me returns the user of the token', async () => {
+      const token = await login(base, 42);
+      const r = await me(base, token);
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.body, { userId: 'u42', username: 'user42', roles: ['user'] });
+    });
+
+    it('GET /me without a token is 401 with the one refusal body', async () => {
+      const r = await request(`${base}/me`);
+      assert.equal(r.status, 401);
+      assert.deepEqual(r.body, UNAUTHORIZED_BODY);
+    });
+
+    it('logout answers 204', async () => {
+      const token = await login(base, 3);
+      const r = await logout(base, token);
+      assert.equal(r.status, 204);
+      assert.equal(r.text, '');
+    });
+
+    if (strategy === 'jwt') {
+      it('a logged-out token is still accepted: stateless JWT cannot revoke before exp', async () => {
+        const token = await login(base, 5);
+        assert.equal((await logout(base, token)).status, 204);
+        const r = await me(base, token);
+        assert.equal(r.status, 200, 'the jwt design accepts a logged-out token until it expires');
+        assert.equal((await logout(base, token)).status, 204, 'logout stays a no-op');
+      });
+    } else {
+      it('a logged-out token is refused on /me and on a second logout', async () => {
+        const token = await login(base, 5);
+        assert.equal((await logout(base, token)).status, 204);
+        const again = await me(base, token);
+        assert.equal(again.status, 401);
+        assert.deepEqual(again.body, UNAUTHORIZED_BODY);
+        const second = await logout(base, token);
+        assert.equal(second.status, 401);
+        assert.deepEqual(second.body, UNAUTHORIZED_BODY);
+      });
+    }
+
+    it('logout of another session leaves this one valid', async () => {
+      const a = await login(base, 9);
+      const b = await login(base, 9);
+      assert.notEqual(a, b, 'each login issues a distinct token');
+      assert.equal((await logout(base, a)).status, 204);
+      assert.equal((await me(base, b)).status, 200);
+    });
+
+    it('GET /health needs no token and reports the store', async () => {
+      const r = await request(`${base}/health`);
+      assert.equal(r.status, 200);
+      assert.deepEqual(r.body, { status: 'ok', store: strategy === 'jwt' ? 'none' : 'up' });
+    });
+
+    it('an unknown route is 404 with the error body shape', async () => {
+      const r = await request(`${base}/nope`);
+      assert.equal(r.status, 404);
+      assert.equal((r.body as { code: string }).code, 'ERR_NOT_FOUND');
+    });
+  });
+}

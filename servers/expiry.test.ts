@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from './app.js';
+import { resolveServerConfig } from './config.js';
+import { strategies } from './strategies/index.js';
+import { startTestRedis, type TestRedis } from '../test-support/redis.js';
+import { startServerProcess } from '../test-support/server-process.js';
+import { login, me } from '../test-support/http.js';
+
+describe('token expiry', () => {
+  let redis: TestRedis;
+  before(async () => {
+    redis = await startTestRedis();
+  });
+  after(async () => {
+    await redis?.close();
+  });
+
+  for (const name of ['jwt', 'jwt-blacklist'] as const) {
+    it(`${name}: a token is accepted until exp and refused from exp on (frozen clock)`, async () => {
+      let now = Date.UTC(2026, 0, 1, 12, 0, 0);
+      const config = resolveServerConfig({ redisUrl: redis.server.url, tokenTtlSec: 60 });
+      const app: FastifyInstance = await buildServer(strategies[name], config, { clock: () => now });
+      try {
+        const res = await app.inject({ method: 'POST', url: '/login', payload: { username: 'user1', password: 'pass1' } });
+        const token = (res.json() as { token: string }).token;
+        now += 59_000;
+        const ok = await app.inject({ url: '/me', headers: { authorization: `Bearer ${token}` } });
+        assert.equal(ok.statusCode, 200, 'one second before exp');
+        now += 1_000;
+        const expired = await app.inject({ url: '/me', headers: { authorization: `Bearer ${token}` } });
+        assert.equal(expired.statusCode, 401, 'at exp');
+        const metrics = (await app.inject({ url: '/metrics' })).json() as { rejected: Record<string, number> };
+        assert.equal(metrics.rejected['expired'], 1);
+      } finally {
+        await app.close();
+      }
+    });
+  }
+
+  it('redis-token: the session ends when its SETEX expires, whatever use it had', async () => {
+    const server = await startServerProcess('redis-token', ['--redis-url', redis.server.url, '--token-ttl', '1']);
+    try {
+      const token = await login(server.url, 2);
+      assert.equal((await me(server.url, token)).status, 200);
+      // Absolute expiry: use does not extend it. Wait past the 1 s TTL.
+      await new Promise((r) => setTimeout(r, 1_300));
+      assert.equal((await me(server.url, token)).status, 401);
+    } finally {
+      await server.stop();
+    }
+  });
+});
