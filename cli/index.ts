@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { AuthbenchError } from '../lib/errors.js';
 import { STRATEGY_NAMES } from '../servers/strategies/index.js';
+import { registerRun } from './run.js';
 import { serve, type ServeFlags } from './serve.js';
 import { addServerOptions } from './server-options.js';
 
@@ -27,6 +28,8 @@ addServerOptions(
 ).action(async (strategy: string, flags: ServeFlags) => {
   await serve(strategy, flags, process.env);
 });
+
+registerRun(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -42,12 +42,14 @@ export function rawServerOptions(flags: ServerFlagValues, env: NodeJS.ProcessEnv
   };
 }
 
-/** The same options as argv for a child `authbench serve` process. */
+/**
+ * The same options as argv for a child `authbench serve` process. The secret is left out on purpose: it
+ * goes to the child through its environment (not visible in `ps`, not recorded with the results).
+ */
 export function serverArgv(flags: ServerFlagValues): string[] {
   const argv: string[] = [];
   const pairs: [string, string | undefined][] = [
     ['--jwt-alg', flags.jwtAlg],
-    ['--jwt-secret', flags.jwtSecret],
     ['--token-ttl', flags.tokenTtl],
     ['--users', flags.users],
     ['--blacklist-failure', flags.blacklistFailure],

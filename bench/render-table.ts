@@ -1,0 +1,71 @@
+import Table from 'cli-table3';
+import type { CellResult, RunResult } from './result.js';
+
+const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+/** autocannon records whole milliseconds; 0 means "under one". */
+const fmtMs = (n: number): string => (!Number.isFinite(n) ? '–' : n < 1 ? '<1' : String(Math.round(n)));
+const fmtRatio = (n: number | undefined): string => (n === undefined ? '–' : `${(n * 100).toFixed(0)}%`);
+
+/** Non-2xx statuses as `401:12 503:3`, or `0`. */
+export function non2xx(counts: Record<string, number>): string {
+  const parts = Object.entries(counts)
+    .filter(([code, n]) => !code.startsWith('2') && n > 0)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([code, n]) => `${code}:${n}`);
+  return parts.length === 0 ? '0' : parts.join(' ');
+}
+
+/** The header printed above the tables: environment and method, so no number travels without them. */
+export function renderHeader(result: RunResult): string {
+  const e = result.environment;
+  const lines = [
+    `authbench ${e.authbenchVersion} · ${e.date} · git ${e.gitCommit.slice(0, 10)}${e.gitDirty ? ' (dirty)' : ''} · status: ${result.status}`,
+    `machine: ${e.cpuModel} × ${e.cpuCount}, ${e.totalMemoryMiB} MiB, ${e.platform} ${e.arch}, load average ${e.loadAverage.join(' ')}`,
+    `software: Node ${e.node}, Redis ${e.redisVersion} (${e.redisSource}), ${Object.entries(e.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    ...result.method.map((m) => `method: ${m}`),
+  ];
+  return lines.join('\n');
+}
+
+function row(cell: CellResult, withRevoked: boolean): string[] {
+  const s = cell.summary;
+  const notes: string[] = [];
+  if (cell.status === 'errored') notes.push(`ERRORED: ${cell.errors.join('; ')}`);
+  if (s?.loadGenerator.saturated) notes.push('load generator saturated');
+  if (s === undefined) {
+    return [cell.strategy, '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', ...(withRevoked ? ['–'] : []), notes.join('; ')];
+  }
+  const r = s.requestsPerSec;
+  return [
+    cell.strategy,
+    fmtInt(r.median),
+    `${fmtInt(r.min)}–${fmtInt(r.max)}`,
+    fmtRatio(s.ceilingFraction),
+    fmtMs(s.latencyMs.p50),
+    fmtMs(s.latencyMs.p90),
+    fmtMs(s.latencyMs.p99),
+    fmtMs(s.latencyMs.p999),
+    fmtMs(s.latencyMs.max),
+    non2xx(s.statusCounts),
+    `${s.errors}/${s.timeouts}`,
+    String(s.wrongAnswers),
+    ...(withRevoked ? [`${s.revokedAccepted ?? 0}`] : []),
+    notes.join('; '),
+  ];
+}
+
+/** One table per scenario, a row per strategy. Pure: a function of the result data only. */
+export function renderScenarioTable(result: RunResult, scenario: string): string {
+  const cells = result.cells.filter((c) => c.scenario === scenario);
+  const withRevoked = scenario === 'revocation';
+  const head = ['strategy', 'req/s', 'range', '× ceiling', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'non-2xx', 'err/timeout', 'wrong', ...(withRevoked ? ['revoked accepted'] : []), 'notes'];
+  const table = new Table({ head, style: { head: [], border: [] } });
+  for (const cell of cells) table.push(row(cell, withRevoked));
+  return `${scenario}\n${table.toString()}`;
+}
+
+/** The whole terminal report: header, then a table per scenario in run order. */
+export function renderTables(result: RunResult): string {
+  const scenarios = [...new Set(result.cells.map((c) => c.scenario))];
+  return [renderHeader(result), ...scenarios.map((s) => renderScenarioTable(result, s))].join('\n\n');
+}

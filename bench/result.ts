@@ -1,0 +1,68 @@
+import type { Environment } from './environment.js';
+import type { LatencyMs, LoadMeasurement } from './load.js';
+import type { RunConfig } from './run-config.js';
+import type { Spread } from './stats.js';
+
+/** Bumped whenever a field changes meaning or disappears; readers refuse other versions. */
+export const SCHEMA_VERSION = 1;
+
+export interface Repetition {
+  /** 0-based repetition number. */
+  readonly index: number;
+  /** Position of this strategy in the repetition's order (orders alternate between repetitions). */
+  readonly position: number;
+  readonly status: 'ok' | 'errored';
+  readonly error?: string;
+  readonly measurement?: LoadMeasurement;
+  /** Responses with the correct answer per second: the throughput figure. */
+  readonly requestsPerSec?: number;
+  readonly correct?: number;
+  readonly wrongAnswers?: number;
+  readonly revokedAccepted?: number;
+}
+
+export interface CellSummary {
+  /** Correct responses per second over the repetitions. */
+  readonly requestsPerSec: Spread;
+  /** Median over repetitions of each percentile; `max` is the largest of all. */
+  readonly latencyMs: Omit<LatencyMs, 'mean'>;
+  readonly statusCounts: Record<string, number>;
+  /** Sum over repetitions. */
+  readonly responses: number;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly wrongAnswers: number;
+  /** Revocation scenario only: revoked tokens accepted (sum over repetitions). */
+  readonly revokedAccepted?: number;
+  /** Median req/s divided by the median req/s of GET /health on the same design in the same run. */
+  readonly ceilingFraction?: number;
+  readonly loadGenerator: { readonly cpuPerSecMedian: number; readonly saturated: boolean };
+  readonly latencyCorrected: boolean;
+}
+
+export interface CellResult {
+  readonly scenario: string;
+  readonly strategy: string;
+  status: 'ok' | 'errored';
+  readonly repetitions: Repetition[];
+  /** Over the repetitions that succeeded; absent when none did. */
+  summary?: CellSummary;
+  /** Why the cell failed, and the server's last output. */
+  readonly errors: string[];
+  serverOutput?: string;
+}
+
+export interface RunResult {
+  readonly schemaVersion: typeof SCHEMA_VERSION;
+  readonly tool: 'authbench';
+  readonly kind: 'run';
+  readonly startedAt: string;
+  finishedAt?: string;
+  status: 'running' | 'complete' | 'interrupted';
+  readonly environment: Environment;
+  readonly config: RunConfig;
+  readonly method: readonly string[];
+  /** GET /health req/s per design (median, min, max): the ceiling every other figure is divided by. */
+  ceiling: Record<string, Spread>;
+  cells: CellResult[];
+}

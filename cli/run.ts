@@ -1,0 +1,69 @@
+import { Option, type Command } from 'commander';
+import { anyErrored } from '../bench/aggregate.js';
+import { writeResult, writeText } from '../bench/output.js';
+import { createProgress } from '../bench/progress.js';
+import { renderTables } from '../bench/render-table.js';
+import { resolveRunConfig, runDefaults, type RunFlags } from '../bench/run-config.js';
+import { runBench } from '../bench/runner.js';
+import { SCENARIO_NAMES } from '../scenarios/index.js';
+import { STRATEGY_NAMES } from '../servers/strategies/index.js';
+import { addServerOptions } from './server-options.js';
+
+/** Exit codes of `run`: 0 complete, 1 a cell failed, 2 bad arguments, 130 interrupted. */
+export const EXIT_INTERRUPTED = 130;
+
+async function run(flags: RunFlags): Promise<number> {
+  const config = resolveRunConfig(flags, process.env);
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`\n${signal}: stopping the load, writing finished cells, stopping servers and Redis (again to force)\n`);
+      controller.abort();
+    } else {
+      // The exit hook in lib/children.ts kills whatever is still running.
+      process.exit(EXIT_INTERRUPTED);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const secret = flags.jwtSecret ?? process.env['AUTHBENCH_JWT_SECRET'] ?? '';
+  let path = '';
+  const result = await runBench(config, {
+    signal: controller.signal,
+    progress: createProgress(),
+    serverEnv: { AUTHBENCH_JWT_SECRET: secret, REDIS_URL: '' },
+    checkpoint: async (r) => {
+      path = await writeResult(r, config.outDir, config.jsonFile);
+    },
+  });
+  const tables = renderTables(result);
+  await writeText(config.outDir, 'tables.txt', `${tables}\n`);
+  if (config.jsonFile === '-') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  else process.stdout.write(`${tables}\n`);
+  process.stderr.write(`results: ${path}\n`);
+  if (result.status === 'interrupted') return EXIT_INTERRUPTED;
+  return anyErrored(result.cells) ? 1 : 0;
+}
+
+/** `authbench run`: every scenario × strategy cell, side by side. */
+export function registerRun(program: Command): void {
+  addServerOptions(
+    program
+      .command('run')
+      .description('start Redis and each server, drive them with autocannon through the scenarios, print a comparison')
+      .addOption(new Option('--strategies <list>', `comma-separated: ${STRATEGY_NAMES.join(',')}`))
+      .addOption(new Option('--scenarios <list>', `comma-separated: ${SCENARIO_NAMES.filter((s) => s !== 'ceiling').join(',')} (the ceiling always runs)`))
+      .addOption(new Option('--duration <sec>', `measured seconds per cell (default ${runDefaults.durationSec})`))
+      .addOption(new Option('--warmup <sec>', `warm-up seconds per cell, not counted (default ${runDefaults.warmupSec})`))
+      .addOption(new Option('--connections <n>', `concurrent connections (default ${runDefaults.connections})`))
+      .addOption(new Option('--rate <rps>', 'open loop at this many requests per second (autocannon overallRate); closed loop without it'))
+      .addOption(new Option('--repeat <n>', `repetitions per cell (default ${runDefaults.repeat})`))
+      .option('--quick', 'a smoke run of at most a minute')
+      .addOption(new Option('--out <dir>', 'output directory (default results/<timestamp>/)'))
+      .addOption(new Option('--json <file>', 'also write the JSON result to FILE (- = stdout, instead of the tables)')),
+  ).action(async (flags: RunFlags) => {
+    process.exitCode = await run(flags);
+  });
+}
