@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ErrorCodes, InvalidCredentialsError, UnauthorizedError, isAuthbenchError } from '../lib/errors.js';
 import type { ServerConfig } from './config.js';
@@ -62,6 +64,23 @@ function bearerToken(request: FastifyRequest): string {
   return token;
 }
 
+/**
+ * Errors Node's HTTP parser raises before Fastify routes anything (headers over 16 KiB: 431, a request that is not
+ * HTTP: 400, a client too slow: 408). Fastify's default answer has another body shape; this one keeps {error, code}.
+ */
+function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({ error: STATUS_CODES[status] ?? 'client error', code: ErrorCodes.BAD_REQUEST });
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(err);
+}
+
 function sendError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   if (status === 503) reply.header('retry-after', String(RETRY_AFTER_SEC));
   return reply.code(status).send({ error: message, code });
@@ -99,7 +118,12 @@ export async function buildServer(
     // Keep-alive connections from the load generator must not hold close() open.
     forceCloseConnections: true,
     return503OnClosing: true,
+    // No type coercion: {"username": ["user1"]} or {"username": 1} is a malformed body (400), not a string.
+    ajv: { customOptions: { coerceTypes: false } },
+    clientErrorHandler,
   });
+  // Only JSON bodies: text/plain (a Fastify default) would reach validation and be answered 400 instead of 415.
+  app.removeContentTypeParser('text/plain');
 
   app.addHook('onClose', async () => {
     await store?.close();

@@ -1,0 +1,85 @@
+import { connect } from 'node:net';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+
+export interface ProcInfo {
+  readonly pid: number;
+  /** The command line with NULs as spaces (redis-server rewrites its own to `redis-server 127.0.0.1:PORT`). */
+  readonly cmdline: string;
+}
+
+/** Every redis-server process on this machine (from /proc, like `pgrep -af redis-server`) serving `port`. */
+export function redisServersOnPort(port: number): ProcInfo[] {
+  const found: ProcInfo[] = [];
+  const onPort = new RegExp(`(:|--port )${port}(\\s|$)`);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, 'latin1').replaceAll('\0', ' ').trim();
+    } catch {
+      continue; // exited while we looked
+    }
+    if (cmdline.includes('redis-server') && onPort.test(cmdline)) found.push({ pid: Number(entry), cmdline });
+  }
+  return found;
+}
+
+/** The working directory of a process (redis-server chdirs into its --dir), or undefined once it is gone. */
+export function cwdOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** True while `pid` names a live (not zombie) process. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !/^\d+ \(.*\) Z /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port (false on ECONNREFUSED or after timeoutMs). */
+export function portAccepts(port: number, host = '127.0.0.1', timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (result: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(result);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** Sends one inline PING to a Redis on 127.0.0.1:port and resolves with the reply line (`+PONG`). */
+export function redisPing(port: number, timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let data = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no PING reply from port ${port} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (c: Buffer) => {
+      data += c.toString();
+      const eol = data.indexOf('\r\n');
+      if (eol >= 0) {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve(data.slice(0, eol));
+      }
+    });
+    socket.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+  });
+}
