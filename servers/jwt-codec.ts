@@ -42,12 +42,12 @@ async function loadKeys(alg: JwtAlg, secret: string | undefined): Promise<KeyPai
 
 function reasonOf(err: unknown): RejectReason {
   if (err instanceof UnauthorizedError) return err.reason;
-  if (err instanceof joseErrors.JWTExpired) return 'expired';
+  // jose reports an iat older than maxTokenAge as JWTExpired (claim 'iat'), and an iat in the future as
+  // JWTClaimValidationFailed whose message also contains "past" ("it should be in the past").
+  if (err instanceof joseErrors.JWTExpired) return err.claim === 'iat' ? 'too_old' : 'expired';
   if (err instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad_signature';
   if (err instanceof joseErrors.JOSEAlgNotAllowed || err instanceof joseErrors.JOSENotSupported) return 'bad_header';
-  if (err instanceof joseErrors.JWTClaimValidationFailed) {
-    return err.claim === 'iat' && /past/.test(err.message) ? 'too_old' : 'bad_claims';
-  }
+  if (err instanceof joseErrors.JWTClaimValidationFailed) return 'bad_claims';
   return 'malformed';
 }
 

@@ -8,6 +8,9 @@ export const tokenKey = (token: string): string => `token:${token}`;
 /** crypto.randomUUID(): version 4, 122 random bits. Anything else is refused without a Redis call. */
 const OPAQUE_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+/** What verify's GET yields when the key holds a hash, list or other non-string value. */
+const NOT_A_STRING: unique symbol = Symbol('not a string');
+
 function parseStoredUser(raw: string): User | undefined {
   let value: unknown;
   try {
@@ -44,9 +47,15 @@ export const redisToken: StrategyDefinition = {
       async verify(token) {
         if (!OPAQUE_TOKEN.test(token)) throw new UnauthorizedError('malformed');
         ctx.metrics.storeCalls++;
-        const raw = await store.run((r) => r.get(tokenKey(token)));
+        const raw = await store.run((r) =>
+          r.get(tokenKey(token)).catch((err: unknown): typeof NOT_A_STRING => {
+            // A key of another Redis type (hash, list...) is a corrupt record, not a store failure (no 503).
+            if (err instanceof Error && err.message.startsWith('WRONGTYPE')) return NOT_A_STRING;
+            throw err;
+          }),
+        );
         if (raw === null) throw new UnauthorizedError('unknown_token');
-        const user = parseStoredUser(raw);
+        const user = raw === NOT_A_STRING ? undefined : parseStoredUser(raw);
         if (user === undefined) {
           // A corrupt record is refused and removed. The delete is best effort (a failure still refuses),
           // awaited so the key is gone by the time the client sees the 401.

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { RejectReason } from '../lib/errors.js';
+import { assertAccepted, assertRefused, httpTarget, type AuthTarget } from '../test-support/auth-probe.js';
+import { decodeJwt, forgeJwt, hmacSigner, omit, type JsonObject } from '../test-support/jwt-forge.js';
+import { startTestRedis, type TestRedis } from '../test-support/redis.js';
+import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
+
+/**
+ * Claim checks of the JWT codec, against real server processes: required claims, issuer, audience, subject,
+ * jti and roles. Every token is correctly signed with the server's own secret and kid, from a genuine token's
+ * claims with one claim changed, so the claim is the only thing wrong with it.
+ * (Time claims with a frozen clock are in jwt-time-security.test.ts.)
+ */
+
+const SECRET = 'authbench-security-tests-known-secret-0123456789';
+const sign = hmacSigner('HS256', SECRET);
+
+interface ClaimCase {
+  readonly what: string;
+  readonly edit: (claims: JsonObject) => JsonObject;
+  readonly reason: RejectReason;
+}
+
+const refused: readonly ClaimCase[] = [
+  { what: 'a token without exp', edit: (c) => omit(c, 'exp'), reason: 'bad_claims' },
+  { what: 'a token without iat', edit: (c) => omit(c, 'iat'), reason: 'bad_claims' },
+  { what: 'a token without sub', edit: (c) => omit(c, 'sub'), reason: 'bad_claims' },
+  { what: 'a token without jti', edit: (c) => omit(c, 'jti'), reason: 'bad_claims' },
+  { what: 'a token with a wrong iss', edit: (c) => ({ ...c, iss: 'someone-else' }), reason: 'bad_claims' },
+  { what: 'a token without iss', edit: (c) => omit(c, 'iss'), reason: 'bad_claims' },
+  { what: 'a token with a wrong aud', edit: (c) => ({ ...c, aud: 'another-api' }), reason: 'bad_claims' },
+  { what: 'a token whose aud list lacks this audience', edit: (c) => ({ ...c, aud: ['another-api', 'third-api'] }), reason: 'bad_claims' },
+  { what: 'a token without aud', edit: (c) => omit(c, 'aud'), reason: 'bad_claims' },
+  { what: 'a token whose exp is a string', edit: (c) => ({ ...c, exp: String(c['exp']) }), reason: 'bad_claims' },
+  { what: 'a token whose iat is a string', edit: (c) => ({ ...c, iat: String(c['iat']) }), reason: 'bad_claims' },
+  { what: 'a token whose sub is not a string', edit: (c) => ({ ...c, sub: 42 }), reason: 'bad_claims' },
+  { what: 'a token whose jti is not a UUID', edit: (c) => ({ ...c, jti: 'not-a-uuid' }), reason: 'bad_claims' },
+  { what: 'a token naming an unknown sub (u99999 of 1000 users)', edit: (c) => ({ ...c, sub: 'u99999' }), reason: 'unknown_user' },
+  { what: 'a token whose sub is the user limit (u1000)', edit: (c) => ({ ...c, sub: 'u1000' }), reason: 'unknown_user' },
+  { what: 'a token whose sub is a username, not a user id', edit: (c) => ({ ...c, sub: 'user42' }), reason: 'unknown_user' },
+  { what: 'a token whose roles is a string', edit: (c) => ({ ...c, roles: 'admin' }), reason: 'bad_claims' },
+  { what: 'a token whose roles holds a number', edit: (c) => ({ ...c, roles: ['user', 1] }), reason: 'bad_claims' },
+  { what: 'a token whose roles is an object', edit: (c) => ({ ...c, roles: { admin: true } }), reason: 'bad_claims' },
+  { what: 'a token without roles', edit: (c) => omit(c, 'roles'), reason: 'bad_claims' },
+];
+
+let redis: TestRedis;
+before(async () => {
+  redis = await startTestRedis();
+});
+after(async () => {
+  await redis?.close();
+});
+
+for (const strategy of ['jwt', 'jwt-blacklist'] as const) {
+  describe(`${strategy}: claim checks on correctly signed tokens`, () => {
+    let server: ServerProcess | undefined;
+    let target: AuthTarget;
+    let header: JsonObject;
+    let genuine: JsonObject;
+    /** The genuine claims with a fresh jti (no blacklist entry can play a part), then edited. */
+    const token = (edit: (c: JsonObject) => JsonObject = (c) => c): string =>
+      forgeJwt(header, edit({ ...genuine, jti: randomUUID() }), sign);
+
+    before(async () => {
+      server = await startServerProcess(strategy, ['--redis-url', redis.server.url, '--jwt-secret', SECRET, '--users', '1000']);
+      target = httpTarget(server.url);
+      ({ header, payload: genuine } = decodeJwt(await target.login(42)));
+    });
+    after(async () => {
+      await server?.stop();
+    });
+
+    it('the genuine claims re-signed with the known secret are accepted, so each refusal below has one cause', async () => {
+      await assertAccepted(target, token(), 'u42');
+    });
+
+    it('an aud list that includes this audience is accepted (RFC 7519 allows an array)', async () => {
+      await assertAccepted(target, token((c) => ({ ...c, aud: ['another-api', c['aud']] })), 'u42');
+    });
+
+    it('the last seeded user (u999 of 1000) is a known sub', async () => {
+      await assertAccepted(target, token((c) => ({ ...c, sub: 'u999' })), 'u999');
+    });
+
+    for (const { what, edit, reason } of refused) {
+      it(`${what} is refused`, async () => {
+        await assertRefused(target, token(edit), reason);
+      });
+    }
+
+    it('a token whose claims fail a check cannot be used to log out either', async () => {
+      await assertRefused(target, token((c) => omit(c, 'jti')), 'bad_claims', 'logout');
+    });
+  });
+}

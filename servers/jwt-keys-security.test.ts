@@ -1,0 +1,114 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { buildServer } from './app.js';
+import { JWT_ALGS, MIN_SECRET_BYTES, resolveServerConfig, type JwtAlg } from './config.js';
+import { strategies } from './strategies/index.js';
+import { injectTarget } from '../test-support/auth-probe.js';
+import { startTestRedis, type TestRedis } from '../test-support/redis.js';
+import { runCli, startServerProcess } from '../test-support/server-process.js';
+
+/**
+ * Key handling: an HS256 secret shorter than 32 bytes stops the server at start (exit code 2), and keys are
+ * imported or generated once, at start, never per request.
+ */
+
+const LONG_SECRET = 'a-perfectly-long-enough-secret-for-hs256-0123456789';
+
+describe('an HS256 secret shorter than 32 bytes is refused at start', () => {
+  for (const strategy of ['jwt', 'jwt-blacklist'] as const) {
+    it(`${strategy}: a 31-byte --jwt-secret makes the CLI exit with code 2 without listening`, async () => {
+      const r = await runCli(['serve', strategy, '--port', '0', '--jwt-secret', 'x'.repeat(MIN_SECRET_BYTES - 1)]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /--jwt-secret .*at least 32 bytes/);
+      assert.doesNotMatch(r.stdout, /listening on/);
+    });
+
+    it(`${strategy}: a 31-byte AUTHBENCH_JWT_SECRET makes the CLI exit with code 2 without listening`, async () => {
+      const r = await runCli(['serve', strategy, '--port', '0'], { AUTHBENCH_JWT_SECRET: 'x'.repeat(MIN_SECRET_BYTES - 1) });
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /AUTHBENCH_JWT_SECRET.*at least 32 bytes/);
+      assert.doesNotMatch(r.stdout, /listening on/);
+    });
+  }
+
+  it('a short --jwt-secret is refused even when the environment holds a long one', async () => {
+    const r = await runCli(['serve', 'jwt', '--port', '0', '--jwt-secret', 'short'], { AUTHBENCH_JWT_SECRET: LONG_SECRET });
+    assert.equal(r.code, 2, r.stderr);
+  });
+
+  it('a secret of 31 bytes in 2-byte characters is refused: length is counted in UTF-8 bytes', async () => {
+    const secret = 'é'.repeat(15) + 'x'; // 31 bytes, 16 characters
+    assert.equal(Buffer.byteLength(secret), 31);
+    const r = await runCli(['serve', 'jwt', '--port', '0', '--jwt-secret', secret]);
+    assert.equal(r.code, 2, r.stderr);
+  });
+
+  it('a secret of exactly 32 bytes is accepted and the server starts', async () => {
+    const server = await startServerProcess('jwt', ['--jwt-secret', 'x'.repeat(MIN_SECRET_BYTES)]);
+    await server.stop();
+  });
+
+  it('a secret of 16 characters that is 32 bytes of UTF-8 is accepted', async () => {
+    const server = await startServerProcess('jwt', [], { AUTHBENCH_JWT_SECRET: 'é'.repeat(16) });
+    await server.stop();
+  });
+});
+
+/** Counts WebCrypto key imports and generations (the global crypto.subtle, which jose and the codec use). */
+function spyOnKeyCreation(): { readonly counts: { importKey: number; generateKey: number }; restore(): void } {
+  const subtle = globalThis.crypto.subtle;
+  const counts = { importKey: 0, generateKey: 0 };
+  for (const name of ['importKey', 'generateKey'] as const) {
+    const original = subtle[name] as (...args: unknown[]) => Promise<unknown>;
+    Object.defineProperty(subtle, name, {
+      configurable: true,
+      writable: true,
+      value: (...args: unknown[]) => {
+        counts[name]++;
+        return original.apply(subtle, args);
+      },
+    });
+  }
+  return {
+    counts,
+    restore: () => {
+      Reflect.deleteProperty(subtle, 'importKey');
+      Reflect.deleteProperty(subtle, 'generateKey');
+    },
+  };
+}
+
+describe('keys are imported once, at start', () => {
+  let redis: TestRedis;
+  before(async () => {
+    redis = await startTestRedis();
+  });
+  after(async () => {
+    await redis?.close();
+  });
+
+  for (const strategy of ['jwt', 'jwt-blacklist'] as const) {
+    for (const alg of JWT_ALGS) {
+      it(`${strategy} ${alg}: logins, /me and logouts import or generate no key after start`, async () => {
+        const spy = spyOnKeyCreation();
+        let app;
+        try {
+          const config = resolveServerConfig({ redisUrl: redis.server.url, jwtAlg: alg as JwtAlg, jwtSecret: alg === 'HS256' ? LONG_SECRET : undefined });
+          app = await buildServer(strategies[strategy], config);
+          const atStart = { ...spy.counts };
+          assert.equal(atStart.importKey + atStart.generateKey, 1, `one key (pair) made at start: ${JSON.stringify(atStart)}`);
+          const target = injectTarget(app);
+          for (let n = 0; n < 10; n++) {
+            const token = await target.login(n);
+            assert.equal((await target.me(token)).status, 200);
+            assert.equal((await target.logout(token)).status, 204);
+          }
+          assert.deepEqual(spy.counts, atStart, 'no key was imported or generated while serving');
+        } finally {
+          spy.restore();
+          await app?.close();
+        }
+      });
+    }
+  }
+});

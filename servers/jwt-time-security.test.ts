@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { buildServer } from './app.js';
+import { resolveServerConfig, type ServerConfig } from './config.js';
+import { strategies } from './strategies/index.js';
+import type { RejectReason } from '../lib/errors.js';
+import { assertAccepted, assertRefused, injectTarget, type AuthTarget } from '../test-support/auth-probe.js';
+import { decodeJwt, forgeJwt, hmacSigner, type JsonObject } from '../test-support/jwt-forge.js';
+import { startTestRedis, type TestRedis } from '../test-support/redis.js';
+
+/**
+ * Time claims with a frozen clock (in-process app, clock option): exp checked strictly, a small clock
+ * tolerance on iat, and a maximum token age (the token lifetime) measured from iat whatever exp says.
+ * Each case is one second either side of a boundary, which only a frozen clock makes exact.
+ */
+
+const SECRET = 'authbench-security-tests-known-secret-0123456789';
+const sign = hmacSigner('HS256', SECRET);
+const NOW_MS = Date.UTC(2026, 0, 1, 12, 0, 0);
+const NOW = NOW_MS / 1000;
+
+interface TimeCase {
+  readonly what: string;
+  /** iat and exp relative to the frozen now, in seconds. */
+  readonly times: (cfg: ServerConfig) => { iat: number; exp: number };
+  /** undefined: accepted. */
+  readonly reason: RejectReason | undefined;
+}
+
+const cases: readonly TimeCase[] = [
+  { what: 'a token one second before exp is accepted', times: () => ({ iat: -60, exp: 1 }), reason: undefined },
+  { what: 'a token at exp is refused', times: () => ({ iat: -60, exp: 0 }), reason: 'expired' },
+  {
+    what: 'a token expired by less than the clock tolerance is refused (no tolerance on exp)',
+    times: (c) => ({ iat: -60, exp: -(c.clockToleranceSec - 1) }),
+    reason: 'expired',
+  },
+  { what: 'a token expired an hour ago is refused', times: () => ({ iat: -7200, exp: -3600 }), reason: 'expired' },
+  {
+    what: 'a token issued token-lifetime plus tolerance ago, exp still ahead, is accepted',
+    times: (c) => ({ iat: -(c.tokenTtlSec + c.clockToleranceSec), exp: 600 }),
+    reason: undefined,
+  },
+  {
+    what: 'a token issued longer ago than the maximum token age is refused although exp is still ahead',
+    times: (c) => ({ iat: -(c.tokenTtlSec + c.clockToleranceSec + 1), exp: 600 }),
+    reason: 'too_old',
+  },
+  {
+    what: 'a token issued days ago with an exp a year ahead is refused as too old',
+    times: () => ({ iat: -3 * 86_400, exp: 365 * 86_400 }),
+    reason: 'too_old',
+  },
+  {
+    what: 'a token issued in the future within the clock tolerance is accepted',
+    times: (c) => ({ iat: c.clockToleranceSec, exp: 60 }),
+    reason: undefined,
+  },
+  {
+    what: 'a token issued in the future beyond the clock tolerance is refused',
+    times: (c) => ({ iat: c.clockToleranceSec + 1, exp: 60 }),
+    reason: 'bad_claims',
+  },
+  { what: 'a token issued an hour in the future is refused', times: () => ({ iat: 3600, exp: 7200 }), reason: 'bad_claims' },
+];
+
+let redis: TestRedis;
+before(async () => {
+  redis = await startTestRedis();
+});
+after(async () => {
+  await redis?.close();
+});
+
+for (const strategy of ['jwt', 'jwt-blacklist'] as const) {
+  describe(`${strategy}: time claims against a frozen clock`, () => {
+    let app: FastifyInstance | undefined;
+    let target: AuthTarget;
+    let header: JsonObject;
+    let genuine: JsonObject;
+    const config = resolveServerConfig({ jwtSecret: SECRET, tokenTtlSec: 600, clockToleranceSec: 5 });
+
+    before(async () => {
+      app = await buildServer(strategies[strategy], { ...config, redisUrl: redis.server.url }, { clock: () => NOW_MS });
+      target = injectTarget(app);
+      ({ header, payload: genuine } = decodeJwt(await target.login(42)));
+    });
+    after(async () => {
+      await app?.close();
+    });
+
+    it('the server issues iat = now and exp = now + token lifetime on the frozen clock', async () => {
+      assert.equal(genuine['iat'], NOW);
+      assert.equal(genuine['exp'], NOW + config.tokenTtlSec);
+    });
+
+    for (const { what, times, reason } of cases) {
+      it(what, async () => {
+        const { iat, exp } = times(config);
+        const token = forgeJwt(header, { ...genuine, jti: randomUUID(), iat: NOW + iat, exp: NOW + exp }, sign);
+        if (reason === undefined) await assertAccepted(target, token, 'u42');
+        else await assertRefused(target, token, reason);
+      });
+    }
+  });
+}
