@@ -53,6 +53,9 @@ export class LocalRedis {
         return await LocalRedis.spawnOn(port, dir, ownsDir, options);
       } catch (err) {
         lastError = err;
+        // Only a port taken between picking it and binding it is worth another try; anything else (no binary,
+        // a bad config, a hang) would fail the same way again.
+        if (!(err instanceof Error && /Address already in use/i.test(err.message))) break;
       }
     }
     if (ownsDir) await rm(dir, { recursive: true, force: true });

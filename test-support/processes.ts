@@ -83,3 +83,32 @@ export function redisPing(port: number, timeoutMs = 2000): Promise<string> {
     });
   });
 }
+
+/** Pids of every live process below `pid` (children, grandchildren, …), from /proc/<pid>/stat. */
+export function descendants(pid: number): ProcInfo[] {
+  const parentOf = new Map<number, number>();
+  const cmd = new Map<number, string>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'latin1');
+      // Field 4 (ppid) follows the parenthesised command name, which may itself hold spaces.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parentOf.set(Number(entry), ppid);
+      cmd.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'latin1').replaceAll('\0', ' ').trim());
+    } catch {
+      // exited while we looked
+    }
+  }
+  const out: ProcInfo[] = [];
+  const walk = (p: number): void => {
+    for (const [child, parent] of parentOf) {
+      if (parent === p) {
+        out.push({ pid: child, cmdline: cmd.get(child) ?? '' });
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return out;
+}

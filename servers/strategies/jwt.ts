@@ -3,11 +3,14 @@ import { JwtCodec, type VerifiedClaims } from '../jwt-codec.js';
 import type { AuthStrategy, StrategyContext, StrategyDefinition } from '../strategy.js';
 import type { User } from '../users.js';
 
-/** The user a verified token names; an unknown `sub` is refused like any other bad token. */
+/**
+ * The user a verified token names. Roles come from the token (that is what a stateless design trusts); the
+ * username from the in-memory directory, and an unknown `sub` is refused like any other bad token.
+ */
 export function userOf(ctx: StrategyContext, claims: VerifiedClaims): User {
   const user = ctx.users.byId(claims.sub);
   if (user === undefined) throw new UnauthorizedError('unknown_user');
-  return user;
+  return { userId: user.userId, username: user.username, roles: claims.roles };
 }
 
 /** Stateless JWT: sign at login, verify signature and claims on every request, no store at all. */

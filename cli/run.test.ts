@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { RunResult } from '../bench/result.js';
+import { spawnCli } from '../test-support/cli-process.js';
+import { descendants, isAlive } from '../test-support/processes.js';
+import { runCli } from '../test-support/server-process.js';
+import { sleep, waitFor } from '../test-support/faults.js';
+
+const readResult = async (dir: string): Promise<RunResult> => JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as RunResult;
+
+describe('authbench run: bad arguments exit 2 before anything starts', () => {
+  const cases: [string[], RegExp][] = [
+    [['--strategies', 'jwt,oauth'], /--strategies: unknown "oauth"; valid values: jwt, jwt-blacklist, redis-token/],
+    [['--scenarios', 'validate,nope'], /--scenarios: unknown "nope"; valid values: .*login.*validate.*logout.*revocation.*session/],
+    [['--duration', '-1'], /--duration must be/],
+    [['--duration', 'abc'], /--duration must be/],
+    [['--rate', '0'], /--rate must be/],
+    [['--connections', '1.5'], /--connections must be/],
+    [['--repeat', '0'], /--repeat must be/],
+    [['--jwt-alg', 'HS1'], /HS256, RS256, ES256, EdDSA/],
+    [['--jwt-secret', 'short'], /at least 32 bytes/],
+  ];
+  for (const [args, message] of cases) {
+    it(`rejects ${args.join(' ')}`, async () => {
+      const r = await runCli(['run', ...args, '--out', join(tmpdir(), 'authbench-never-written')]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      await assert.rejects(stat(join(tmpdir(), 'authbench-never-written')), 'nothing was written');
+    });
+  }
+});
+
+describe('authbench run --quick on the real servers', () => {
+  let dir: string;
+  let result: RunResult;
+  let stdout: string;
+  let code: number | null;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'authbench-run-'));
+    const r = await runCli(['run', '--quick', '--out', dir], {}, 120_000);
+    code = r.code;
+    stdout = r.stdout;
+    assert.equal(code, 0, `exit ${code}; stderr:\n${r.stderr}`);
+    result = await readResult(dir);
+  });
+  after(async () => {
+    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('writes a complete result with the schema version, environment and config', () => {
+    assert.equal(result.schemaVersion, 1);
+    assert.equal(result.status, 'complete');
+    assert.match(result.environment.node, /^v\d+/);
+    assert.match(result.environment.redisVersion, /^\d+\.\d+/);
+    assert.equal(result.config.quick, true);
+  });
+
+  it('has every scenario × strategy cell, the ceiling included, each with non-zero throughput', () => {
+    const scenarios = ['ceiling', 'login', 'validate', 'logout', 'revocation', 'session'];
+    const strategies = ['jwt', 'jwt-blacklist', 'redis-token'];
+    assert.equal(result.cells.length, scenarios.length * strategies.length);
+    for (const s of scenarios) {
+      for (const t of strategies) {
+        const cell = result.cells.find((c) => c.scenario === s && c.strategy === t);
+        assert.ok(cell, `${s} × ${t} missing`);
+        assert.equal(cell.status, 'ok', `${s} × ${t}: ${cell.errors.join('; ')}`);
+        assert.ok((cell.summary?.requestsPerSec.median ?? 0) > 0, `${s} × ${t} has no throughput`);
+        assert.equal(cell.summary?.wrongAnswers, 0, `${s} × ${t} gave wrong answers`);
+      }
+    }
+  });
+
+  it('counts revoked tokens accepted: all of them for jwt, none for the Redis designs', () => {
+    const rev = (t: string) => result.cells.find((c) => c.scenario === 'revocation' && c.strategy === t)?.summary;
+    const jwt = rev('jwt');
+    assert.ok(jwt && jwt.responses > 0);
+    assert.equal(jwt.revokedAccepted, jwt.statusCounts['200'], 'every jwt response accepted a revoked token');
+    assert.equal(jwt.revokedAccepted, jwt.responses);
+    for (const t of ['jwt-blacklist', 'redis-token']) {
+      const s = rev(t);
+      assert.ok(s && s.responses > 0);
+      assert.equal(s.revokedAccepted, 0, `${t} accepted a revoked token`);
+      assert.equal(s.statusCounts['401'], s.responses, `${t} refused every revoked token`);
+    }
+  });
+
+  it('gives each design its throughput as a fraction of its own ceiling', () => {
+    for (const t of ['jwt', 'jwt-blacklist', 'redis-token']) {
+      assert.ok((result.ceiling[t]?.median ?? 0) > 0);
+      const v = result.cells.find((c) => c.scenario === 'validate' && c.strategy === t)?.summary?.ceilingFraction;
+      assert.ok(v !== undefined && v > 0, `validate × ${t} has no ceiling fraction`);
+    }
+  });
+
+  it('prints one table per scenario under a header with the method', () => {
+    assert.match(stdout, /^authbench /);
+    assert.match(stdout, /method: load: autocannon, closed loop/);
+    for (const s of ['ceiling', 'login', 'validate', 'logout', 'revocation', 'session']) assert.match(stdout, new RegExp(`^${s}$`, 'm'));
+  });
+});
+
+describe('authbench run: failures are data and Ctrl-C leaves nothing behind', () => {
+  it('a server killed mid-cell marks that cell errored with the reason, the run goes on and exits 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'authbench-crash-'));
+    const run = spawnCli(['run', '--strategies', 'jwt,redis-token', '--scenarios', 'validate', '--duration', '2', '--warmup', '0', '--repeat', '1', '--connections', '8', '--out', dir]);
+    try {
+      const victim = await waitFor('the jwt server', () => descendants(run.child.pid ?? -1).find((p) => / serve jwt /.test(p.cmdline)), 20_000, 50);
+      await sleep(500);
+      process.kill(victim.pid, 'SIGKILL');
+      const exit = await run.exited(60_000);
+      assert.equal(exit.code, 1, run.stderr());
+      const result = await readResult(dir);
+      const errored = result.cells.filter((c) => c.status === 'errored');
+      assert.equal(errored.length, 1, JSON.stringify(result.cells.map((c) => [c.scenario, c.strategy, c.status])));
+      assert.equal(errored[0]?.strategy, 'jwt');
+      assert.match(errored[0]?.errors.join(' ') ?? '', /SIGKILL/);
+      assert.ok(result.cells.filter((c) => c.status === 'ok').every((c) => (c.summary?.requestsPerSec.median ?? 0) > 0));
+      assert.equal(result.cells.length, 4, 'the other cells still ran');
+      assert.match(run.stdout(), /ERRORED/);
+    } finally {
+      await run.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('SIGINT stops the load, writes the finished cells and leaves no server, Redis or port', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'authbench-int-'));
+    const run = spawnCli(['run', '--scenarios', 'validate,login', '--duration', '3', '--warmup', '0', '--repeat', '2', '--connections', '8', '--out', dir]);
+    try {
+      await waitFor('a first finished cell', async () => (await stat(join(dir, 'result.json')).catch(() => undefined)) !== undefined || undefined, 60_000, 100);
+      const children = descendants(run.child.pid ?? -1);
+      assert.ok(children.some((p) => p.cmdline.includes('redis-server')), 'a Redis was running');
+      run.child.kill('SIGINT');
+      const exit = await run.exited(20_000);
+      assert.equal(exit.code, 130, run.stderr());
+      const result = await readResult(dir);
+      assert.equal(result.status, 'interrupted');
+      assert.ok(result.cells.some((c) => c.repetitions.length > 0), 'finished repetitions were kept');
+      await sleep(200);
+      for (const p of children) assert.equal(isAlive(p.pid), false, `left behind: ${p.pid} ${p.cmdline}`);
+    } finally {
+      await run.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
