@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ErrorCodes, InvalidCredentialsError, UnauthorizedError, isAuthbenchError } from '../lib/errors.js';
 import type { ServerConfig } from './config.js';
+import { ProcessHealth } from './health.js';
 import { MAX_TOKEN_LENGTH } from './jwt-codec.js';
 import { ServerMetrics } from './metrics.js';
 import { RedisStore } from './redis-store.js';
@@ -125,7 +126,9 @@ export async function buildServer(
   // Only JSON bodies: text/plain (a Fastify default) would reach validation and be answered 400 instead of 415.
   app.removeContentTypeParser('text/plain');
 
+  const health = new ProcessHealth(app.server);
   app.addHook('onClose', async () => {
+    health.close();
     await store?.close();
   });
 
@@ -167,7 +170,12 @@ export async function buildServer(
     return reply.code(204).send();
   });
 
-  app.get('/metrics', async () => ({ strategy: definition.name, store: store?.status() ?? 'none', ...metrics.snapshot() }));
+  app.get('/metrics', async () => ({
+    strategy: definition.name,
+    store: store?.status() ?? 'none',
+    ...metrics.snapshot(),
+    health: health.snapshot(),
+  }));
 
   return app;
 }
