@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthbenchError, ErrorCodes } from '../lib/errors.js';
@@ -24,7 +24,7 @@ export class LocalRedis {
     readonly process: ChildProcess,
     readonly port: number,
     readonly dir: string,
-    private readonly ownsDir: boolean,
+    private ownsDir: boolean,
     readonly options: LocalRedisOptions,
     private readonly output: string[],
   ) {}
@@ -70,7 +70,9 @@ export class LocalRedis {
       '--dir', dir,
       '--save', '',
       '--appendonly', persistence === 'aof' ? 'yes' : 'no',
-      '--appendfsync', 'everysec',
+      // With AOF on, every write is on disk before it is acknowledged: a kill then loses nothing that a client
+      // was told succeeded (a revocation, a login), which is the point of the persistence option.
+      '--appendfsync', 'always',
       '--daemonize', 'no',
       '--protected-mode', 'yes',
       '--loglevel', 'notice',
@@ -111,5 +113,60 @@ export class LocalRedis {
   async stop(): Promise<void> {
     await stopChild(this.process, 'SIGTERM', 3000);
     if (this.ownsDir) await rm(this.dir, { recursive: true, force: true });
+  }
+
+  get running(): boolean {
+    return this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  /**
+   * SIGKILL, resolved once the process is gone (restarting on the same port before that fails with
+   * EADDRINUSE). The directory is kept: restart() brings the server back with it (and its AOF, if any).
+   */
+  kill(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.process.once('exit', () => resolve());
+      this.process.kill('SIGKILL');
+    });
+  }
+
+  /** A new redis-server on the same port, directory and persistence; it takes over the directory's cleanup. */
+  async restart(): Promise<LocalRedis> {
+    await this.kill();
+    const next = await LocalRedis.spawnOn(this.port, this.dir, this.ownsDir, this.options);
+    this.ownsDir = false; // the new process owns the directory now; stopping this dead one must not remove it
+    return next;
+  }
+
+  /** SIGSTOP: the process holds its connections and answers nothing. Resolves once the kernel shows it stopped. */
+  async pause(): Promise<void> {
+    if (!this.running) return;
+    this.process.kill('SIGSTOP');
+    await waitForState(this.process.pid, (state) => state === 'T' || state === 't');
+  }
+
+  /** SIGCONT; harmless on a process that is not stopped or is gone. */
+  async resume(): Promise<void> {
+    if (!this.running) return;
+    this.process.kill('SIGCONT');
+    await waitForState(this.process.pid, (state) => state !== 'T' && state !== 't');
+  }
+}
+
+/** Polls /proc/<pid>/stat until the process state satisfies `ok` (at most 2 s; Linux only, else a no-op). */
+async function waitForState(pid: number | undefined, ok: (state: string) => boolean): Promise<void> {
+  if (pid === undefined) return;
+  const deadline = Date.now() + 2000;
+  while (Date.now() < deadline) {
+    let state: string | undefined;
+    try {
+      const stat = await readFile(`/proc/${pid}/stat`, 'latin1');
+      state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    } catch {
+      return; // gone, or no /proc
+    }
+    if (state === undefined || ok(state)) return;
+    await new Promise((r) => setTimeout(r, 2));
   }
 }
