@@ -77,7 +77,10 @@ export function runLoad(plan: LoadPlan, opts: LoadOptions): Promise<LoadMeasurem
         opts.signal?.removeEventListener('abort', onAbort);
         if (err) return reject(err);
         const cpu = process.cpuUsage(cpuBefore);
-        const wallSec = Number(process.hrtime.bigint() - wallBefore) / 1e9;
+        // A fixed-amount phase is over at its last answer; autocannon itself only notices at its next
+        // one-second tick, which would count idle time as measured time.
+        const endedAt = plan.amount !== undefined && lastAnswer !== undefined ? lastAnswer : process.hrtime.bigint();
+        const wallSec = Number(endedAt - wallBefore) / 1e9;
         const cpuPerSec = (cpu.user + cpu.system) / 1e6 / Math.max(wallSec, 1e-9);
         const lat = result.latency as unknown as Record<string, number>;
         const statusCounts = statusCountsOf(result);
@@ -103,6 +106,14 @@ export function runLoad(plan: LoadPlan, opts: LoadOptions): Promise<LoadMeasurem
         });
       },
     );
+    let lastAnswer: bigint | undefined;
+    if (plan.amount !== undefined) {
+      const mark = (): void => {
+        lastAnswer = process.hrtime.bigint();
+      };
+      instance.on('response', mark);
+      instance.on('reqError', mark);
+    }
     // With a fixed amount autocannon ignores the duration; the duration still bounds the phase.
     const capTimer = plan.amount === undefined ? undefined : setTimeout(() => instance.stop(), opts.durationSec * 1000);
     const onAbort = (): void => instance.stop();

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { renderOutageTable } from './render-outage.js';
 import type { CellResult, RunResult } from './result.js';
 
 const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
@@ -66,6 +67,7 @@ export function renderScenarioTable(result: RunResult, scenario: string): string
 
 /** The whole terminal report: header, then a table per scenario in run order. */
 export function renderTables(result: RunResult): string {
-  const scenarios = [...new Set(result.cells.map((c) => c.scenario))];
-  return [renderHeader(result), ...scenarios.map((s) => renderScenarioTable(result, s))].join('\n\n');
+  const scenarios = [...new Set(result.cells.filter((c) => c.scenario !== 'outage').map((c) => c.scenario))];
+  const outage = renderOutageTable(result);
+  return [renderHeader(result), ...scenarios.map((s) => renderScenarioTable(result, s)), ...(outage === '' ? [] : [outage])].join('\n\n');
 }

@@ -1,6 +1,7 @@
 import type { Environment } from './environment.js';
 import type { LatencyMs, LoadMeasurement } from './load.js';
 import type { RunConfig } from './run-config.js';
+import type { OutageSummary } from './outage/analysis.js';
 import type { Spread } from './stats.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers refuse other versions. */
@@ -43,7 +44,15 @@ export interface CellSummary {
 export interface CellResult {
   readonly scenario: string;
   readonly strategy: string;
-  status: 'ok' | 'errored';
+  /** `skipped`: not possible in this run (the reason is in `errors`). */
+  status: 'ok' | 'errored' | 'skipped';
+  /** Outage cells: the fault injected and the design's failure policy (`none` for jwt). */
+  readonly fault?: string;
+  readonly policy?: string;
+  /** Outage cells: the figures and the timeline. */
+  outage?: OutageSummary;
+  /** Outage cells: the load that was applied. */
+  load?: { rate: number; connections: number; maxPacerLagMs: number; persistence: string; phasesSec: readonly number[] };
   readonly repetitions: Repetition[];
   /** Over the repetitions that succeeded; absent when none did. */
   summary?: CellSummary;
@@ -64,5 +73,7 @@ export interface RunResult {
   readonly method: readonly string[];
   /** GET /health req/s per design (median, min, max): the ceiling every other figure is divided by. */
   ceiling: Record<string, Spread>;
+  /** The fixed rate of the outage cells and how it was chosen. */
+  outageRate?: { rate: number; source: string };
   cells: CellResult[];
 }

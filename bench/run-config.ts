@@ -1,5 +1,7 @@
 import { InvalidOptionError } from '../lib/errors.js';
 import { LOAD_SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioName } from '../scenarios/index.js';
+import { DEFAULT_FAULTS, FAULT_NAMES, isFaultName, type FaultName } from './faults/injector.js';
+import type { Persistence } from '../redis/local-server.js';
 import { resolveServerConfig } from '../servers/config.js';
 import { STRATEGY_NAMES, isStrategyName, type StrategyName } from '../servers/strategies/index.js';
 import { rawServerOptions, serverArgv, type ServerFlagValues } from '../cli/server-options.js';
@@ -25,6 +27,20 @@ export interface RunConfig {
   readonly users: number;
   /** Server options passed through to every `authbench serve`, as argv. */
   readonly serverArgs: readonly string[];
+  /** Milliseconds added to every Redis reply for the whole run, through the proxy (0 = direct). */
+  readonly redisLatencyMs: number;
+  readonly outage: OutageConfig;
+}
+
+export interface OutageConfig {
+  readonly faults: readonly FaultName[];
+  /** Seconds before, during and after the fault. */
+  readonly phasesSec: readonly [number, number, number];
+  /** Reply delay of the `latency` fault. */
+  readonly faultLatencyMs: number;
+  readonly persistence: Persistence;
+  /** Timeline resolution. */
+  readonly bucketMs: number;
 }
 
 /** The defaults of a full run: about 4-5 minutes on a 2-core machine. */
@@ -35,6 +51,8 @@ export const runDefaults = {
   repeat: 3,
   timeoutSec: 10,
   pools: { validate: 1000, logout: 15000, revocation: 1000 },
+  phasesSec: [5, 10, 10],
+  faults: DEFAULT_FAULTS,
 } as const;
 
 /** `--quick`: a smoke run of at most a minute in all. Explicit flags still win. */
@@ -45,6 +63,8 @@ export const quickDefaults = {
   repeat: 1,
   timeoutSec: 5,
   pools: { validate: 200, logout: 3000, revocation: 200 },
+  phasesSec: [1, 2, 2],
+  faults: ['kill', 'stop', 'flush'],
 } as const;
 
 export interface RunFlags extends ServerFlagValues {
@@ -58,6 +78,29 @@ export interface RunFlags extends ServerFlagValues {
   quick?: boolean;
   out?: string;
   json?: string;
+  faults?: string;
+  phases?: string;
+  faultLatency?: string;
+  redisPersistence?: string;
+  redisLatency?: string;
+}
+
+/** Milliseconds from `50ms`, `0.25ms`, `1s` or a bare number of milliseconds. */
+export function parseMs(flag: string, value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(value);
+  if (m === null || m[1] === undefined) throw new InvalidOptionError(`${flag} must be a duration like 50ms, 0.25ms or 1s, got ${JSON.stringify(value)}`);
+  const n = Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+  if (n > 60_000) throw new InvalidOptionError(`${flag} must be at most 60s, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function phases(value: string | undefined, fallback: readonly [number, number, number]): [number, number, number] {
+  if (value === undefined) return [...fallback];
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p <= 0 || p > 600)) {
+    throw new InvalidOptionError(`--phases must be three numbers of seconds (before,during,after), each > 0 and <= 600, got ${JSON.stringify(value)}`);
+  }
+  return parts as [number, number, number];
 }
 
 function list<T extends string>(flag: string, value: string | undefined, valid: readonly T[], isValid: (s: string) => s is T, fallback: readonly T[]): T[] {
@@ -83,7 +126,14 @@ export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = 
   // Server options are validated here too, so a bad --jwt-alg fails before any process starts.
   const server = resolveServerConfig(rawServerOptions(flags, env));
   const strategies = list('--strategies', flags.strategies, STRATEGY_NAMES, isStrategyName, STRATEGY_NAMES);
-  const scenarios = list('--scenarios', flags.scenarios, SCENARIO_NAMES, isScenarioName, LOAD_SCENARIOS).filter((s) => s !== 'ceiling');
+  const scenarioNames: readonly string[] = [...SCENARIO_NAMES.filter((s) => s !== 'ceiling'), 'all'];
+  const scenarios: ScenarioName[] = (
+    flags.scenarios?.trim() === 'all' ? [...SCENARIO_NAMES] : list('--scenarios', flags.scenarios, scenarioNames as ScenarioName[], isScenarioName, LOAD_SCENARIOS)
+  ).filter((s) => s !== 'ceiling');
+  const faults = list('--faults', flags.faults, FAULT_NAMES, isFaultName, base.faults);
+  const persistence = (flags.redisPersistence ?? 'none') as Persistence;
+  if (persistence !== 'none' && persistence !== 'aof') throw new InvalidOptionError(`--redis-persistence must be one of none, aof, got ${JSON.stringify(persistence)}`);
+  if (persistence !== 'none' && server.redisUrl !== undefined) throw new InvalidOptionError('--redis-persistence applies to the Redis authbench starts, not to --redis-url');
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   return Object.freeze({
     strategies,
@@ -101,5 +151,13 @@ export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = 
     redisUrl: server.redisUrl,
     users: server.users,
     serverArgs: serverArgv(flags),
+    redisLatencyMs: flags.redisLatency === undefined ? 0 : parseMs('--redis-latency', flags.redisLatency),
+    outage: {
+      faults,
+      phasesSec: phases(flags.phases, base.phasesSec),
+      faultLatencyMs: flags.faultLatency === undefined ? 50 : parseMs('--fault-latency', flags.faultLatency),
+      persistence,
+      bucketMs: 250,
+    },
   });
 }

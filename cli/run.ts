@@ -5,6 +5,7 @@ import { createProgress } from '../bench/progress.js';
 import { renderTables } from '../bench/render-table.js';
 import { resolveRunConfig, runDefaults, type RunFlags } from '../bench/run-config.js';
 import { runBench } from '../bench/runner.js';
+import { DEFAULT_FAULTS, FAULT_NAMES } from '../bench/faults/injector.js';
 import { SCENARIO_NAMES } from '../scenarios/index.js';
 import { STRATEGY_NAMES } from '../servers/strategies/index.js';
 import { addServerOptions } from './server-options.js';
@@ -54,7 +55,7 @@ export function registerRun(program: Command): void {
       .command('run')
       .description('start Redis and each server, drive them with autocannon through the scenarios, print a comparison')
       .addOption(new Option('--strategies <list>', `comma-separated: ${STRATEGY_NAMES.join(',')}`))
-      .addOption(new Option('--scenarios <list>', `comma-separated: ${SCENARIO_NAMES.filter((s) => s !== 'ceiling').join(',')} (the ceiling always runs)`))
+      .addOption(new Option('--scenarios <list>', `comma-separated: ${SCENARIO_NAMES.filter((s) => s !== 'ceiling').join(',')}, or all (default: all but outage; the ceiling always runs)`))
       .addOption(new Option('--duration <sec>', `measured seconds per cell (default ${runDefaults.durationSec})`))
       .addOption(new Option('--warmup <sec>', `warm-up seconds per cell, not counted (default ${runDefaults.warmupSec})`))
       .addOption(new Option('--connections <n>', `concurrent connections (default ${runDefaults.connections})`))
@@ -62,7 +63,12 @@ export function registerRun(program: Command): void {
       .addOption(new Option('--repeat <n>', `repetitions per cell (default ${runDefaults.repeat})`))
       .option('--quick', 'a smoke run of at most a minute')
       .addOption(new Option('--out <dir>', 'output directory (default results/<timestamp>/)'))
-      .addOption(new Option('--json <file>', 'also write the JSON result to FILE (- = stdout, instead of the tables)')),
+      .addOption(new Option('--json <file>', 'also write the JSON result to FILE (- = stdout, instead of the tables)'))
+      .addOption(new Option('--faults <list>', `outage scenario: comma-separated faults: ${FAULT_NAMES.join(',')} (default ${DEFAULT_FAULTS.join(',')})`))
+      .addOption(new Option('--phases <b,d,a>', 'outage scenario: seconds before, during and after the fault (default 5,10,10)'))
+      .addOption(new Option('--fault-latency <ms>', 'outage scenario: reply delay of the latency fault (default 50ms)'))
+      .addOption(new Option('--redis-persistence <mode>', 'none | aof: persistence of the Redis authbench starts for outage cells (default none)'))
+      .addOption(new Option('--redis-latency <ms>', 'add this delay to every Redis reply for the whole run (a proxy in front of Redis), e.g. 1ms')),
   ).action(async (flags: RunFlags) => {
     process.exitCode = await run(flags);
   });

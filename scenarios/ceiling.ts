@@ -2,6 +2,7 @@ import type { Scenario } from './scenario.js';
 
 /** GET /health: the framework alone, no authentication. Every other figure is also given as a fraction of it. */
 export const ceiling: Scenario = {
+  kind: 'load',
   name: 'ceiling',
   summary: 'GET /health, no auth: what the framework alone does on this machine',
   async plan() {

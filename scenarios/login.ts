@@ -2,6 +2,7 @@ import { JSON_HEADERS, loginBodies, rotating, type Scenario } from './scenario.j
 
 /** POST /login, users rotating over the seeded set. */
 export const login: Scenario = {
+  kind: 'load',
   name: 'login',
   summary: 'POST /login, users rotating over the seeded set',
   async plan(ctx) {

@@ -5,6 +5,7 @@ import { rotating, type Scenario } from './scenario.js';
  * measurement, so logout latency is measured alone, not blended with the login that produced the token.
  */
 export const logout: Scenario = {
+  kind: 'load',
   name: 'logout',
   summary: 'POST /logout, each request on its own never-revoked token',
   pool: 'logout',

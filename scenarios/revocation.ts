@@ -6,6 +6,7 @@ import { rotating, type Scenario } from './scenario.js';
  * must refuse every one.
  */
 export const revocation: Scenario = {
+  kind: 'load',
   name: 'revocation',
   summary: 'GET /me with tokens that were logged out: revoked tokens accepted',
   pool: 'revocation',

@@ -41,6 +41,7 @@ export interface Expectation {
 }
 
 export interface Scenario {
+  readonly kind: 'load';
   readonly name: string;
   readonly summary: string;
   /** The pool size option this scenario uses, if any. */
@@ -65,4 +66,19 @@ export const JSON_HEADERS = { 'content-type': 'application/json' };
 /** A login request body for user n, pre-built so that the load generator spends no time on it. */
 export function loginBodies(users: number, count = Math.min(users, 1000)): string[] {
   return Array.from({ length: count }, (_, n) => JSON.stringify({ username: `user${n}`, password: `pass${n}` }));
+}
+
+/**
+ * A scenario that is not a throughput measurement: an open-loop load through a Redis fault, in three phases.
+ * The orchestration lives in bench/outage/; this says what the load is made of.
+ */
+export interface OutageScenario {
+  readonly kind: 'outage';
+  readonly name: string;
+  readonly summary: string;
+  /** Valid tokens, issued before the load; each request picks the next one. */
+  readonly validTokens: number;
+  /** Tokens logged out before the load; every `1 / revokedShare`-th request carries one. */
+  readonly revokedTokens: number;
+  readonly revokedShare: number;
 }

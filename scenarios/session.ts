@@ -10,6 +10,7 @@ interface SessionContext {
 
 /** Each connection loops login → several GET /me → logout: a realistic lifecycle. */
 export const session: Scenario = {
+  kind: 'load',
   name: 'session',
   summary: `each connection loops login → ${ME_PER_SESSION}× GET /me → logout`,
   async plan(ctx) {

@@ -2,6 +2,7 @@ import { rotating, type Scenario } from './scenario.js';
 
 /** GET /me over a pool of distinct valid tokens issued before the measurement. */
 export const validate: Scenario = {
+  kind: 'load',
   name: 'validate',
   summary: 'GET /me over a pool of distinct valid tokens',
   pool: 'validate',

@@ -1,0 +1,114 @@
+import { scenarios, type LoadScenarioName } from '../scenarios/index.js';
+import type { Scenario, ScenarioContext } from '../scenarios/scenario.js';
+import type { StrategyName } from '../servers/strategies/index.js';
+import { applyCeiling, judge, summarise } from './aggregate.js';
+import { runLoad } from './load.js';
+import type { CellResult, Repetition } from './result.js';
+import type { RunConfig } from './run-config.js';
+import type { RunContext } from './run-context.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+import { httpTokenSource } from './tokens.js';
+
+/** Strategy order of repetition `rep`: A B C, then C B A, … so drift does not favour whoever runs first. */
+export function orderFor<T>(items: readonly T[], rep: number): T[] {
+  return rep % 2 === 0 ? [...items] : [...items].reverse();
+}
+
+function poolSize(scenario: Scenario, config: RunConfig, phase: ScenarioContext['phase']): number {
+  if (scenario.pool === undefined) return 0;
+  const full = config.pools[scenario.pool];
+  // A consumable pool (logout) is sized to the phase's length; the others are re-issued at full size.
+  if (scenario.pool === 'logout' && phase === 'warmup') return Math.max(100, Math.ceil((full * config.warmupSec) / config.durationSec));
+  return full;
+}
+
+interface Measured {
+  readonly repetition: Repetition;
+  readonly serverOutput?: string;
+}
+
+/** A failed repetition as data: the first line of the error, and the server's last output. */
+export function failedRepetition(err: unknown, rep: number, position: number, server: ServerProcess | undefined): Measured {
+  const message = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+  const exited = server?.exited();
+  return {
+    repetition: { index: rep, position, status: 'errored', error: exited === undefined ? message : `${message} (server ${exited})` },
+    serverOutput: (server?.stderr() ?? (err instanceof Error ? err.message : '')).slice(-2000),
+  };
+}
+
+async function measureOnce(name: LoadScenarioName, strategy: StrategyName, rep: number, position: number, server: ServerProcess, ctx: RunContext): Promise<Measured> {
+  const { config, io } = ctx;
+  const scenario: Scenario = scenarios[name];
+  try {
+    const tokens = httpTokenSource(server.url, config.users, config.connections);
+    const load = { url: server.url, connections: config.connections, rate: config.rate, timeoutSec: config.timeoutSec, signal: io.signal };
+    const sctx = (phase: ScenarioContext['phase']): ScenarioContext => ({ strategy, tokens, users: config.users, phase, poolSize: poolSize(scenario, config, phase) });
+    if (config.warmupSec > 0) await runLoad(await scenario.plan(sctx('warmup')), { ...load, durationSec: config.warmupSec });
+    if (io.signal.aborted) throw new Error('interrupted');
+    const measurement = await runLoad(await scenario.plan(sctx('measure')), { ...load, durationSec: config.durationSec });
+    const gone = server.exited();
+    if (gone !== undefined) throw new Error(`server ${strategy} ${gone} during the measurement`);
+    const j = judge(measurement, scenario.expect(strategy));
+    return { repetition: { index: rep, position, status: 'ok', measurement, ...j } };
+  } catch (err) {
+    return failedRepetition(err, rep, position, server);
+  }
+}
+
+/**
+ * The throughput cells. Each repetition goes through the designs in alternating order; each design gets a
+ * fresh server process that runs the ceiling, then every load scenario, with Redis flushed in between (only a
+ * Redis authbench started). A failed repetition is recorded as data and the run goes on.
+ */
+export async function runLoadCells(ctx: RunContext): Promise<void> {
+  const { config, io, result } = ctx;
+  const names: LoadScenarioName[] = ['ceiling', ...config.scenarios.filter((s): s is LoadScenarioName => s !== 'outage' && s !== 'ceiling')];
+  const cells = new Map<string, CellResult>();
+  // Cells are created up front, in table order, so the result lists every cell even if the run stops early.
+  for (const name of names) {
+    for (const strategy of config.strategies) {
+      const cell: CellResult = { scenario: name, strategy, status: 'ok', repetitions: [], errors: [] };
+      cells.set(`${name}|${strategy}`, cell);
+      result.cells.push(cell);
+    }
+  }
+  for (let rep = 0; rep < config.repeat; rep++) {
+    for (const [position, strategy] of orderFor(config.strategies, rep).entries()) {
+      let server: ServerProcess | undefined;
+      let startError: unknown;
+      try {
+        for (const name of names) {
+          if (io.signal.aborted) return;
+          ctx.step(`${name} × ${strategy}, repetition ${rep + 1}/${config.repeat}`);
+          // One server process per design and repetition, restarted if a scenario killed it.
+          if (server === undefined || server.exited() !== undefined) {
+            await server?.stop();
+            server = undefined;
+            try {
+              server = await startServerProcess(strategy, ['--redis-url', ctx.serverRedisUrl, ...config.serverArgs], io.serverEnv);
+            } catch (err) {
+              startError = err;
+            }
+          }
+          const measured = server === undefined ? failedRepetition(startError, rep, position, undefined) : await measureOnce(name, strategy, rep, position, server, ctx);
+          if (io.signal.aborted) return; // a repetition cut short is not a measurement
+          const cell = cells.get(`${name}|${strategy}`) as CellResult;
+          cell.repetitions.push(measured.repetition);
+          if (measured.repetition.status === 'errored') {
+            cell.status = 'errored';
+            cell.errors.push(`repetition ${rep + 1}: ${measured.repetition.error ?? 'failed'}`);
+            if (measured.serverOutput !== undefined) cell.serverOutput = measured.serverOutput;
+          }
+          const summary = summarise(cell.repetitions);
+          if (summary !== undefined) cell.summary = summary;
+          applyCeiling(result);
+          await ctx.flushOwnedRedis();
+          await io.checkpoint(result);
+        }
+      } finally {
+        await server?.stop();
+      }
+    }
+  }
+}

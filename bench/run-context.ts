@@ -1,0 +1,18 @@
+import type { RedisHandle } from '../redis/provider.js';
+import type { RunResult } from './result.js';
+import type { RunConfig } from './run-config.js';
+import type { RunIO } from './runner.js';
+
+/** What the parts of one run share: its options, its Redis, the result being filled in. */
+export interface RunContext {
+  readonly config: RunConfig;
+  readonly io: RunIO;
+  readonly redis: RedisHandle;
+  /** The URL the servers get: Redis itself, or the latency proxy in front of it (--redis-latency). */
+  readonly serverRedisUrl: string;
+  readonly result: RunResult;
+  /** Reports progress for the next cell (counts it). */
+  step(label: string): void;
+  /** FLUSHALL, only on a Redis authbench started; against a URL nothing is deleted. */
+  flushOwnedRedis(): Promise<void>;
+}
