@@ -12,6 +12,8 @@ export interface RedisStoreOptions {
 
 /** Longest pause between reconnect attempts: Redis coming back is noticed within about this long. */
 export const MAX_RECONNECT_DELAY_MS = 500;
+/** While the store is failing, it is re-checked (one PING) this often, so that `status()` recovers without traffic. */
+export const PROBE_INTERVAL_MS = MAX_RECONNECT_DELAY_MS;
 
 /**
  * The ioredis client the Redis-backed designs share, configured to fail fast and closed.
@@ -25,6 +27,8 @@ export const MAX_RECONNECT_DELAY_MS = 500;
 export class RedisStore {
   readonly client: Redis;
   private failing = false;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
 
   private constructor(client: Redis) {
     this.client = client;
@@ -45,7 +49,25 @@ export class RedisStore {
     });
     // Without a listener ioredis prints every connection error; the store's status carries it instead.
     client.on('error', () => {});
+    // Works around an ioredis bug (redis/ioredis#2147, fixed upstream by #2148, not in the installed 5.11.1): the
+    // socketTimeout timer is kept on the client, is not cleared when its connection closes, and when it fires it
+    // destroys `client.stream`, which by then is the NEW connection. Seen here after SIGCONT and after SIGKILL plus a
+    // restart within a second: the fresh, healthy connection was torn down up to 1 s after recovery, a second burst
+    // of 503s (servers/faults.test.ts, "stays recovered"). Clearing the timer on close is what the upstream fix
+    // does; the next command on the new connection arms its own. If ioredis renames the field this is a no-op.
+    client.on('close', () => {
+      const internals = client as unknown as { socketTimeoutTimer?: ReturnType<typeof setTimeout> };
+      clearTimeout(internals.socketTimeoutTimer);
+      internals.socketTimeoutTimer = undefined;
+    });
     const store = new RedisStore(client);
+    // A connection that passed the ready check (INFO answered) is Redis answering again: without this, `failing`
+    // was only cleared by a successful request, so with no traffic GET /health said "down" for good after Redis
+    // came back (measured: still "down" 3 s after SIGCONT, and 5 s after Redis appeared for a server started
+    // without it), and a load balancer that stops sending traffic on "down" would never put the server back.
+    client.on('ready', () => {
+      store.failing = false;
+    });
     const readyTimeout = opts.readyTimeoutMs ?? 2000;
     // Wait for `ready`, but a Redis that is down at start must not stop the server from starting:
     // it reports store: down and the reconnect loop brings it up when Redis appears.
@@ -68,12 +90,36 @@ export class RedisStore {
       this.failing = false;
       return result;
     } catch (err) {
-      this.failing = true;
+      this.markFailing();
       throw new StoreUnavailableError(err);
     }
   }
 
+  /**
+   * Records a failure and, until a PING succeeds, re-checks every PROBE_INTERVAL_MS. The `ready` listener above
+   * only covers a reconnect; a stall shorter than the socket timeout (commands timed out, the connection survived)
+   * has no `ready` event, and /health stayed "down" with no traffic. The probe is one PING per interval and only
+   * while failing; it is bounded by the command timeout like any command and does not keep the process alive.
+   */
+  private markFailing(): void {
+    this.failing = true;
+    if (this.probeTimer !== undefined || this.closed) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      this.client.ping().then(
+        () => {
+          this.failing = false;
+        },
+        () => this.markFailing(),
+      );
+    }, PROBE_INTERVAL_MS);
+    this.probeTimer.unref();
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
     try {
       await Promise.race([this.client.quit(), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
     } catch {
