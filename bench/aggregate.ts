@@ -1,4 +1,5 @@
 import type { Expectation } from '../scenarios/scenario.js';
+import { summariseCost, type Cost } from './cost.js';
 import type { LoadMeasurement } from './load.js';
 import type { CellResult, CellSummary, Repetition, RunResult } from './result.js';
 import { median, ratio, spread, sumCounts } from './stats.js';
@@ -46,7 +47,13 @@ export function summarise(reps: readonly Repetition[]): CellSummary | undefined 
       saturated: ms.some((m) => m.loadGenerator.saturated),
     },
     latencyCorrected: ms.every((m) => m.latencyCorrected),
+    ...costOf(ok),
   };
+}
+
+function costOf(reps: readonly Repetition[]): { cost?: Cost } {
+  const cost = summariseCost(reps.map((r) => r.cost).filter((c): c is Cost => c !== undefined));
+  return cost === undefined ? {} : { cost };
 }
 
 /** Recomputes the ceiling table and every cell's fraction of it (the ceiling of the same design, same run). */

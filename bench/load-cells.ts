@@ -1,7 +1,9 @@
 import { scenarios, type LoadScenarioName } from '../scenarios/index.js';
 import type { Scenario, ScenarioContext } from '../scenarios/scenario.js';
 import type { StrategyName } from '../servers/strategies/index.js';
+import { getJson } from '../lib/http.js';
 import { applyCeiling, judge, summarise } from './aggregate.js';
+import { computeCost, redisSnapshot, sampleState, serverSnapshotOf } from './cost.js';
 import { runLoad } from './load.js';
 import type { CellResult, Repetition } from './result.js';
 import type { RunConfig } from './run-config.js';
@@ -44,13 +46,22 @@ async function measureOnce(name: LoadScenarioName, strategy: StrategyName, rep: 
     const tokens = httpTokenSource(server.url, config.users, config.connections);
     const load = { url: server.url, connections: config.connections, rate: config.rate, timeoutSec: config.timeoutSec, signal: io.signal };
     const sctx = (phase: ScenarioContext['phase']): ScenarioContext => ({ strategy, tokens, users: config.users, phase, poolSize: poolSize(scenario, config, phase) });
+    const [sampleToken] = await tokens.issue(1);
     if (config.warmupSec > 0) await runLoad(await scenario.plan(sctx('warmup')), { ...load, durationSec: config.warmupSec });
     if (io.signal.aborted) throw new Error('interrupted');
-    const measurement = await runLoad(await scenario.plan(sctx('measure')), { ...load, durationSec: config.durationSec });
+    const plan = await scenario.plan(sctx('measure'));
+    // Cost snapshots bracket the measured phase only: pool preparation and warm-up are not in them.
+    const before = { redis: await redisSnapshot(ctx.inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) };
+    const measurement = await runLoad(plan, { ...load, durationSec: config.durationSec });
+    const after = { redis: await redisSnapshot(ctx.inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) };
     const gone = server.exited();
     if (gone !== undefined) throw new Error(`server ${strategy} ${gone} during the measurement`);
     const j = judge(measurement, scenario.expect(strategy));
-    return { repetition: { index: rep, position, status: 'ok', measurement, ...j } };
+    const cost =
+      before.server === undefined || after.server === undefined
+        ? undefined
+        : computeCost(measurement.responses, { before: before.redis, after: after.redis }, { before: before.server, after: after.server }, await sampleState(ctx.inspector, strategy), sampleToken?.length ?? null);
+    return { repetition: { index: rep, position, status: 'ok', measurement, ...j, ...(cost === undefined ? {} : { cost }) } };
   } catch (err) {
     return failedRepetition(err, rep, position, server);
   }

@@ -1,4 +1,5 @@
 import Table from 'cli-table3';
+import { renderCostTable } from './render-cost.js';
 import { renderOutageTable } from './render-outage.js';
 import type { CellResult, RunResult } from './result.js';
 
@@ -68,6 +69,6 @@ export function renderScenarioTable(result: RunResult, scenario: string): string
 /** The whole terminal report: header, then a table per scenario in run order. */
 export function renderTables(result: RunResult): string {
   const scenarios = [...new Set(result.cells.filter((c) => c.scenario !== 'outage').map((c) => c.scenario))];
-  const outage = renderOutageTable(result);
-  return [renderHeader(result), ...scenarios.map((s) => renderScenarioTable(result, s)), ...(outage === '' ? [] : [outage])].join('\n\n');
+  const extra = [renderCostTable(result), renderOutageTable(result)].filter((t) => t !== '');
+  return [renderHeader(result), ...scenarios.map((s) => renderScenarioTable(result, s)), ...extra].join('\n\n');
 }

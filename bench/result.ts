@@ -1,3 +1,4 @@
+import type { Cost } from './cost.js';
 import type { Environment } from './environment.js';
 import type { LatencyMs, LoadMeasurement } from './load.js';
 import type { RunConfig } from './run-config.js';
@@ -20,6 +21,8 @@ export interface Repetition {
   readonly correct?: number;
   readonly wrongAnswers?: number;
   readonly revokedAccepted?: number;
+  /** What each request cost the server and Redis in this repetition. */
+  readonly cost?: Cost;
 }
 
 export interface CellSummary {
@@ -39,6 +42,8 @@ export interface CellSummary {
   readonly ceilingFraction?: number;
   readonly loadGenerator: { readonly cpuPerSecMedian: number; readonly saturated: boolean };
   readonly latencyCorrected: boolean;
+  /** Median over repetitions of each per-request cost (the peak RSS is the largest). */
+  readonly cost?: Cost;
 }
 
 export interface CellResult {

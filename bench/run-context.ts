@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { RedisHandle } from '../redis/provider.js';
 import type { RunResult } from './result.js';
 import type { RunConfig } from './run-config.js';
@@ -11,6 +12,8 @@ export interface RunContext {
   /** The URL the servers get: Redis itself, or the latency proxy in front of it (--redis-latency). */
   readonly serverRedisUrl: string;
   readonly result: RunResult;
+  /** A plain client on the run's Redis (never through the proxy) for INFO, SCAN and MEMORY USAGE: read-only. */
+  readonly inspector: Redis;
   /** Reports progress for the next cell (counts it). */
   step(label: string): void;
   /** FLUSHALL, only on a Redis authbench started; against a URL nothing is deleted. */

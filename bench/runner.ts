@@ -28,11 +28,11 @@ export { orderFor } from './load-cells.js';
  */
 export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult> {
   const redis = await obtainRedis({ url: config.redisUrl });
-  const admin = redis.owned ? new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true }) : undefined;
-  admin?.on('error', () => {});
+  const inspector = new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true, connectTimeout: 2000 });
+  inspector.on('error', () => {});
   let proxy: RedisProxy | undefined;
   try {
-    await admin?.connect();
+    await inspector.connect();
     if (config.redisLatencyMs > 0) {
       const upstream = new URL(redis.url);
       proxy = await RedisProxy.start({ upstreamHost: upstream.hostname, upstreamPort: Number(upstream.port) });
@@ -59,9 +59,11 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       redis,
       serverRedisUrl: proxy?.url ?? redis.url,
       result,
+      inspector,
       step: (label) => io.progress.step(done++, total, label),
       flushOwnedRedis: async () => {
-        await admin?.flushall();
+        // Only a Redis authbench started is flushed; against a URL nothing is deleted.
+        if (redis.owned) await inspector.flushall();
       },
     };
     await runLoadCells(ctx);
@@ -72,7 +74,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
     await io.checkpoint(result);
     return result;
   } finally {
-    admin?.disconnect();
+    inspector.disconnect();
     await proxy?.close();
     await redis.stop();
   }

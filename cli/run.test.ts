@@ -87,6 +87,28 @@ describe('authbench run --quick on the real servers', () => {
     }
   });
 
+  it('counts one Redis command per validate for the two Redis designs and none for jwt', () => {
+    const cost = (t: string) => result.cells.find((c) => c.scenario === 'validate' && c.strategy === t)?.summary?.cost;
+    assert.equal(cost('jwt')?.redisCommandsPerRequest, 0);
+    for (const [t, cmd] of [['redis-token', 'get'], ['jwt-blacklist', 'exists']] as const) {
+      const c = cost(t);
+      assert.ok(c, `${t} has no cost`);
+      // In-flight requests when the load stops reach Redis but not the count of answers: a hair over 1.
+      assert.ok(c.redisCommandsPerRequest >= 0.99 && c.redisCommandsPerRequest < 1.05, `${t}: ${c.redisCommandsPerRequest} commands per request`);
+      assert.ok((c.redisCommandsByName[cmd] ?? 0) >= 0.99, `${t} issues ${cmd.toUpperCase()}`);
+      assert.ok(c.serverCpuUsPerRequest > 0 && c.redisCpuUsPerRequest > 0);
+    }
+  });
+
+  it('finds state bytes exactly where the design keeps state', () => {
+    const cost = (s: string, t: string) => result.cells.find((c) => c.scenario === s && c.strategy === t)?.summary?.cost;
+    for (const s of ['validate', 'logout', 'revocation']) assert.equal(cost(s, 'jwt')?.stateBytes, 0, `jwt keeps no state (${s})`);
+    assert.ok((cost('validate', 'redis-token')?.stateBytes ?? 0) > 0, 'a session costs bytes in Redis');
+    assert.ok((cost('revocation', 'jwt-blacklist')?.stateBytes ?? 0) > 0, 'a revoked token costs bytes in Redis');
+    assert.equal(cost('validate', 'jwt-blacklist')?.stateBytes, null, 'no revoked token, no blacklist state');
+    assert.ok((cost('validate', 'jwt')?.tokenBytes ?? 0) > (cost('validate', 'redis-token')?.tokenBytes ?? Infinity), 'a JWT is longer than a UUID');
+  });
+
   it('gives each design its throughput as a fraction of its own ceiling', () => {
     for (const t of ['jwt', 'jwt-blacklist', 'redis-token']) {
       assert.ok((result.ceiling[t]?.median ?? 0) > 0);

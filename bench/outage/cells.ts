@@ -1,3 +1,4 @@
+import { getJson } from '../../lib/http.js';
 import { LocalRedis } from '../../redis/local-server.js';
 import { scenarios } from '../../scenarios/index.js';
 import type { StrategyName } from '../../servers/strategies/index.js';
@@ -50,15 +51,6 @@ export function chooseOutageRate(ctx: RunContext): { rate: number; source: strin
   return { rate: 200, source: 'default (nothing measured yet)' };
 }
 
-async function fetchJson(url: string, timeoutMs: number): Promise<Record<string, unknown> | undefined> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-    return (await res.json()) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
 function withPolicy(args: readonly string[], policy: OutagePolicy): string[] {
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {
@@ -89,7 +81,7 @@ async function runOne(ctx: RunContext, variant: OutageVariant, fault: FaultMode,
     const valid = await tokens.issue(scenario.validTokens);
     const revoked = await tokens.issue(scenario.revokedTokens);
     await tokens.revoke(revoked);
-    const before = await fetchJson(`${server.url}/metrics`, 2000);
+    const before = await getJson(`${server.url}/metrics`, 2000);
 
     const [b, d, a] = config.outage.phasesSec;
     const health: HealthSample[] = [];
@@ -104,7 +96,7 @@ async function runOne(ctx: RunContext, variant: OutageVariant, fault: FaultMode,
         const base = server?.url ?? '';
         const sampler = setInterval(() => {
           const t = now();
-          void fetchJson(`${base}/metrics`, config.outage.bucketMs).then((m) => {
+          void getJson(`${base}/metrics`, config.outage.bucketMs).then((m) => {
             const h = m?.['health'] as Record<string, number> | undefined;
             health.push(h === undefined ? { t } : { t, inFlight: h['inFlight'], rssBytes: h['rssBytes'], eventLoopDelayP99Ms: h['eventLoopDelayP99Ms'], eventLoopDelayMaxMs: h['eventLoopDelayMaxMs'] });
           });
@@ -131,7 +123,7 @@ async function runOne(ctx: RunContext, variant: OutageVariant, fault: FaultMode,
     if (io.signal.aborted) throw new Error('interrupted');
     if (faultErrors.length > 0) throw new Error(`fault ${fault.name} failed: ${faultErrors.join('; ')}`);
     if (!Number.isFinite(window.faultStartMs) || !Number.isFinite(window.faultEndMs)) throw new Error('the fault window did not complete');
-    const after = await fetchJson(`${server.url}/metrics`, 2000);
+    const after = await getJson(`${server.url}/metrics`, 2000);
     const unchecked = Number(after?.['uncheckedServed'] ?? 0) - Number(before?.['uncheckedServed'] ?? 0);
     const gone = server.exited();
     if (gone !== undefined) throw new Error(`server ${variant.strategy} ${gone} during the outage`);
