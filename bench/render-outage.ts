@@ -1,14 +1,19 @@
 import Table from 'cli-table3';
 import type { CellResult, RunResult } from './result.js';
 
-const ms = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : `${Math.round(n)}`);
-const pct = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : `${(n * 100).toFixed(1)}%`);
+export const ms = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : `${Math.round(n)}`);
+export const pct = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : `${(n * 100).toFixed(1)}%`);
 
-function design(cell: CellResult): string {
+/** The design label of an outage cell: the strategy, with its failure policy when it has one. */
+export function design(cell: CellResult): string {
   return cell.policy === undefined || cell.policy === 'none' ? cell.strategy : `${cell.strategy} (${cell.policy})`;
 }
 
-function row(cell: CellResult): string[] {
+/** Column titles of the fault-summary table. */
+export const OUTAGE_HEAD: readonly string[] = ['fault', 'design', 'available during', 'detect ms', 'worst ms', 'hung >1s', 'recover ms first/sustained', 'lost', 'revoked accepted b/d/a', 'sessions lost', 'unchecked', 'rate', 'notes'];
+
+/** The cells of one row of the fault-summary table: the terminal, Markdown and HTML tables all use these. */
+export function outageRow(cell: CellResult): string[] {
   const o = cell.outage;
   if (o === undefined) {
     const why = cell.status === 'skipped' ? `skipped: ${cell.errors.join('; ')}` : `ERRORED: ${cell.errors.join('; ')}`;
@@ -40,9 +45,8 @@ function row(cell: CellResult): string[] {
 export function renderOutageTable(result: RunResult): string {
   const cells = result.cells.filter((c) => c.scenario === 'outage');
   if (cells.length === 0) return '';
-  const head = ['fault', 'design', 'available during', 'detect ms', 'worst ms', 'hung >1s', 'recover ms first/sustained', 'lost', 'revoked accepted b/d/a', 'sessions lost', 'unchecked', 'rate', 'notes'];
-  const table = new Table({ head, style: { head: [], border: [] } });
-  for (const c of cells) table.push(row(c));
+  const table = new Table({ head: [...OUTAGE_HEAD], style: { head: [], border: [] } });
+  for (const c of cells) table.push(outageRow(c));
   const rate = result.outageRate === undefined ? '' : ` (open loop at ${result.outageRate.rate} req/s: ${result.outageRate.source})`;
   return `outage${rate}\n${table.toString()}`;
 }

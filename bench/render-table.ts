@@ -3,10 +3,11 @@ import { renderCostTable } from './render-cost.js';
 import { renderOutageTable } from './render-outage.js';
 import type { CellResult, RunResult } from './result.js';
 
-const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+/** Formatting shared with the Markdown and HTML reports (bench/report/), so they show the same figures. */
+export const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
 /** autocannon records whole milliseconds; 0 means "under one". */
-const fmtMs = (n: number): string => (!Number.isFinite(n) ? '–' : n < 1 ? '<1' : String(Math.round(n)));
-const fmtRatio = (n: number | undefined): string => (n === undefined ? '–' : `${(n * 100).toFixed(0)}%`);
+export const fmtMs = (n: number): string => (!Number.isFinite(n) ? '–' : n < 1 ? '<1' : String(Math.round(n)));
+export const fmtRatio = (n: number | undefined): string => (n === undefined ? '–' : `${(n * 100).toFixed(0)}%`);
 
 /** Non-2xx statuses as `401:12 503:3`, or `0`. */
 export function non2xx(counts: Record<string, number>): string {
@@ -29,7 +30,13 @@ export function renderHeader(result: RunResult): string {
   return lines.join('\n');
 }
 
-function row(cell: CellResult, withRevoked: boolean): string[] {
+/** Column titles of a scenario table (the revocation table has one more). */
+export function scenarioHead(withRevoked: boolean): string[] {
+  return ['strategy', 'req/s', 'range', '× ceiling', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'non-2xx', 'err/timeout', 'wrong', ...(withRevoked ? ['revoked accepted'] : []), 'notes'];
+}
+
+/** The cells of one row of a scenario table: the terminal, Markdown and HTML tables all use these. */
+export function scenarioRow(cell: CellResult, withRevoked: boolean): string[] {
   const s = cell.summary;
   const notes: string[] = [];
   if (cell.status === 'errored') notes.push(`ERRORED: ${cell.errors.join('; ')}`);
@@ -60,9 +67,8 @@ function row(cell: CellResult, withRevoked: boolean): string[] {
 export function renderScenarioTable(result: RunResult, scenario: string): string {
   const cells = result.cells.filter((c) => c.scenario === scenario);
   const withRevoked = scenario === 'revocation';
-  const head = ['strategy', 'req/s', 'range', '× ceiling', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'non-2xx', 'err/timeout', 'wrong', ...(withRevoked ? ['revoked accepted'] : []), 'notes'];
-  const table = new Table({ head, style: { head: [], border: [] } });
-  for (const cell of cells) table.push(row(cell, withRevoked));
+  const table = new Table({ head: scenarioHead(withRevoked), style: { head: [], border: [] } });
+  for (const cell of cells) table.push(scenarioRow(cell, withRevoked));
   return `${scenario}\n${table.toString()}`;
 }
 
