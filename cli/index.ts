@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { AuthbenchError } from '../lib/errors.js';
 import { STRATEGY_NAMES } from '../servers/strategies/index.js';
+import { registerMicro } from './micro.js';
 import { registerRun } from './run.js';
 import { serve, type ServeFlags } from './serve.js';
 import { addServerOptions } from './server-options.js';
@@ -30,6 +31,7 @@ addServerOptions(
 });
 
 registerRun(program);
+registerMicro(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID, webcrypto } from 'node:crypto';
-import { SignJWT, errors as joseErrors, generateKeyPair, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { SignJWT, errors as joseErrors, generateKeyPair, jwtVerify, type JWTHeaderParameters, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { UnauthorizedError, type RejectReason } from '../lib/errors.js';
 import type { JwtAlg, ServerConfig } from './config.js';
 
@@ -51,6 +51,41 @@ function reasonOf(err: unknown): RejectReason {
   return 'malformed';
 }
 
+/** The part of the server configuration that shapes the tokens: claims, header and verify options. */
+export type JwtClaimsConfig = Pick<ServerConfig, 'jwtAlg' | 'tokenTtlSec' | 'issuer' | 'audience' | 'clockToleranceSec'>;
+
+/**
+ * The JWT a server issues, before signing: `typ`, `alg` and `kid` in the header; `sub`, `roles`, `iat`, `exp`, `jti`,
+ * `iss` and `aud` in the payload. Exported so that the micro-benchmarks sign exactly what the servers sign.
+ */
+export function unsignedJwt(config: JwtClaimsConfig, kid: string, sub: string, roles: readonly string[], nowSec: number): SignJWT {
+  return new SignJWT({ roles: [...roles] })
+    .setProtectedHeader({ alg: config.jwtAlg, typ: 'JWT', kid })
+    .setSubject(sub)
+    .setIssuedAt(nowSec)
+    .setExpirationTime(nowSec + config.tokenTtlSec)
+    .setJti(randomUUID())
+    .setIssuer(config.issuer)
+    .setAudience(config.audience);
+}
+
+/**
+ * The options the servers give jwtVerify (the header and claim checks after it are in JwtCodec.verify). Exported
+ * so that the micro-benchmarks verify with the same checks.
+ */
+export function jwtVerifyOptions(config: JwtClaimsConfig, nowMs: number): JWTVerifyOptions {
+  return {
+    algorithms: [config.jwtAlg],
+    issuer: config.issuer,
+    audience: config.audience,
+    typ: 'JWT',
+    requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+    clockTolerance: config.clockToleranceSec,
+    maxTokenAge: config.tokenTtlSec,
+    currentDate: new Date(nowMs),
+  };
+}
+
 /** Signs and verifies this server's JWTs with every check of a reference implementation. */
 export class JwtCodec {
   private constructor(
@@ -65,15 +100,7 @@ export class JwtCodec {
 
   async sign(sub: string, roles: readonly string[]): Promise<string> {
     const now = Math.floor(this.clock() / 1000);
-    return new SignJWT({ roles: [...roles] })
-      .setProtectedHeader({ alg: this.config.jwtAlg, typ: 'JWT', kid: this.keys.kid })
-      .setSubject(sub)
-      .setIssuedAt(now)
-      .setExpirationTime(now + this.config.tokenTtlSec)
-      .setJti(randomUUID())
-      .setIssuer(this.config.issuer)
-      .setAudience(this.config.audience)
-      .sign(this.keys.signKey);
+    return unsignedJwt(this.config, this.keys.kid, sub, roles, now).sign(this.keys.signKey);
   }
 
   /** Verified claims, or an UnauthorizedError whose reason says which check failed. */
@@ -82,16 +109,7 @@ export class JwtCodec {
     const nowMs = this.clock();
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, (header: JWTHeaderParameters) => this.keyFor(header), {
-        algorithms: [this.config.jwtAlg],
-        issuer: this.config.issuer,
-        audience: this.config.audience,
-        typ: 'JWT',
-        requiredClaims: ['exp', 'iat', 'sub', 'jti'],
-        clockTolerance: this.config.clockToleranceSec,
-        maxTokenAge: this.config.tokenTtlSec,
-        currentDate: new Date(nowMs),
-      }));
+      ({ payload } = await jwtVerify(token, (header: JWTHeaderParameters) => this.keyFor(header), jwtVerifyOptions(this.config, nowMs)));
     } catch (err) {
       throw new UnauthorizedError(reasonOf(err), { cause: err });
     }

@@ -1,0 +1,67 @@
+import Table from 'cli-table3';
+import type { MicroResult, MicroTaskResult, VerifyRatio } from './result.js';
+
+const fmtOps = (n: number | null): string => (n === null ? '–' : Math.round(n).toLocaleString('en-US'));
+
+/** Microseconds with three significant digits or so: 0.0412, 1.23, 45.6, 1,234. */
+export function fmtUs(ns: number | null): string {
+  if (ns === null || !Number.isFinite(ns)) return '–';
+  const us = ns / 1000;
+  if (us >= 100) return Math.round(us).toLocaleString('en-US');
+  if (us >= 10) return us.toFixed(1);
+  if (us >= 1) return us.toFixed(2);
+  if (us >= 0.1) return us.toFixed(3);
+  return us.toFixed(4);
+}
+
+const fmtRme = (rme: number | null): string => (rme === null ? '–' : `±${rme < 10 ? rme.toFixed(1) : Math.round(rme)}%`);
+
+/** Notes longer than this are cut in the table (the JSON keeps them whole). */
+const MAX_NOTE = 100;
+
+function note(t: MicroTaskResult): string {
+  const parts: string[] = [];
+  if (t.status === 'errored') parts.push(`ERRORED: ${(t.error ?? '').replace(/\s+/g, ' ')}`);
+  if (t.status === 'aborted') parts.push('aborted');
+  if (t.opsPerSec !== null && t.opsPerSample > 1) parts.push(t.group === 'redis' ? `per command, ${t.opsPerSample} in flight` : `mean of ${t.opsPerSample} calls per sample`);
+  const text = parts.join('; ');
+  return text.length > MAX_NOTE ? `${text.slice(0, MAX_NOTE - 1)}…` : text;
+}
+
+/** The header: environment and method, so no number travels without them. */
+export function renderMicroHeader(result: MicroResult): string {
+  const e = result.environment;
+  return [
+    `authbench micro ${e.authbenchVersion} · ${e.date} · git ${e.gitCommit.slice(0, 10)}${e.gitDirty ? ' (dirty)' : ''} · status: ${result.status}`,
+    `machine: ${e.cpuModel} × ${e.cpuCount}, ${e.totalMemoryMiB} MiB, ${e.platform} ${e.arch}, load average ${e.loadAverage.join(' ')}`,
+    `software: Node ${e.node}, Redis ${e.redisVersion} (${e.redisSource}), ${Object.entries(e.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    ...result.method.map((m) => `method: ${m}`),
+  ].join('\n');
+}
+
+/** One row per task, in run order. */
+export function renderMicroTable(tasks: readonly MicroTaskResult[]): string {
+  const table = new Table({ head: ['group', 'task', 'ops/s', 'mean µs', 'p99 µs', '±', 'samples', 'notes'], style: { head: [], border: [] } });
+  for (const t of tasks) {
+    table.push([t.group, t.name, fmtOps(t.opsPerSec), fmtUs(t.meanNs), fmtUs(t.p99Ns), fmtRme(t.rme), String(t.samples), note(t)]);
+  }
+  return table.toString();
+}
+
+/** The imported ÷ raw verify ratio per algorithm, as measured: the claim that importing once matters, checked. */
+export function renderVerifyRatios(ratios: readonly VerifyRatio[]): string {
+  if (ratios.length === 0) return '';
+  const lines = ['jose verify, key imported once as a CryptoKey ÷ raw key (ops/s; above 1: importing once is faster):'];
+  for (const r of ratios) {
+    const ratio = r.importedOverRaw === null ? 'not measured (a task did not complete)' : `${r.importedOverRaw.toFixed(2)}×`;
+    const reused = r.keyObjectOpsPerSec === null ? '' : `, KeyObject reused ${fmtOps(r.keyObjectOpsPerSec)}/s`;
+    lines.push(`  ${r.alg.padEnd(6)} ${ratio}  (imported ${fmtOps(r.importedOpsPerSec)}/s, raw ${fmtOps(r.rawOpsPerSec)}/s${reused})`);
+  }
+  return lines.join('\n');
+}
+
+/** The whole terminal report. Pure: a function of the result only. */
+export function renderMicro(result: MicroResult): string {
+  const ratios = renderVerifyRatios(result.verifyRatios);
+  return [renderMicroHeader(result), renderMicroTable(result.tasks), ...(ratios === '' ? [] : [ratios])].join('\n\n');
+}

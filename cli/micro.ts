@@ -1,0 +1,54 @@
+import { basename, dirname } from 'node:path';
+import { Option, type Command } from 'commander';
+import { microDefaults, resolveMicroConfig, type MicroFlags } from '../bench/micro/config.js';
+import { renderMicro } from '../bench/micro/render.js';
+import { runMicro } from '../bench/micro/run-micro.js';
+import { writeText } from '../bench/output.js';
+
+/** Exit codes of `micro`: 0 every task completed, 1 a task errored, 2 bad arguments, 130 interrupted. */
+const EXIT_INTERRUPTED = 130;
+
+async function micro(flags: MicroFlags): Promise<number> {
+  const config = resolveMicroConfig(flags, process.env);
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`\n${signal}: stopping the micro-benchmarks and Redis (again to force)\n`);
+      controller.abort();
+    } else {
+      // The exit hook in lib/children.ts kills a Redis still running.
+      process.exit(EXIT_INTERRUPTED);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const result = await runMicro(config, { signal: controller.signal, progress: (line) => process.stderr.write(`${line}\n`) });
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  if (config.jsonFile === '-') {
+    process.stdout.write(json);
+  } else {
+    process.stdout.write(`${renderMicro(result)}\n`);
+    if (config.jsonFile !== undefined) {
+      await writeText(dirname(config.jsonFile), basename(config.jsonFile), json);
+      process.stderr.write(`results: ${config.jsonFile}\n`);
+    }
+  }
+  if (result.status === 'interrupted') return EXIT_INTERRUPTED;
+  return result.tasks.some((t) => t.status !== 'ok') ? 1 : 0;
+}
+
+/** `authbench micro`: tinybench micro-benchmarks of the work behind each design (jose, token generation, JSON, Redis). */
+export function registerMicro(program: Command): void {
+  program
+    .command('micro')
+    .description('micro-benchmarks in one process (tinybench): jose sign/verify per algorithm and key form, token generation, JSON, Redis round trips')
+    .addOption(new Option('--time <ms>', `measured milliseconds per task (default ${microDefaults.timeMs}; warm-up is half of it, at most ${microDefaults.maxWarmupMs})`))
+    .addOption(new Option('--filter <substring>', 'only the tasks whose "<group> <name>" contains this, case-insensitive (groups: jose, tokens, json, redis)'))
+    .addOption(new Option('--redis-url <url>', 'use this Redis (env REDIS_URL); otherwise authbench starts one when a Redis task is selected'))
+    .addOption(new Option('--json <file>', 'also write the JSON result to FILE (- = stdout, instead of the table)'))
+    .action(async (flags: MicroFlags) => {
+      process.exitCode = await micro(flags);
+    });
+}
