@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { renderCostTable } from './render-cost.js';
+import { renderDecompositionTable } from './render-decomposition.js';
 import { renderOutageTable } from './render-outage.js';
 import type { CellResult, RunResult } from './result.js';
 
@@ -75,6 +76,6 @@ export function renderScenarioTable(result: RunResult, scenario: string): string
 /** The whole terminal report: header, then a table per scenario in run order. */
 export function renderTables(result: RunResult): string {
   const scenarios = [...new Set(result.cells.filter((c) => c.scenario !== 'outage').map((c) => c.scenario))];
-  const extra = [renderCostTable(result), renderOutageTable(result)].filter((t) => t !== '');
+  const extra = [renderCostTable(result), renderDecompositionTable(result), renderOutageTable(result)].filter((t) => t !== '');
   return [renderHeader(result), ...scenarios.map((s) => renderScenarioTable(result, s)), ...extra].join('\n\n');
 }

@@ -1,4 +1,5 @@
 import type { Cost } from './cost.js';
+import type { Decomposition } from './decomposition.js';
 import type { Environment } from './environment.js';
 import type { LatencyMs, LoadMeasurement } from './load.js';
 import type { RunConfig } from './run-config.js';
@@ -78,6 +79,8 @@ export interface RunResult {
   readonly method: readonly string[];
   /** GET /health req/s per design (median, min, max): the ceiling every other figure is divided by. */
   ceiling: Record<string, Spread>;
+  /** Where the server time of a validate request goes, per design (when validate ran). */
+  decomposition?: Decomposition;
   /** The fixed rate of the outage cells and how it was chosen. */
   outageRate?: { rate: number; source: string };
   cells: CellResult[];

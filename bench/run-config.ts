@@ -2,7 +2,7 @@ import { InvalidOptionError } from '../lib/errors.js';
 import { LOAD_SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioName } from '../scenarios/index.js';
 import { DEFAULT_FAULTS, FAULT_NAMES, isFaultName, type FaultName } from './faults/injector.js';
 import type { Persistence } from '../redis/local-server.js';
-import { resolveServerConfig } from '../servers/config.js';
+import { resolveServerConfig, type JwtAlg } from '../servers/config.js';
 import { STRATEGY_NAMES, isStrategyName, type StrategyName } from '../servers/strategies/index.js';
 import { rawServerOptions, serverArgv, type ServerFlagValues } from '../cli/server-options.js';
 
@@ -25,6 +25,8 @@ export interface RunConfig {
   readonly redisUrl: string | undefined;
   /** Seeded users on every server (the --users server option). */
   readonly users: number;
+  /** The JWT algorithm of the servers (--jwt-alg). */
+  readonly jwtAlg: JwtAlg;
   /** Server options passed through to every `authbench serve`, as argv. */
   readonly serverArgs: readonly string[];
   /** Milliseconds added to every Redis reply for the whole run, through the proxy (0 = direct). */
@@ -150,6 +152,7 @@ export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = 
     jsonFile: flags.json,
     redisUrl: server.redisUrl,
     users: server.users,
+    jwtAlg: server.jwtAlg,
     serverArgs: serverArgv(flags),
     redisLatencyMs: flags.redisLatency === undefined ? 0 : parseMs('--redis-latency', flags.redisLatency),
     outage: {

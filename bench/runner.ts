@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { obtainRedis } from '../redis/provider.js';
+import { measureDecomposition } from './decomposition.js';
 import { collectEnvironment } from './environment.js';
 import { RedisProxy } from './faults/proxy.js';
 import { runLoadCells } from './load-cells.js';
@@ -67,6 +68,10 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       },
     };
     await runLoadCells(ctx);
+    if (config.scenarios.includes('validate') && !io.signal.aborted) {
+      result.decomposition = await measureDecomposition(result, config.jwtAlg, redis.url, config.quick ? 2000 : 10000);
+      await io.checkpoint(result);
+    }
     if (config.scenarios.includes('outage') && !io.signal.aborted) await runOutageCells(ctx);
     io.progress.finish();
     result.status = io.signal.aborted ? 'interrupted' : 'complete';
