@@ -16,6 +16,8 @@ export interface LocalRedisOptions {
   readonly dir?: string;
   readonly binary?: string;
   readonly startTimeoutMs?: number;
+  /** More redis-server arguments, after authbench's own (a later directive wins): cluster mode uses this. */
+  readonly extraArgs?: readonly string[];
 }
 
 /** A redis-server process started by authbench on loopback. */
@@ -76,6 +78,7 @@ export class LocalRedis {
       '--daemonize', 'no',
       '--protected-mode', 'yes',
       '--loglevel', 'notice',
+      ...(options.extraArgs ?? []),
     ];
     const binary = options.binary ?? 'redis-server';
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
