@@ -3,6 +3,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { AuthbenchError } from '../lib/errors.js';
 import { STRATEGY_NAMES } from '../servers/strategies/index.js';
 import { registerMicro } from './micro.js';
+import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { serve, type ServeFlags } from './serve.js';
 import { addServerOptions } from './server-options.js';
@@ -32,6 +33,7 @@ addServerOptions(
 
 registerRun(program);
 registerMicro(program);
+registerReport(program);
 
 try {
   await program.parseAsync(process.argv);

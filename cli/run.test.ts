@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -121,6 +121,12 @@ describe('authbench run --quick on the real servers', () => {
     assert.match(stdout, /^authbench /);
     assert.match(stdout, /method: load: autocannon, closed loop/);
     for (const s of ['ceiling', 'login', 'validate', 'logout', 'revocation', 'session']) assert.match(stdout, new RegExp(`^${s}$`, 'm'));
+  });
+
+  it('writes the report beside the result: report.md, report.html and its charts', async () => {
+    const files = await readdir(dir);
+    for (const f of ['report.md', 'report.html', 'throughput.svg', 'latency.svg', 'cost.svg']) assert.ok(files.includes(f), `${f} in ${files.join(', ')}`);
+    assert.match(await readFile(join(dir, 'report.md'), 'utf8'), /## Verdict on this run/);
   });
 });
 

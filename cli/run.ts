@@ -3,6 +3,7 @@ import { anyErrored } from '../bench/aggregate.js';
 import { writeResult, writeText } from '../bench/output.js';
 import { createProgress } from '../bench/progress.js';
 import { renderTables } from '../bench/render-table.js';
+import { buildReport, writeReport } from '../bench/report/report.js';
 import { resolveRunConfig, runDefaults, type RunFlags } from '../bench/run-config.js';
 import { runBench } from '../bench/runner.js';
 import { DEFAULT_FAULTS, FAULT_NAMES } from '../bench/faults/injector.js';
@@ -41,6 +42,7 @@ async function run(flags: RunFlags): Promise<number> {
   });
   const tables = renderTables(result);
   await writeText(config.outDir, 'tables.txt', `${tables}\n`);
+  await writeReport(await buildReport([result]), config.outDir);
   if (config.jsonFile === '-') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(`${tables}\n`);
   process.stderr.write(`results: ${path}\n`);

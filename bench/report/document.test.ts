@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { outageRow } from '../render-outage.js';
+import { scenarioRow } from '../render-table.js';
+import { loadFixture } from '../../test-support/report-fixtures.js';
+import { buildDocument, type Block, type RunSection } from './document.js';
+import { renderHtml } from './html.js';
+import { mdText, renderMarkdown } from './markdown.js';
+import type { RunResult } from '../result.js';
+
+const section = (result: RunResult, label = 'HS256'): RunSection => ({ label, result, charts: new Map() });
+const tables = (blocks: Block[]) => blocks.flatMap((b) => (b.kind === 'table' ? [b] : []));
+const headingIndex = (blocks: Block[], text: string): number => blocks.findIndex((b) => b.kind === 'heading' && b.text === text);
+
+describe('report document', () => {
+  const sample = loadFixture('sample-run');
+  const blocks = buildDocument([section(sample)], []);
+
+  it('puts method and environment first, then what the numbers do not mean, then the tables, then the verdict', () => {
+    const order = ['Method and environment', 'What these numbers do not mean', 'Scenarios', 'Cost per request', 'Verdict on this run'].map((t) => headingIndex(blocks, t));
+    assert.ok(order.every((i) => i > 0), String(order));
+    assert.deepEqual([...order].sort((a, b) => a - b), order);
+  });
+
+  it('shows every scenario table with exactly the rows of the terminal table', () => {
+    for (const scenario of ['ceiling', 'login', 'validate', 'logout', 'revocation', 'session']) {
+      const t = tables(blocks).find((x) => x.caption === scenario);
+      assert.ok(t, scenario);
+      const expected = sample.cells.filter((c) => c.scenario === scenario).map((c) => scenarioRow(c, scenario === 'revocation'));
+      assert.deepEqual(t.rows, expected, scenario);
+    }
+  });
+
+  it('shows the validate figures of the sample run as the terminal shows them', () => {
+    const t = tables(blocks).find((x) => x.caption === 'validate');
+    assert.deepEqual(t?.rows[2], ['redis-token', '23,473', '19,107–24,422', '45%', '2', '2', '5', '7', '21', '0', '0/0', '0', '']);
+  });
+
+  it('shows the outage table with the rows of the terminal table, and the rate it ran at', () => {
+    const outage = loadFixture('outage-run');
+    const t = tables(buildDocument([section(outage)], [])).find((x) => x.caption.startsWith('outage'));
+    assert.ok(t);
+    assert.equal(t.caption, 'outage (open loop at 200 req/s: --rate)');
+    assert.deepEqual(t.rows, outage.cells.filter((c) => c.scenario === 'outage').map(outageRow));
+    assert.deepEqual(t.rows[1]?.slice(0, 5), ['kill', 'jwt-blacklist (closed)', '0.0%', '11', '26']);
+  });
+
+  it('says the cost was not measured when the cells have no summary.cost, and shows the cost table when they have', () => {
+    assert.ok(blocks.some((b) => b.kind === 'paragraph' && b.text.includes('not measured in this run')));
+    const withCost = tables(buildDocument([section(loadFixture('alg-rs256'))], [])).find((t) => t.caption.startsWith('cost per request'));
+    assert.deepEqual(withCost?.rows.find((r) => r[0] === 'validate' && r[1] === 'redis-token')?.slice(2, 3), ['1.00']);
+  });
+
+  it('lists the method lines and the options of the run, not where its files went', () => {
+    const lists = blocks.flatMap((b) => (b.kind === 'list' ? b.items : []));
+    for (const line of sample.method) assert.ok(lists.includes(line), line);
+    const options = tables(blocks).find((t) => t.caption === 'Options of the run');
+    assert.ok(options?.rows.some((r) => r[0] === 'serverArgs' && r[1]?.includes('--jwt-alg HS256')));
+    assert.ok(!options?.rows.some((r) => r[0] === 'outDir'));
+  });
+
+  it('gives each run its own section and adds the runs side by side when there are several', () => {
+    const several = buildDocument([section(loadFixture('alg-rs256'), 'RS256'), section(loadFixture('alg-es256'), 'ES256')], []);
+    assert.ok(headingIndex(several, 'Run RS256') < headingIndex(several, 'Run ES256'));
+    const across = tables(several).find((t) => t.caption.startsWith('validate per run'));
+    assert.deepEqual(across?.rows.map((r) => r[0]), ['RS256', 'ES256']);
+    assert.match(across?.rows[0]?.[3] ?? '', /^20,265 req\/s, p99 3 ms$/);
+  });
+});
+
+describe('report formats', () => {
+  const blocks = buildDocument([section(loadFixture('sample-run'))], []);
+
+  it('escapes Markdown table separators and formatting characters', () => {
+    assert.equal(mdText('a|b *c* <1 [x]'), 'a\\|b \\*c\\* \\<1 \\[x\\]');
+  });
+
+  it('writes each Markdown table with a header separator and a line per row', () => {
+    const md = renderMarkdown(blocks);
+    assert.match(md, /\*\*validate\*\*\n\n\| strategy \| req\/s \| range .*\|\n\|---\|---\|/);
+    assert.match(md, /\| redis-token \| 23,473 \| 19,107–24,422 \| 45% \|/);
+  });
+
+  it('links each chart of the Markdown to its SVG file beside it', () => {
+    const chart = { name: 'throughput', title: 'Throughput', caption: 'c', svg: '<svg></svg>' };
+    assert.match(renderMarkdown([{ kind: 'chart', chart }]), /!\[Throughput\]\(throughput\.svg\)/);
+  });
+
+  it('makes an HTML page that fetches nothing: no script, no link, no external reference, a CSP that forbids it', () => {
+    const html = renderHtml(blocks);
+    assert.doesNotMatch(html, /<script|<link|<img|<iframe|@import|src=|href="http|url\(http/i);
+    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">/);
+    assert.match(html, /<td>23,473<\/td>/);
+  });
+
+  it('escapes HTML in the text it shows', () => {
+    const html = renderHtml([{ kind: 'paragraph', text: '<b>&"' }]);
+    assert.match(html, /<p>&lt;b&gt;&amp;&quot;<\/p>/);
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * The report as a list of blocks (headings, paragraphs, lists, tables, charts), built from the results alone;
+ * markdown.ts and html.ts only typeset it, so both formats say exactly the same. Pure.
+ */
+import { COST_HEAD, COST_TITLE, costRow } from '../render-cost.js';
+import { OUTAGE_HEAD, outageRow } from '../render-outage.js';
+import { fmtInt, fmtMs, renderHeader, scenarioHead, scenarioRow } from '../render-table.js';
+import type { RunResult } from '../result.js';
+import { caveats, configRows } from './method.js';
+import { cellOf, designsOf, loadScenariosOf, outageCellsOf } from './model.js';
+import type { RenderedChart } from './svg.js';
+import { NOT_MEASURED, computeVerdict } from './verdict.js';
+
+export type Block =
+  | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly text: string }
+  | { readonly kind: 'paragraph'; readonly text: string }
+  | { readonly kind: 'list'; readonly items: readonly string[] }
+  | { readonly kind: 'table'; readonly caption: string; readonly head: readonly string[]; readonly rows: readonly (readonly string[])[] }
+  | { readonly kind: 'chart'; readonly chart: RenderedChart };
+
+/** One result with its label and rendered charts, keyed by chart name without the run prefix. */
+export interface RunSection {
+  readonly label: string;
+  readonly result: RunResult;
+  readonly charts: ReadonlyMap<string, RenderedChart>;
+}
+
+const chartBlocks = (charts: readonly (RenderedChart | undefined)[]): Block[] => charts.flatMap((c) => (c === undefined ? [] : [{ kind: 'chart' as const, chart: c }]));
+
+function methodBlocks(result: RunResult, h: 2 | 3): Block[] {
+  const [title, machine, software] = renderHeader(result).split('\n');
+  return [
+    { kind: 'heading', level: h, text: 'Method and environment' },
+    { kind: 'list', items: [title, machine, software].filter((l): l is string => l !== undefined) },
+    { kind: 'paragraph', text: 'Method, as the run recorded it:' },
+    { kind: 'list', items: result.method },
+    { kind: 'table', caption: 'Options of the run', head: ['option', 'value'], rows: configRows(result) },
+    { kind: 'heading', level: h, text: 'What these numbers do not mean' },
+    { kind: 'list', items: caveats(result) },
+  ];
+}
+
+function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
+  const { result, charts } = section;
+  const blocks: Block[] = [{ kind: 'heading', level: h, text: 'Scenarios' }];
+  for (const scenario of loadScenariosOf(result)) {
+    const withRevoked = scenario === 'revocation';
+    const rows = result.cells.filter((c) => c.scenario === scenario).map((c) => scenarioRow(c, withRevoked));
+    blocks.push({ kind: 'table', caption: scenario, head: scenarioHead(withRevoked), rows });
+  }
+  blocks.push(...chartBlocks([charts.get('throughput'), charts.get('latency')]));
+  const costRows = result.cells.map(costRow).filter((r): r is string[] => r !== undefined);
+  blocks.push({ kind: 'heading', level: h, text: 'Cost per request' });
+  if (costRows.length === 0) blocks.push({ kind: 'paragraph', text: `Redis commands, CPU and state per request: ${NOT_MEASURED} (its cells have no summary.cost).` });
+  else blocks.push({ kind: 'table', caption: COST_TITLE, head: COST_HEAD, rows: costRows });
+  blocks.push(...chartBlocks([charts.get('cost')]));
+  const outage = outageCellsOf(result);
+  if (outage.length > 0) {
+    const rate = result.outageRate === undefined ? '' : ` (open loop at ${result.outageRate.rate} req/s: ${result.outageRate.source})`;
+    blocks.push({ kind: 'heading', level: h, text: 'Outages' });
+    blocks.push({ kind: 'table', caption: `outage${rate}`, head: OUTAGE_HEAD, rows: outage.map(outageRow) });
+    blocks.push(...chartBlocks([...charts.entries()].filter(([k]) => k.startsWith('outage-')).map(([, c]) => c)));
+  }
+  return blocks;
+}
+
+function verdictBlocks(result: RunResult, h: 2 | 3): Block[] {
+  const v = computeVerdict(result);
+  return [
+    { kind: 'heading', level: h, text: 'Verdict on this run' },
+    {
+      kind: 'table',
+      caption: 'Each trade-off, the measured evidence per design, and the design that wins it on this run (computed from the result by the rules below)',
+      head: ['trade-off', ...v.designs, 'wins on this run'],
+      rows: v.rows.map((r) => [r.title, ...v.designs.map((d) => r.evidence[d] ?? NOT_MEASURED), r.winner]),
+    },
+    { kind: 'paragraph', text: 'How each row is decided:' },
+    { kind: 'list', items: v.rows.map((r) => `${r.title}: ${r.rule}.`) },
+  ];
+}
+
+function acrossBlocks(sections: readonly RunSection[], across: readonly RenderedChart[]): Block[] {
+  const designs = [...new Set(sections.flatMap((s) => designsOf(s.result)))];
+  const rows = sections.map(({ label, result }) => [
+    label,
+    ...designs.map((d) => {
+      const s = cellOf(result, 'validate', d)?.summary;
+      return s === undefined ? '–' : `${fmtInt(s.requestsPerSec.median)} req/s, p99 ${fmtMs(s.latencyMs.p99)} ms`;
+    }),
+  ]);
+  return [
+    { kind: 'heading', level: 2, text: 'Across runs' },
+    { kind: 'table', caption: 'validate per run: median req/s and p99', head: ['run', ...designs], rows },
+    ...chartBlocks(across),
+  ];
+}
+
+/** The whole report: an overview, then per run its method, caveats, tables, charts and verdict; then the runs side by side. */
+export function buildDocument(sections: readonly RunSection[], across: readonly RenderedChart[]): Block[] {
+  const several = sections.length > 1;
+  const overview = sections.map(({ label, result }) => {
+    const e = result.environment;
+    return `${label}: ${result.startedAt}, status ${result.status}, git ${e.gitCommit.slice(0, 10)}${e.gitDirty ? ' (dirty)' : ''}, ${result.cells.length} cells`;
+  });
+  const blocks: Block[] = [
+    { kind: 'heading', level: 1, text: 'authbench report: jwt vs jwt-blacklist vs redis-token' },
+    { kind: 'paragraph', text: several ? `${sections.length} runs, each in its own section, then side by side:` : 'One run:' },
+    { kind: 'list', items: overview },
+  ];
+  const h = several ? 3 : 2;
+  for (const section of sections) {
+    if (several) blocks.push({ kind: 'heading', level: 2, text: `Run ${section.label}` });
+    blocks.push(...methodBlocks(section.result, h), ...tableBlocks(section, h), ...verdictBlocks(section.result, h));
+  }
+  if (several) blocks.push(...acrossBlocks(sections, across));
+  return blocks;
+}

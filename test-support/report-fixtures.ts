@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { RunResult } from '../bench/result.js';
+
+/**
+ * Real result files, trimmed, for the report tests: a full default run (sample-run), an outage run (kill, stop,
+ * flush at 200 req/s; timeline health fields left out), and two --quick runs with --jwt-alg RS256 and ES256 that
+ * carry summary.cost. tsc does not copy JSON, so the path points from dist/test-support/ back to the sources.
+ */
+export const FIXTURES_DIR = fileURLToPath(new URL('../../test-support/fixtures/', import.meta.url));
+
+export type FixtureName = 'sample-run' | 'outage-run' | 'alg-rs256' | 'alg-es256';
+
+export const fixturePath = (name: FixtureName): string => `${FIXTURES_DIR}${name}.json`;
+
+/** A fresh copy on every call: tests may change it. */
+export function loadFixture(name: FixtureName): RunResult {
+  return JSON.parse(readFileSync(fixturePath(name), 'utf8')) as RunResult;
+}
