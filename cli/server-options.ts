@@ -5,6 +5,7 @@ import { FAILURE_POLICIES, JWT_ALGS, type RawServerOptions } from '../servers/co
 export function addServerOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--redis-url <url>', 'use this Redis as given (env REDIS_URL); otherwise authbench starts one'))
+    .addOption(new Option('--redis-cluster <nodes>', 'the Redis designs use this Redis Cluster (host:port,... seed nodes; ioredis cluster client), or `local`: authbench starts 3 masters + 3 replicas'))
     .addOption(new Option('--jwt-alg <alg>', 'JWT signing algorithm').choices(JWT_ALGS).default('HS256'))
     .addOption(new Option('--jwt-secret <text>', 'HS256 key: the UTF-8 bytes of this text, at least 32 (env AUTHBENCH_JWT_SECRET; random when unset)'))
     .addOption(new Option('--token-ttl <seconds>', 'token lifetime in seconds').default('3600'))
@@ -17,6 +18,7 @@ export function addServerOptions(cmd: Command): Command {
 
 export interface ServerFlagValues {
   redisUrl?: string;
+  redisCluster?: string;
   jwtAlg?: string;
   jwtSecret?: string;
   tokenTtl?: string;
@@ -30,7 +32,9 @@ export interface ServerFlagValues {
 /** Flags and environment merged into raw server options; validation happens in resolveServerConfig. */
 export function rawServerOptions(flags: ServerFlagValues, env: NodeJS.ProcessEnv): RawServerOptions {
   return {
-    redisUrl: flags.redisUrl ?? env['REDIS_URL'],
+    // An explicit --redis-cluster wins over REDIS_URL from the environment (but not over --redis-url: both is an error).
+    redisUrl: flags.redisUrl ?? (flags.redisCluster === undefined ? env['REDIS_URL'] : undefined),
+    redisCluster: flags.redisCluster,
     jwtAlg: flags.jwtAlg,
     jwtSecret: flags.jwtSecret ?? env['AUTHBENCH_JWT_SECRET'],
     tokenTtlSec: flags.tokenTtl,

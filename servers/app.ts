@@ -6,7 +6,8 @@ import type { ServerConfig } from './config.js';
 import { ProcessHealth } from './health.js';
 import { MAX_TOKEN_LENGTH } from './jwt-codec.js';
 import { ServerMetrics } from './metrics.js';
-import { RedisStore } from './redis-store.js';
+import { createClusterClient } from './redis-cluster-client.js';
+import { RedisStore, type StoreClient } from './redis-store.js';
 import type { StrategyDefinition } from './strategy.js';
 import { UserDirectory } from './users.js';
 
@@ -100,10 +101,12 @@ export async function buildServer(
   const clock = options.clock ?? Date.now;
   const metrics = new ServerMetrics();
   const users = new UserDirectory(config.users);
-  let store: RedisStore | undefined;
+  let store: RedisStore<StoreClient> | undefined;
   if (definition.usesStore) {
-    if (config.redisUrl === undefined) throw new Error(`strategy ${definition.name} needs a Redis URL`);
-    store = await RedisStore.connect({ url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs });
+    const timeoutMs = config.redisCommandTimeoutMs;
+    if (config.redisCluster !== undefined) store = await RedisStore.open(createClusterClient(config.redisCluster, timeoutMs), 2000, 2 * timeoutMs);
+    else if (config.redisUrl !== undefined) store = await RedisStore.connect({ url: config.redisUrl, commandTimeoutMs: timeoutMs });
+    else throw new Error(`strategy ${definition.name} needs a Redis URL or a Redis Cluster`);
   }
   let strategy;
   try {
@@ -172,6 +175,8 @@ export async function buildServer(
 
   app.get('/metrics', async () => ({
     strategy: definition.name,
+    // Which process answered: with `serve --workers N` each worker has its own counters.
+    pid: process.pid,
     store: store?.status() ?? 'none',
     ...metrics.snapshot(),
     health: health.snapshot(),

@@ -1,4 +1,6 @@
 import { InvalidOptionError } from '../lib/errors.js';
+import { parseNodeList } from '../redis/cluster-topology.js';
+import type { SharedJwtKeys } from './shared-jwt-keys.js';
 
 export const JWT_ALGS = ['HS256', 'RS256', 'ES256', 'EdDSA'] as const;
 export type JwtAlg = (typeof JWT_ALGS)[number];
@@ -11,9 +13,13 @@ export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   readonly redisUrl: string | undefined;
+  /** Seed nodes of a Redis Cluster (--redis-cluster); the Redis designs then use ioredis' cluster client. */
+  readonly redisCluster: readonly { readonly host: string; readonly port: number }[] | undefined;
   readonly jwtAlg: JwtAlg;
   /** HMAC key material for HS256 (UTF-8 bytes of --jwt-secret, or 32 random bytes). */
   readonly jwtSecret: string | undefined;
+  /** Set only for the workers of `serve --workers N`: the one key they all sign and verify with. */
+  readonly jwtKeys: SharedJwtKeys | undefined;
   readonly tokenTtlSec: number;
   readonly users: number;
   readonly blacklistFailure: FailurePolicy;
@@ -30,8 +36,10 @@ export const serverDefaults: ServerConfig = Object.freeze({
   host: '127.0.0.1',
   port: 0,
   redisUrl: undefined,
+  redisCluster: undefined,
   jwtAlg: 'HS256',
   jwtSecret: undefined,
+  jwtKeys: undefined,
   tokenTtlSec: 3600,
   users: 1000,
   blacklistFailure: 'closed',
@@ -44,7 +52,10 @@ export const serverDefaults: ServerConfig = Object.freeze({
 export const MIN_SECRET_BYTES = 32;
 
 /** Raw input as it arrives from flags or env: strings or numbers, all optional. */
-export type RawServerOptions = { [K in keyof ServerConfig]?: string | number | undefined };
+export type RawServerOptions = { [K in Exclude<keyof ServerConfig, 'redisCluster' | 'jwtKeys'>]?: string | number | undefined } & {
+  /** `host:port,...` as typed, or seeds already parsed (a resolved config passed through again). */
+  readonly redisCluster?: string | ServerConfig['redisCluster'];
+};
 
 function intOption(name: string, value: string | number | undefined, fallback: number, min: number, max: number): number {
   if (value === undefined || value === '') return fallback;
@@ -89,12 +100,22 @@ export function resolveServerConfig(raw: RawServerOptions = {}): ServerConfig {
       throw new InvalidOptionError(`--redis-url must start with redis:// or rediss://, got ${JSON.stringify(redisUrl)}`);
     }
   }
+  let redisCluster: ServerConfig['redisCluster'];
+  if (raw.redisCluster !== undefined && raw.redisCluster !== '') {
+    redisCluster = typeof raw.redisCluster === 'string' ? parseNodeList(raw.redisCluster) : raw.redisCluster;
+    if (redisCluster === undefined) {
+      throw new InvalidOptionError(`--redis-cluster must be host:port,host:port,... (seed nodes of a Redis Cluster), got ${JSON.stringify(raw.redisCluster)}`);
+    }
+    if (redisUrl !== undefined) throw new InvalidOptionError('use one of --redis-url (or REDIS_URL) and --redis-cluster, not both');
+  }
   return Object.freeze({
     host: text('--host', raw.host, d.host),
     port: intOption('--port', raw.port, d.port, 0, 65535),
     redisUrl,
+    redisCluster,
     jwtAlg: choice('--jwt-alg', raw.jwtAlg, JWT_ALGS, d.jwtAlg),
     jwtSecret,
+    jwtKeys: undefined,
     tokenTtlSec: intOption('--token-ttl', raw.tokenTtlSec, d.tokenTtlSec, 1, 31 * 24 * 3600),
     users: intOption('--users', raw.users, d.users, 1, 10_000_000),
     blacklistFailure: choice('--blacklist-failure', raw.blacklistFailure, FAILURE_POLICIES, d.blacklistFailure),

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, errors as joseErrors, generateKeyPair, jwtVerify, type JWTHeaderParameters, type JWTPayload, type JWTVerifyOptions } from 'jose';
 import { UnauthorizedError, type RejectReason } from '../lib/errors.js';
 import type { JwtAlg, ServerConfig } from './config.js';
+import { importSharedJwtKeys } from './shared-jwt-keys.js';
 
 export interface VerifiedClaims {
   readonly sub: string;
@@ -95,7 +96,9 @@ export class JwtCodec {
   ) {}
 
   static async create(config: ServerConfig, clock: () => number): Promise<JwtCodec> {
-    return new JwtCodec(config, await loadKeys(config.jwtAlg, config.jwtSecret), clock);
+    // The workers of `serve --workers N` share one key and kid; a single server makes its own.
+    const keys = config.jwtKeys === undefined ? await loadKeys(config.jwtAlg, config.jwtSecret) : await importSharedJwtKeys(config.jwtAlg, config.jwtKeys);
+    return new JwtCodec(config, keys, clock);
   }
 
   async sign(sub: string, roles: readonly string[]): Promise<string> {

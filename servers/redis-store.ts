@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type Cluster } from 'ioredis';
 import { StoreUnavailableError } from '../lib/errors.js';
 import type { StoreStatus } from './strategy.js';
 
@@ -8,6 +8,22 @@ export interface RedisStoreOptions {
   readonly commandTimeoutMs: number;
   /** How long to wait for `ready` at start before starting anyway with the store down. */
   readonly readyTimeoutMs?: number;
+}
+
+/** A single Redis, or a Redis Cluster through ioredis' cluster client (redis-cluster-client.ts). */
+export type StoreClient = Redis | Cluster;
+
+/**
+ * The commands the designs use, which a single Redis and a Cluster both answer. Each takes one key, so on a
+ * cluster each goes to the one master that holds the key's slot: `token:{uuid}` and `blacklist:{jti}` need no
+ * hash tags, since no command spans two keys.
+ */
+export interface StoreCommands {
+  get(key: string): Promise<string | null>;
+  exists(key: string): Promise<number>;
+  set(key: string, value: string, ex: 'EX', seconds: number, nx: 'NX'): Promise<'OK' | null>;
+  setex(key: string, seconds: number, value: string): Promise<'OK'>;
+  del(key: string): Promise<number>;
 }
 
 /** Longest pause between reconnect attempts: Redis coming back is noticed within about this long. */
@@ -23,14 +39,19 @@ export const PROBE_INTERVAL_MS = MAX_RECONNECT_DELAY_MS;
  * them forever. Here every command ends: no offline queue (reject at once while disconnected), a command
  * timeout, a socket timeout that tears down a connection that stopped answering, one attempt per request
  * (retrying would multiply the wait), and a capped reconnect backoff so recovery is automatic and quick.
+ * The same holds for a Redis Cluster (redis-cluster-client.ts says how).
  */
-export class RedisStore {
-  readonly client: Redis;
+export class RedisStore<C extends StoreClient = Redis> {
+  readonly client: C;
   private failing = false;
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
 
-  private constructor(client: Redis) {
+  private constructor(
+    client: C,
+    /** A bound on each store operation as a whole, on top of the client's own (cluster only, see open()). */
+    private readonly deadlineMs: number | undefined,
+  ) {
     this.client = client;
   }
 
@@ -47,8 +68,6 @@ export class RedisStore {
       enableReadyCheck: true,
       retryStrategy: (times) => Math.min(25 * 2 ** times, MAX_RECONNECT_DELAY_MS),
     });
-    // Without a listener ioredis prints every connection error; the store's status carries it instead.
-    client.on('error', () => {});
     // Works around an ioredis bug (redis/ioredis#2147, fixed upstream by #2148, not in the installed 5.11.1): the
     // socketTimeout timer is kept on the client, is not cleared when its connection closes, and when it fires it
     // destroys `client.stream`, which by then is the NEW connection. Seen here after SIGCONT and after SIGKILL plus a
@@ -60,7 +79,20 @@ export class RedisStore {
       clearTimeout(internals.socketTimeoutTimer);
       internals.socketTimeoutTimer = undefined;
     });
-    const store = new RedisStore(client);
+    return RedisStore.open(client, opts.readyTimeoutMs);
+  }
+
+  /**
+   * Wraps a client that was created with lazyConnect (a single Redis above, or createClusterClient), waits for it to
+   * be ready, and returns the store. A cluster also gets a deadline on each operation of twice the command timeout:
+   * the cluster client retries a node that is still connecting before writing anything to it, and no command
+   * timeout is armed on that path (bounded by maxRedirections, but the deadline makes "every request ends" hold
+   * whatever ioredis does).
+   */
+  static async open<C extends StoreClient>(client: C, readyTimeoutMs = 2000, deadlineMs?: number): Promise<RedisStore<C>> {
+    // Without a listener ioredis prints every connection error; the store's status carries it instead.
+    client.on('error', () => {});
+    const store = new RedisStore(client, deadlineMs);
     // A connection that passed the ready check (INFO answered) is Redis answering again: without this, `failing`
     // was only cleared by a successful request, so with no traffic GET /health said "down" for good after Redis
     // came back (measured: still "down" 3 s after SIGCONT, and 5 s after Redis appeared for a server started
@@ -68,12 +100,11 @@ export class RedisStore {
     client.on('ready', () => {
       store.failing = false;
     });
-    const readyTimeout = opts.readyTimeoutMs ?? 2000;
     // Wait for `ready`, but a Redis that is down at start must not stop the server from starting:
     // it reports store: down and the reconnect loop brings it up when Redis appears.
     await Promise.race([
       client.connect().catch(() => undefined),
-      new Promise((resolve) => setTimeout(resolve, readyTimeout).unref()),
+      new Promise((resolve) => setTimeout(resolve, readyTimeoutMs).unref()),
     ]);
     return store;
   }
@@ -84,9 +115,9 @@ export class RedisStore {
   }
 
   /** Runs one store operation; any Redis failure becomes a StoreUnavailableError (503). */
-  async run<T>(op: (client: Redis) => Promise<T>): Promise<T> {
+  async run<T>(op: (client: StoreCommands) => Promise<T>): Promise<T> {
     try {
-      const result = await op(this.client);
+      const result = this.deadlineMs === undefined ? await op(this.client) : await withDeadline(op(this.client), this.deadlineMs);
       this.failing = false;
       return result;
     } catch (err) {
@@ -127,4 +158,13 @@ export class RedisStore {
     }
     this.client.disconnect(false);
   }
+}
+
+/** Rejects with "Command timed out" (the ioredis message) when `work` has not settled within `ms`. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Command timed out')), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,6 +1,6 @@
 import type { ServerConfig } from './config.js';
 import type { ServerMetrics } from './metrics.js';
-import type { RedisStore } from './redis-store.js';
+import type { RedisStore, StoreClient } from './redis-store.js';
 import type { User, UserDirectory } from './users.js';
 
 export type StoreStatus = 'up' | 'down' | 'none';
@@ -30,7 +30,7 @@ export interface StrategyContext {
   readonly users: UserDirectory;
   readonly metrics: ServerMetrics;
   /** Present exactly when the definition says `usesStore`. */
-  readonly store: RedisStore | undefined;
+  readonly store: RedisStore<StoreClient> | undefined;
   /** Milliseconds since the epoch; injected so tests can freeze time. */
   readonly clock: () => number;
 }
@@ -43,7 +43,7 @@ export interface StrategyDefinition {
 }
 
 /** The store a strategy was given, or a clear programming error when the registry and the app disagree. */
-export function requireStore(ctx: StrategyContext, name: string): RedisStore {
+export function requireStore(ctx: StrategyContext, name: string): RedisStore<StoreClient> {
   if (ctx.store === undefined) throw new Error(`strategy ${name} needs a Redis store but none was given`);
   return ctx.store;
 }
