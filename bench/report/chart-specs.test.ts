@@ -79,6 +79,14 @@ describe('chart specifications', () => {
     ]);
   });
 
+  it('stacks the decomposition a real run measured: framework, crypto, Redis command, rest', () => {
+    const chart = costChart(loadFixture('validate-eddsa'));
+    assert.equal(chart?.title, 'Validate: where the time goes');
+    const parts = (s: string) => dataOf(chart?.spec).filter((v) => v['strategy'] === s).map((v) => v['part']);
+    assert.deepEqual(parts('jwt'), ['framework (GET /health)', 'JWT verify', 'rest']);
+    assert.deepEqual(parts('redis-token'), ['framework (GET /health)', 'Redis command', 'rest']);
+  });
+
   it('charts several runs side by side, and nothing across a single run', () => {
     assert.deepEqual(acrossRunsCharts([loadFixture('alg-rs256')], ['RS256']), []);
     const charts = acrossRunsCharts([loadFixture('alg-rs256'), loadFixture('alg-es256')], ['RS256', 'ES256']);

@@ -213,7 +213,7 @@ export function costChart(result: RunResult, name = 'cost'): ChartSpec | undefin
         encoding: {
           x: { field: 'strategy', type: 'nominal', sort: designs, title: null, axis: { labelAngle: 0 } },
           y: { field: 'us', type: 'quantitative', stack: 'zero', title: 'µs per request' },
-          color: { field: 'part', type: 'nominal', title: 'part' },
+          color: { field: 'part', type: 'nominal', title: 'part', scale: { domain: [...new Set(values.map((v) => v.part))] }, legend: { labelLimit: 280 } },
           order: { field: 'order', type: 'quantitative' },
         },
       },

@@ -51,6 +51,15 @@ describe('report document', () => {
     assert.deepEqual(withCost?.rows.find((r) => r[0] === 'validate' && r[1] === 'redis-token')?.slice(2, 3), ['1.00']);
   });
 
+  it('shows the validate decomposition table with the terminal\'s rows when the run has one', () => {
+    const result = loadFixture('validate-eddsa');
+    const t = tables(buildDocument([section(result)], [])).find((x) => x.caption.startsWith("where a validate request's server time goes"));
+    assert.ok(t);
+    assert.deepEqual(t.head.slice(0, 4), ['strategy', 'measured µs/req', 'framework (ceiling)', 'JWT verify (EdDSA)']);
+    assert.deepEqual(t.rows.map((r) => r[0]), ['jwt', 'jwt-blacklist', 'redis-token']);
+    assert.equal(t.rows[2]?.[3], '–', 'redis-token verifies no JWT');
+  });
+
   it('lists the method lines and the options of the run, not where its files went', () => {
     const lists = blocks.flatMap((b) => (b.kind === 'list' ? b.items : []));
     for (const line of sample.method) assert.ok(lists.includes(line), line);

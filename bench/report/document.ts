@@ -3,6 +3,7 @@
  * markdown.ts and html.ts only typeset it, so both formats say exactly the same. Pure.
  */
 import { COST_HEAD, COST_TITLE, costRow } from '../render-cost.js';
+import { decompositionTable } from '../render-decomposition.js';
 import { OUTAGE_HEAD, outageRow } from '../render-outage.js';
 import { fmtInt, fmtMs, renderHeader, scenarioHead, scenarioRow } from '../render-table.js';
 import type { RunResult } from '../result.js';
@@ -53,6 +54,8 @@ function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
   blocks.push({ kind: 'heading', level: h, text: 'Cost per request' });
   if (costRows.length === 0) blocks.push({ kind: 'paragraph', text: `Redis commands, CPU and state per request: ${NOT_MEASURED} (its cells have no summary.cost).` });
   else blocks.push({ kind: 'table', caption: COST_TITLE, head: COST_HEAD, rows: costRows });
+  const decomposition = decompositionTable(result);
+  if (decomposition !== undefined) blocks.push({ kind: 'table', caption: decomposition.title, head: decomposition.head, rows: decomposition.rows });
   blocks.push(...chartBlocks([charts.get('cost')]));
   const outage = outageCellsOf(result);
   if (outage.length > 0) {
