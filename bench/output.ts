@@ -23,3 +23,8 @@ export async function writeText(outDir: string, name: string, text: string): Pro
   await writeAtomic(path, text);
   return path;
 }
+
+/** Writes any JSON-serialisable value to `path`, replacing the previous version atomically. */
+export async function writeAtomicJson(path: string, value: unknown): Promise<void> {
+  await writeAtomic(path, `${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,13 +1,14 @@
 import { InvalidOptionError } from '../lib/errors.js';
 import { LOAD_SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioName } from '../scenarios/index.js';
-import { DEFAULT_FAULTS, FAULT_NAMES, isFaultName, type FaultName } from './faults/injector.js';
+import { CLUSTER_FAULTS, DEFAULT_FAULTS, FAULT_NAMES, isFaultName, type FaultName } from './faults/injector.js';
 import type { Persistence } from '../redis/local-server.js';
 import { resolveServerConfig, type JwtAlg } from '../servers/config.js';
+import { resolveScaleConfig, type ScaleConfig, type ScaleFlags } from './scale-config.js';
 import { STRATEGY_NAMES, isStrategyName, type StrategyName } from '../servers/strategies/index.js';
 import { rawServerOptions, serverArgv, type ServerFlagValues } from '../cli/server-options.js';
 
 /** Resolved options of `authbench run`. Recorded whole in every result file. */
-export interface RunConfig {
+export interface RunConfig extends ScaleConfig {
   readonly strategies: readonly StrategyName[];
   /** The load scenarios asked for; the ceiling is measured in addition, always. */
   readonly scenarios: readonly ScenarioName[];
@@ -31,6 +32,8 @@ export interface RunConfig {
   readonly serverArgs: readonly string[];
   /** Milliseconds added to every Redis reply for the whole run, through the proxy (0 = direct). */
   readonly redisLatencyMs: number;
+  /** Put the proxy in front of Redis even at 0 added latency (a sweep does, so that every point pays the same hop). */
+  readonly redisProxy: boolean;
   readonly outage: OutageConfig;
 }
 
@@ -69,7 +72,7 @@ export const quickDefaults = {
   faults: ['kill', 'stop', 'flush'],
 } as const;
 
-export interface RunFlags extends ServerFlagValues {
+export interface RunFlags extends ServerFlagValues, ScaleFlags {
   strategies?: string;
   scenarios?: string;
   duration?: string;
@@ -85,6 +88,7 @@ export interface RunFlags extends ServerFlagValues {
   faultLatency?: string;
   redisPersistence?: string;
   redisLatency?: string;
+  redisProxy?: boolean;
 }
 
 /** Milliseconds from `50ms`, `0.25ms`, `1s` or a bare number of milliseconds. */
@@ -126,18 +130,21 @@ function num(flag: string, value: string | undefined, fallback: number, check: (
 export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = new Date()): RunConfig {
   const base = flags.quick === true ? quickDefaults : runDefaults;
   // Server options are validated here too, so a bad --jwt-alg fails before any process starts.
-  const server = resolveServerConfig(rawServerOptions(flags, env));
+  // `--redis-cluster local` is the run's to start; the servers get the seed nodes once it runs.
+  const server = resolveServerConfig(rawServerOptions({ ...flags, ...(flags.redisCluster?.trim() === 'local' ? { redisCluster: undefined } : {}) }, env));
   const strategies = list('--strategies', flags.strategies, STRATEGY_NAMES, isStrategyName, STRATEGY_NAMES);
+  const scale = resolveScaleConfig(flags, { given: flags.strategies, resolved: strategies });
   const scenarioNames: readonly string[] = [...SCENARIO_NAMES.filter((s) => s !== 'ceiling'), 'all'];
   const scenarios: ScenarioName[] = (
     flags.scenarios?.trim() === 'all' ? [...SCENARIO_NAMES] : list('--scenarios', flags.scenarios, scenarioNames as ScenarioName[], isScenarioName, LOAD_SCENARIOS)
   ).filter((s) => s !== 'ceiling');
-  const faults = list('--faults', flags.faults, FAULT_NAMES, isFaultName, base.faults);
+  const faults = list('--faults', flags.faults, FAULT_NAMES, isFaultName, scale.redisCluster === undefined ? base.faults : CLUSTER_FAULTS);
   const persistence = (flags.redisPersistence ?? 'none') as Persistence;
   if (persistence !== 'none' && persistence !== 'aof') throw new InvalidOptionError(`--redis-persistence must be one of none, aof, got ${JSON.stringify(persistence)}`);
   if (persistence !== 'none' && server.redisUrl !== undefined) throw new InvalidOptionError('--redis-persistence applies to the Redis authbench starts, not to --redis-url');
   const stamp = now.toISOString().replace(/[:.]/g, '-');
   return Object.freeze({
+    ...scale,
     strategies,
     scenarios,
     durationSec: num('--duration', flags.duration, base.durationSec, (n) => n > 0 && n <= 3600, 'a number of seconds > 0 and <= 3600'),
@@ -155,6 +162,7 @@ export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = 
     jwtAlg: server.jwtAlg,
     serverArgs: serverArgv(flags),
     redisLatencyMs: flags.redisLatency === undefined ? 0 : parseMs('--redis-latency', flags.redisLatency),
+    redisProxy: flags.redisProxy === true,
     outage: {
       faults,
       phasesSec: phases(flags.phases, base.phasesSec),

@@ -34,7 +34,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
   let proxy: RedisProxy | undefined;
   try {
     await inspector.connect();
-    if (config.redisLatencyMs > 0) {
+    if (config.redisLatencyMs > 0 || config.redisProxy) {
       const upstream = new URL(redis.url);
       proxy = await RedisProxy.start({ upstreamHost: upstream.hostname, upstreamPort: Number(upstream.port) });
       proxy.setBaseDelay(config.redisLatencyMs);
@@ -69,7 +69,8 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
     };
     await runLoadCells(ctx);
     if (config.scenarios.includes('validate') && !io.signal.aborted) {
-      result.decomposition = await measureDecomposition(result, config.jwtAlg, redis.url, config.quick ? 2000 : 10000);
+      // Through the proxy when there is one: the round trip the servers see.
+      result.decomposition = await measureDecomposition(result, config.jwtAlg, ctx.serverRedisUrl, config.quick ? 2000 : 10000);
       await io.checkpoint(result);
     }
     if (config.scenarios.includes('outage') && !io.signal.aborted) await runOutageCells(ctx);

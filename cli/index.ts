@@ -5,6 +5,7 @@ import { STRATEGY_NAMES } from '../servers/strategies/index.js';
 import { registerMicro } from './micro.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
+import { registerSweep } from './sweep.js';
 import { serve, type ServeFlags } from './serve.js';
 import { addServerOptions } from './server-options.js';
 
@@ -33,6 +34,7 @@ addServerOptions(
 });
 
 registerRun(program);
+registerSweep(program);
 registerMicro(program);
 registerReport(program);
 
