@@ -6,6 +6,7 @@ import { registerMicro } from './micro.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerSweep } from './sweep.js';
+import { registerCapacity } from './capacity.js';
 import { serve, type ServeFlags } from './serve.js';
 import { addServerOptions } from './server-options.js';
 
@@ -35,6 +36,7 @@ addServerOptions(
 
 registerRun(program);
 registerSweep(program);
+registerCapacity(program);
 registerMicro(program);
 registerReport(program);
 

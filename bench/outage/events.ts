@@ -7,6 +7,8 @@ export type RequestKind = 'valid' | 'revoked';
 export interface ResponseEvent {
   readonly t: number;
   readonly latencyMs: number;
+  /** From when the request was actually written (what a tool without coordinated-omission correction reports). */
+  readonly sentLatencyMs?: number;
   readonly status: number;
   readonly kind: RequestKind;
   readonly token: string;

@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import { Pool } from 'undici';
 import type { ErrorEvent, RequestKind, ResponseEvent } from './events.js';
 
@@ -23,8 +24,8 @@ export interface OutageLoadResult {
   readonly maxPacerLagMs: number;
 }
 
-/** The pacer's period: requests due in a tick are sent together (a 5 ms granularity at any rate). */
-export const TICK_MS = 5;
+/** The pacer's period: requests due in a tick are sent together (timers fire about every millisecond). */
+export const TICK_MS = 1;
 
 /**
  * A true open-loop load: request i is due at i / rate seconds after the start and is sent then, whether or not
@@ -51,6 +52,15 @@ export async function runOutageLoad(opts: OutageLoadOptions, onStart?: (now: () 
   const started = performance.now();
   const now = (): number => performance.now() - started;
   const pending = new Set<Promise<void>>();
+  // When each request's headers actually went out (undici's diagnostics channel), so that the latency a naive,
+  // uncorrected tool would report (from the write, not from the intended send time) is known too.
+  const writtenAt = new Map<number, number>();
+  const sendHeaders = channel('undici:client:sendHeaders');
+  const onSend = (message: unknown): void => {
+    const m = /x-authbench-id: (\d+)/i.exec(String((message as { headers?: unknown }).headers ?? ''));
+    if (m?.[1] !== undefined) writtenAt.set(Number(m[1]), now());
+  };
+  sendHeaders.subscribe(onSend);
   let sent = 0;
   let vi = 0;
   let ri = 0;
@@ -63,11 +73,13 @@ export async function runOutageLoad(opts: OutageLoadOptions, onStart?: (now: () 
     const token = revoked ? (opts.revokedTokens[ri++ % opts.revokedTokens.length] as string) : (opts.validTokens[vi++ % opts.validTokens.length] as string);
     sent++;
     const p = pool
-      .request({ path: '/me', method: 'GET', headers: { authorization: `Bearer ${token}` } })
+      .request({ path: '/me', method: 'GET', headers: { authorization: `Bearer ${token}`, 'x-authbench-id': String(i) } })
       .then(async (res) => {
         await res.body.dump();
         const t = now();
-        responses.push({ t, latencyMs: t - due, status: res.statusCode, kind, token });
+        const written = writtenAt.get(i);
+        writtenAt.delete(i);
+        responses.push({ t, latencyMs: t - due, ...(written === undefined ? {} : { sentLatencyMs: t - written }), status: res.statusCode, kind, token });
       })
       .catch((err: unknown) => {
         const code = (err as { code?: string }).code ?? '';
@@ -95,6 +107,7 @@ export async function runOutageLoad(opts: OutageLoadOptions, onStart?: (now: () 
     tick();
   });
   await Promise.allSettled([...pending]);
+  sendHeaders.unsubscribe(onSend);
   await pool.destroy();
   return { sent, responses, errors, maxPacerLagMs: maxLag };
 }

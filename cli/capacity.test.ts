@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { CapacityResult } from '../bench/capacity/run-capacity.js';
+import { stepOf } from '../bench/capacity/run-capacity.js';
+import { runCli } from '../test-support/server-process.js';
+
+describe('capacity step figures', () => {
+  it('leave out the first half second, when the pool is still opening connections', () => {
+    const responses = [
+      { t: 100, latencyMs: 80, sentLatencyMs: 70, status: 200, kind: 'valid' as const, token: 'a' },
+      ...Array.from({ length: 100 }, (_, i) => ({ t: 600 + i, latencyMs: 2, sentLatencyMs: 1, status: 200, kind: 'valid' as const, token: 'a' })),
+    ];
+    const s = stepOf(100, 1.5, { sent: 101, responses, errors: [{ t: 50, timeout: true }], maxPacerLagMs: 0 });
+    assert.equal(s.p99CorrectedMs, 2);
+    assert.equal(s.p99UncorrectedMs, 1);
+    assert.equal(s.errorRate, 0);
+    assert.equal(s.achievedRps, 100);
+  });
+});
+
+describe('authbench capacity on a real server', () => {
+  it('steps the rate and reports the highest one within the target, with both p99s', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'authbench-capacity-'));
+    try {
+      const r = await runCli(['capacity', '--strategies', 'jwt', '--start-rate', '200', '--factor', '2', '--max-steps', '2', '--step-duration', '1', '--slo-p99', '1000ms', '--out', dir], {}, 120_000);
+      assert.equal(r.code, 0, r.stderr);
+      const result = JSON.parse(await readFile(join(dir, 'capacity.json'), 'utf8')) as CapacityResult;
+      const jwt = result.designs[0];
+      assert.equal(jwt?.strategy, 'jwt');
+      assert.deepEqual(jwt?.steps.map((s) => s.rate), [200, 400]);
+      assert.equal(jwt?.sustainableRate, 400);
+      assert.equal(jwt?.stoppedBy, 'max-steps', 'a 1 s target is not reached at 400 req/s: the search ran out of steps');
+      for (const s of jwt?.steps ?? []) assert.ok(s.p99UncorrectedMs !== null && s.p99CorrectedMs >= 0);
+      assert.match(r.stdout, /highest rate with p99 ≤ 1000 ms/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a bad target before anything starts', async () => {
+    const r = await runCli(['capacity', '--slo-p99', 'fast']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--slo-p99 must be a duration/);
+  });
+});

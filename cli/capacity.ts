@@ -1,0 +1,73 @@
+import { Option, type Command } from 'commander';
+import { join } from 'node:path';
+import { renderCapacity } from '../bench/capacity/render.js';
+import { runCapacity, type CapacityConfig } from '../bench/capacity/run-capacity.js';
+import { writeAtomicJson } from '../bench/output.js';
+import { parseMs } from '../bench/run-config.js';
+import { InvalidOptionError } from '../lib/errors.js';
+import { resolveServerConfig } from '../servers/config.js';
+import { STRATEGY_NAMES, isStrategyName, type StrategyName } from '../servers/strategies/index.js';
+import { interruptOnSignals } from './interrupt.js';
+import { addServerOptions, rawServerOptions, serverArgv, type ServerFlagValues } from './server-options.js';
+
+interface CapacityFlags extends ServerFlagValues {
+  sloP99?: string;
+  strategies?: string;
+  startRate?: string;
+  factor?: string;
+  maxSteps?: string;
+  stepDuration?: string;
+  connections?: string;
+  out?: string;
+}
+
+function number(flag: string, value: string | undefined, fallback: number, ok: (n: number) => boolean, rule: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InvalidOptionError(`${flag} must be ${rule}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+export function resolveCapacityConfig(flags: CapacityFlags, env: NodeJS.ProcessEnv): CapacityConfig {
+  const server = resolveServerConfig(rawServerOptions(flags, env));
+  const strategies = (flags.strategies ?? STRATEGY_NAMES.join(',')).split(',').map((s) => s.trim());
+  for (const s of strategies) if (!isStrategyName(s)) throw new InvalidOptionError(`--strategies: unknown ${JSON.stringify(s)}; valid values: ${STRATEGY_NAMES.join(', ')}`);
+  return {
+    strategies: strategies as StrategyName[],
+    sloP99Ms: flags.sloP99 === undefined ? 10 : parseMs('--slo-p99', flags.sloP99),
+    startRate: number('--start-rate', flags.startRate, 1000, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
+    factor: number('--factor', flags.factor, 1.25, (n) => n > 1 && n <= 4, 'a number > 1 and <= 4'),
+    maxSteps: number('--max-steps', flags.maxSteps, 12, (n) => Number.isInteger(n) && n >= 1 && n <= 100, 'an integer from 1 to 100'),
+    stepSec: number('--step-duration', flags.stepDuration, 3, (n) => n > 0 && n <= 60, 'seconds > 0 and <= 60'),
+    connections: number('--connections', flags.connections, 100, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer from 1 to 10000'),
+    serverArgs: serverArgv(flags),
+    redisUrl: server.redisUrl,
+  };
+}
+
+/** `authbench capacity --slo-p99 10ms`: the highest open-loop rate each design sustains within a p99 target. */
+export function registerCapacity(program: Command): void {
+  addServerOptions(
+    program
+      .command('capacity')
+      .description('step an open-loop rate per design until p99 passes the target or errors pass 1%; report the highest sustainable rate')
+      .addOption(new Option('--slo-p99 <ms>', 'p99 latency target, e.g. 10ms').default('10ms'))
+      .addOption(new Option('--strategies <list>', `comma-separated: ${STRATEGY_NAMES.join(',')}`))
+      .addOption(new Option('--start-rate <rps>', 'first rate (default 1000)'))
+      .addOption(new Option('--factor <x>', 'each step multiplies the rate by this (default 1.25)'))
+      .addOption(new Option('--max-steps <n>', 'at most this many steps per design (default 12)'))
+      .addOption(new Option('--step-duration <sec>', 'seconds per step and per correction mode (default 3)'))
+      .addOption(new Option('--connections <n>', 'connections (default 100)'))
+      .addOption(new Option('--out <dir>', 'output directory (default results/capacity-<timestamp>/)')),
+  ).action(async (flags: CapacityFlags) => {
+    const config = resolveCapacityConfig(flags, process.env);
+    const outDir = flags.out ?? join('results', `capacity-${new Date().toISOString().replace(/[:.]/g, '-')}`);
+    const secret = flags.jwtSecret ?? process.env['AUTHBENCH_JWT_SECRET'] ?? '';
+    const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[2K${line}`) : () => {};
+    const result = await runCapacity(config, interruptOnSignals('the capacity search'), { AUTHBENCH_JWT_SECRET: secret, REDIS_URL: '' }, progress);
+    await writeAtomicJson(join(outDir, 'capacity.json'), result);
+    process.stdout.write(`${renderCapacity(result)}\n`);
+    process.stderr.write(`results: ${join(outDir, 'capacity.json')}\n`);
+    process.exitCode = result.status === 'interrupted' ? 130 : result.designs.some((d) => d.error !== undefined) ? 1 : 0;
+  });
+}
