@@ -52,6 +52,12 @@ describe('authbench sweep on the real servers', () => {
     assert.match(stdout, /crossover/);
   });
 
+  it('writes a report with the throughput and latency against the added round trip', async () => {
+    const html = await readFile(join(dir, 'report.html'), 'utf8');
+    assert.match(html, /Throughput against the added Redis round trip/);
+    await readFile(join(dir, 'sweep-throughput.svg'), 'utf8');
+  });
+
   it('rejects a bad latency list before anything starts', async () => {
     const r = await runCli(['sweep', '--redis-latency', '0,abc', '--out', join(dir, 'never')]);
     assert.equal(r.code, 2);

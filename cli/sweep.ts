@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { join } from 'node:path';
 import { createProgress } from '../bench/progress.js';
 import { parseMs, resolveRunConfig, type RunFlags } from '../bench/run-config.js';
+import { loadResult } from '../bench/report/load-result.js';
+import { buildReport, writeReport } from '../bench/report/report.js';
 import { renderSweep } from '../bench/sweep/render.js';
 import { runSweep } from '../bench/sweep/run-sweep.js';
 import { InvalidOptionError } from '../lib/errors.js';
@@ -61,6 +63,9 @@ export function registerSweep(program: Command): void {
       serverEnv: { AUTHBENCH_JWT_SECRET: secret, REDIS_URL: '' },
     });
     process.stdout.write(`${renderSweep(sweep)}\n`);
+    // The report of all the points, with the throughput and latency against the added round trip.
+    const results = await Promise.all(sweep.points.map((p) => loadResult(p.resultFile)));
+    if (results.length > 0) await writeReport(await buildReport(results), outDir);
     process.stderr.write(`results: ${join(outDir, 'sweep.json')}\n`);
     process.exitCode = sweep.status === 'interrupted' ? 130 : sweep.points.some((p) => p.cells.some((c) => c.status === 'errored')) ? 1 : 0;
   });

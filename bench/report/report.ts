@@ -9,6 +9,7 @@ import { costChart, latencyChart, outageCharts, throughputChart, type ChartSpec 
 import { buildDocument, type RunSection } from './document.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
+import { latencySweepCharts } from './chart-sweep.js';
 import { runLabels } from './model.js';
 import { renderSvg, type RenderedChart } from './svg.js';
 
@@ -37,7 +38,7 @@ export async function buildReport(results: readonly RunResult[]): Promise<Report
     const rendered = await Promise.all(specsOf(result, prefix).map(renderSvg));
     sections.push({ label: labels[i] as string, result, charts: new Map(rendered.map((c) => [c.name.slice(prefix.length), c])) });
   }
-  const across = await Promise.all(acrossRunsCharts(results, labels).map(renderSvg));
+  const across = await Promise.all([...acrossRunsCharts(results, labels), ...latencySweepCharts(results)].map(renderSvg));
   const blocks = buildDocument(sections, across);
   const charts = blocks.flatMap((b) => (b.kind === 'chart' ? [b.chart] : []));
   return { markdown: renderMarkdown(blocks), html: renderHtml(blocks), charts };
