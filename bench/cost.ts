@@ -1,4 +1,5 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { nodesOf } from './run-redis.js';
 
 /** What Redis says about itself at one moment: calls per command and CPU seconds. */
 export interface RedisSnapshot {
@@ -62,9 +63,17 @@ export function parseRedisInfo(commandstats: string, cpu: string): RedisSnapshot
   return { calls, cpuSec: num('used_cpu_user') + num('used_cpu_sys') };
 }
 
-export async function redisSnapshot(client: Redis): Promise<RedisSnapshot> {
-  const [commandstats, cpu] = await Promise.all([client.info('commandstats'), client.info('cpu')]);
-  return parseRedisInfo(commandstats, cpu);
+/** INFO of the Redis, or the sum over the masters of a Redis Cluster (each serves its share of the keys). */
+export async function redisSnapshot(client: Redis | Cluster): Promise<RedisSnapshot> {
+  const snapshots = await Promise.all(
+    nodesOf(client).map(async (node) => {
+      const [commandstats, cpu] = await Promise.all([node.info('commandstats'), node.info('cpu')]);
+      return parseRedisInfo(commandstats, cpu);
+    }),
+  );
+  const calls: Record<string, number> = {};
+  for (const s of snapshots) for (const [name, n] of Object.entries(s.calls)) calls[name] = (calls[name] ?? 0) + n;
+  return { calls, cpuSec: snapshots.reduce((sum, s) => sum + s.cpuSec, 0) };
 }
 
 /** Command calls between two snapshots, without the harness's own commands. */
@@ -117,20 +126,23 @@ export function stateKindOf(strategy: string): { kind: StateKind; pattern: strin
   return { kind: 'none', pattern: undefined };
 }
 
-/** Mean MEMORY USAGE of up to `sample` keys of the design's state (read-only: safe on any Redis). */
-export async function sampleState(client: Redis, strategy: string, sample = 100): Promise<StateSample> {
+/** Mean MEMORY USAGE of up to `sample` keys of the design's state (read-only: safe on any Redis; on a cluster, master by master). */
+export async function sampleState(client: Redis | Cluster, strategy: string, sample = 100): Promise<StateSample> {
   const { kind, pattern } = stateKindOf(strategy);
   if (pattern === undefined) return { kind, bytesPerKey: 0, sampled: 0 };
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, found] = await client.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    keys.push(...found);
-  } while (cursor !== '0' && keys.length < sample);
+  const keys: { node: Redis; key: string }[] = [];
+  for (const node of nodesOf(client)) {
+    let cursor = '0';
+    do {
+      const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      cursor = next;
+      keys.push(...found.map((key) => ({ node, key })));
+    } while (cursor !== '0' && keys.length < sample);
+    if (keys.length >= sample) break;
+  }
   const picked = keys.slice(0, sample);
   if (picked.length === 0) return { kind, bytesPerKey: null, sampled: 0 };
-  const sizes = await Promise.all(picked.map((k) => client.memory('USAGE', k)));
+  const sizes = await Promise.all(picked.map(({ node, key }) => node.memory('USAGE', key)));
   const known = sizes.filter((s): s is number => typeof s === 'number');
   return { kind, bytesPerKey: known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length, sampled: picked.length };
 }

@@ -24,6 +24,11 @@ export function outageRow(cell: CellResult): string[] {
   if (o.revokedAccepted.after > 0 && o.expectRevokedRefused) notes.push('revoked tokens accepted again after the fault');
   if (o.sessionsLost > 0) notes.push(`${o.sessionsLost} valid sessions lost`);
   if (!o.expectRevokedRefused) notes.push('cannot revoke');
+  const f = cell.failover;
+  if (f !== undefined) {
+    notes.push(f.promotedAfterMs === null ? `replica ${f.replica ?? '?'} not seen promoted` : `replica promoted ${f.promotedAfterMs} ms after the kill`);
+    if (f.lastFailureAfterMs !== null) notes.push(`failures from ${f.firstFailureAfterMs ?? '?'} to ${f.lastFailureAfterMs} ms after it`);
+  }
   return [
     o.fault,
     design(cell),

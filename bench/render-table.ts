@@ -31,6 +31,11 @@ export function renderHeader(result: RunResult): string {
   return lines.join('\n');
 }
 
+/** The strategy as a table shows it: with the worker count when the server ran several (`serve --workers`). */
+export function strategyLabel(cell: Pick<CellResult, 'strategy' | 'workers'>): string {
+  return cell.workers === undefined || cell.workers === 1 ? cell.strategy : `${cell.strategy} · ${cell.workers} workers`;
+}
+
 /** Column titles of a scenario table (the revocation table has one more). */
 export function scenarioHead(withRevoked: boolean): string[] {
   return ['strategy', 'req/s', 'range', '× ceiling', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'non-2xx', 'err/timeout', 'wrong', ...(withRevoked ? ['revoked accepted'] : []), 'notes'];
@@ -43,11 +48,11 @@ export function scenarioRow(cell: CellResult, withRevoked: boolean): string[] {
   if (cell.status === 'errored') notes.push(`ERRORED: ${cell.errors.join('; ')}`);
   if (s?.loadGenerator.saturated) notes.push('load generator saturated');
   if (s === undefined) {
-    return [cell.strategy, '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', ...(withRevoked ? ['–'] : []), notes.join('; ')];
+    return [strategyLabel(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', ...(withRevoked ? ['–'] : []), notes.join('; ')];
   }
   const r = s.requestsPerSec;
   return [
-    cell.strategy,
+    strategyLabel(cell),
     fmtInt(r.median),
     `${fmtInt(r.min)}–${fmtInt(r.max)}`,
     fmtRatio(s.ceilingFraction),

@@ -4,6 +4,7 @@ import type { Environment } from './environment.js';
 import type { LatencyMs, LoadMeasurement } from './load.js';
 import type { RunConfig } from './run-config.js';
 import type { OutageSummary } from './outage/analysis.js';
+import type { FailoverSummary } from './outage/failover.js';
 import type { Spread } from './stats.js';
 
 /** Bumped whenever a field changes meaning or disappears; readers refuse other versions. */
@@ -50,6 +51,8 @@ export interface CellSummary {
 export interface CellResult {
   readonly scenario: string;
   readonly strategy: string;
+  /** Worker processes of the server (`serve --workers`); 1 = one process. Absent for --target (not known). */
+  readonly workers?: number;
   /** `skipped`: not possible in this run (the reason is in `errors`). */
   status: 'ok' | 'errored' | 'skipped';
   /** Outage cells: the fault injected and the design's failure policy (`none` for jwt). */
@@ -57,6 +60,8 @@ export interface CellResult {
   readonly policy?: string;
   /** Outage cells: the figures and the timeline. */
   outage?: OutageSummary;
+  /** Outage cells of the kill-master fault: the failover, as watched and as the timeline shows it. */
+  failover?: FailoverSummary;
   /** Outage cells: the load that was applied. */
   load?: { rate: number; connections: number; maxPacerLagMs: number; persistence: string; phasesSec: readonly number[] };
   readonly repetitions: Repetition[];
@@ -77,7 +82,10 @@ export interface RunResult {
   readonly environment: Environment;
   readonly config: RunConfig;
   readonly method: readonly string[];
-  /** GET /health req/s per design (median, min, max): the ceiling every other figure is divided by. */
+  /**
+   * GET /health req/s per design (median, min, max): the ceiling every other figure is divided by. Keyed by strategy,
+   * or `strategy@workers` for a server of several workers (see ceilingKey in aggregate.ts).
+   */
   ceiling: Record<string, Spread>;
   /** Where the server time of a validate request goes, per design (when validate ran). */
   decomposition?: Decomposition;

@@ -130,10 +130,10 @@ function num(flag: string, value: string | undefined, fallback: number, check: (
 export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = new Date()): RunConfig {
   const base = flags.quick === true ? quickDefaults : runDefaults;
   // Server options are validated here too, so a bad --jwt-alg fails before any process starts.
-  // `--redis-cluster local` is the run's to start; the servers get the seed nodes once it runs.
-  const server = resolveServerConfig(rawServerOptions({ ...flags, ...(flags.redisCluster?.trim() === 'local' ? { redisCluster: undefined } : {}) }, env));
   const strategies = list('--strategies', flags.strategies, STRATEGY_NAMES, isStrategyName, STRATEGY_NAMES);
   const scale = resolveScaleConfig(flags, { given: flags.strategies, resolved: strategies });
+  // `--redis-cluster local` is the run's to start; the servers get the seed nodes once it runs.
+  const server = resolveServerConfig(rawServerOptions({ ...flags, ...(scale.redisCluster === 'local' ? { redisCluster: undefined } : {}) }, env));
   const scenarioNames: readonly string[] = [...SCENARIO_NAMES.filter((s) => s !== 'ceiling'), 'all'];
   const scenarios: ScenarioName[] = (
     flags.scenarios?.trim() === 'all' ? [...SCENARIO_NAMES] : list('--scenarios', flags.scenarios, scenarioNames as ScenarioName[], isScenarioName, LOAD_SCENARIOS)

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { RedisHandle } from '../redis/provider.js';
 import type { RunResult } from './result.js';
 import type { RunConfig } from './run-config.js';
@@ -11,9 +11,14 @@ export interface RunContext {
   readonly redis: RedisHandle;
   /** The URL the servers get: Redis itself, or the latency proxy in front of it (--redis-latency). */
   readonly serverRedisUrl: string;
+  /** How the servers are pointed at it: --redis-url serverRedisUrl, or --redis-cluster host:port,...; none for --target. */
+  readonly serverRedisArgs: readonly string[];
   readonly result: RunResult;
-  /** A plain client on the run's Redis (never through the proxy) for INFO, SCAN and MEMORY USAGE: read-only. */
-  readonly inspector: Redis;
+  /**
+   * A plain client on the run's Redis (never through the proxy) for INFO, SCAN and MEMORY USAGE: read-only. A
+   * cluster client for a Redis Cluster (bench/run-redis.ts nodesOf gives its masters); none for --target.
+   */
+  readonly inspector: Redis | Cluster | undefined;
   /** Reports progress for the next cell (counts it). */
   step(label: string): void;
   /** FLUSHALL, only on a Redis authbench started; against a URL nothing is deleted. */

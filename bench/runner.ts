@@ -1,5 +1,3 @@
-import { Redis } from 'ioredis';
-import { obtainRedis } from '../redis/provider.js';
 import { measureDecomposition } from './decomposition.js';
 import { collectEnvironment } from './environment.js';
 import { RedisProxy } from './faults/proxy.js';
@@ -10,6 +8,7 @@ import type { Progress } from './progress.js';
 import { SCHEMA_VERSION, type RunResult } from './result.js';
 import type { RunConfig } from './run-config.js';
 import type { RunContext } from './run-context.js';
+import { flushAll, obtainRunRedis } from './run-redis.js';
 
 export interface RunIO {
   readonly signal: AbortSignal;
@@ -28,12 +27,10 @@ export { orderFor } from './load-cells.js';
  * the current load and returns what finished; every process and port is released on every path.
  */
 export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult> {
-  const redis = await obtainRedis({ url: config.redisUrl });
-  const inspector = new Redis(redis.url, { maxRetriesPerRequest: 1, lazyConnect: true, connectTimeout: 2000 });
-  inspector.on('error', () => {});
+  // One Redis, a Redis Cluster (--redis-cluster), or none for a server running elsewhere (--target).
+  const { redis, inspector, serverArgs } = await obtainRunRedis(config);
   let proxy: RedisProxy | undefined;
   try {
-    await inspector.connect();
     if (config.redisLatencyMs > 0 || config.redisProxy) {
       const upstream = new URL(redis.url);
       proxy = await RedisProxy.start({ upstreamHost: upstream.hostname, upstreamPort: Number(upstream.port) });
@@ -52,23 +49,25 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       cells: [],
     };
     const loadNames = 1 + config.scenarios.filter((s) => s !== 'outage').length;
-    const total = loadNames * config.repeat * config.strategies.length + outageCellCount(config);
+    const total = loadNames * config.repeat * config.strategies.length * config.workers.length + outageCellCount(config);
     let done = 0;
     const ctx: RunContext = {
       config,
       io,
       redis,
       serverRedisUrl: proxy?.url ?? redis.url,
+      serverRedisArgs: proxy === undefined ? serverArgs : ['--redis-url', proxy.url],
       result,
       inspector,
       step: (label) => io.progress.step(done++, total, label),
       flushOwnedRedis: async () => {
         // Only a Redis authbench started is flushed; against a URL nothing is deleted.
-        if (redis.owned) await inspector.flushall();
+        if (redis.owned && inspector !== undefined) await flushAll(inspector);
       },
     };
     await runLoadCells(ctx);
-    if (config.scenarios.includes('validate') && !io.signal.aborted) {
+    // Not for a cluster (its GET round trip is not one node's) nor for --target (no server cost is measured).
+    if (config.scenarios.includes('validate') && config.redisCluster === undefined && config.target === undefined && !io.signal.aborted) {
       // Through the proxy when there is one: the round trip the servers see.
       result.decomposition = await measureDecomposition(result, config.jwtAlg, ctx.serverRedisUrl, config.quick ? 2000 : 10000);
       await io.checkpoint(result);
@@ -80,7 +79,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
     await io.checkpoint(result);
     return result;
   } finally {
-    inspector.disconnect();
+    inspector?.disconnect();
     await proxy?.close();
     await redis.stop();
   }

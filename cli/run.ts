@@ -70,7 +70,9 @@ export function registerRun(program: Command): void {
       .addOption(new Option('--phases <b,d,a>', 'outage scenario: seconds before, during and after the fault (default 5,10,10)'))
       .addOption(new Option('--fault-latency <ms>', 'outage scenario: reply delay of the latency fault (default 50ms)'))
       .addOption(new Option('--redis-persistence <mode>', 'none | aof: persistence of the Redis authbench starts for outage cells (default none)'))
-      .addOption(new Option('--redis-latency <ms>', 'add this delay to every Redis reply for the whole run (a proxy in front of Redis), e.g. 1ms')),
+      .addOption(new Option('--redis-latency <ms>', 'add this delay to every Redis reply for the whole run (a proxy in front of Redis), e.g. 1ms'))
+      .addOption(new Option('--workers <list>', 'worker processes per server (serve --workers), each count measured in turn, e.g. 1,2 (default 1)'))
+      .addOption(new Option('--target <url>', 'measure a server already running there under the same contract (no server or Redis started); needs --strategies with the one design it runs')),
   ).action(async (flags: RunFlags) => {
     process.exitCode = await run(flags);
   });

@@ -189,6 +189,20 @@ export class LocalCluster {
     return (await this.topology()).find((n) => n.address === address);
   }
 
+  /**
+   * Polls (every 50 ms) until a surviving node lists `address` as a master serving slots, and resolves with the
+   * performance.now() of that reading; undefined after `timeoutMs`.
+   */
+  async waitForPromotion(address: string, timeoutMs: number): Promise<number | undefined> {
+    const deadline = performance.now() + timeoutMs;
+    while (performance.now() < deadline) {
+      const node = await this.roleOf(address).catch(() => undefined);
+      if (node?.role === 'master' && node.slots.length > 0) return performance.now();
+      await sleep(50);
+    }
+    return undefined;
+  }
+
   /** Restarts a killed node on its port and directory: with its nodes.conf it rejoins (as a replica, after a failover). */
   async restartNode(port: number): Promise<void> {
     const node = this.nodesByPort.get(port);

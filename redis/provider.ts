@@ -1,7 +1,8 @@
 import { AuthbenchError, ErrorCodes } from '../lib/errors.js';
 import { LocalRedis, type Persistence } from './local-server.js';
 
-export type RedisSource = 'url' | 'binary' | 'docker';
+/** How a run got its Redis: `cluster` is a Redis Cluster (--redis-cluster), `none` a run against --target. */
+export type RedisSource = 'url' | 'binary' | 'docker' | 'cluster' | 'none';
 
 /** A Redis that authbench can use, and how to give it back. */
 export interface RedisHandle {

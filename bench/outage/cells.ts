@@ -1,4 +1,5 @@
 import { getJson } from '../../lib/http.js';
+import { LocalCluster } from '../../redis/local-cluster.js';
 import { LocalRedis } from '../../redis/local-server.js';
 import { scenarios } from '../../scenarios/index.js';
 import type { StrategyName } from '../../servers/strategies/index.js';
@@ -11,6 +12,7 @@ import { startServerProcess, type ServerProcess } from '../server-process.js';
 import { httpTokenSource } from '../tokens.js';
 import { analyseOutage } from './analysis.js';
 import type { HealthSample } from './events.js';
+import { summariseFailover } from './failover.js';
 import { runOutageLoad } from './load.js';
 
 export type OutagePolicy = 'closed' | 'open' | 'none';
@@ -67,16 +69,26 @@ async function runOne(ctx: RunContext, variant: OutageVariant, fault: FaultMode,
   let proxy: RedisProxy | undefined;
   const target: { current?: FaultTarget } = {};
   let ownRedis: LocalRedis | undefined;
+  let ownCluster: LocalCluster | undefined;
   let injected = false;
   try {
-    // Each cell gets its own Redis when authbench may start one, so a kill or a flush cannot leak into the next.
-    ownRedis = ctx.redis.owned ? await LocalRedis.start({ persistence: config.outage.persistence }) : undefined;
-    const upstream = new URL(ownRedis?.url ?? ctx.redis.url);
-    proxy = await RedisProxy.start({ upstreamHost: upstream.hostname, upstreamPort: Number(upstream.port) });
-    if (config.redisLatencyMs > 0) proxy.setBaseDelay(config.redisLatencyMs);
-    target.current = { redis: ownRedis, proxy, latencyMs: config.outage.faultLatencyMs };
-    const viaProxy = fault.viaProxy || config.redisLatencyMs > 0;
-    server = await startServerProcess(variant.strategy, ['--redis-url', viaProxy ? proxy.url : upstream.href, ...withPolicy(config.serverArgs, variant.policy)], io.serverEnv);
+    let redisArgs: string[];
+    if (fault.needsOwnedCluster === true) {
+      // A cluster of its own per cell: after a failover the killed node is back as a replica, not as it was.
+      ownCluster = await LocalCluster.start();
+      target.current = { redis: undefined, proxy: undefined, cluster: ownCluster, latencyMs: config.outage.faultLatencyMs };
+      redisArgs = ['--redis-cluster', ownCluster.addresses.join(',')];
+    } else {
+      // Each cell gets its own Redis when authbench may start one, so a kill or a flush cannot leak into the next.
+      ownRedis = ctx.redis.owned ? await LocalRedis.start({ persistence: config.outage.persistence }) : undefined;
+      const upstream = new URL(ownRedis?.url ?? ctx.redis.url);
+      proxy = await RedisProxy.start({ upstreamHost: upstream.hostname, upstreamPort: Number(upstream.port) });
+      if (config.redisLatencyMs > 0) proxy.setBaseDelay(config.redisLatencyMs);
+      target.current = { redis: ownRedis, proxy, latencyMs: config.outage.faultLatencyMs };
+      const viaProxy = fault.viaProxy || config.redisLatencyMs > 0;
+      redisArgs = ['--redis-url', viaProxy ? proxy.url : upstream.href];
+    }
+    server = await startServerProcess(variant.strategy, [...redisArgs, ...withPolicy(config.serverArgs, variant.policy)], io.serverEnv);
     const tokens = httpTokenSource(server.url, config.users, 20);
     const valid = await tokens.issue(scenario.validTokens);
     const revoked = await tokens.issue(scenario.revokedTokens);
@@ -141,6 +153,8 @@ async function runOne(ctx: RunContext, variant: OutageVariant, fault: FaultMode,
       expectRevokedRefused: variant.strategy !== 'jwt',
     });
     cell.load = { rate, connections, maxPacerLagMs: Math.round(load.maxPacerLagMs), persistence: config.outage.persistence, phasesSec: [b, d, a] };
+    const watch = target.current?.failover;
+    if (watch !== undefined) cell.failover = summariseFailover(watch, window.faultStartMs, cell.outage.timeline);
   } catch (err) {
     cell.status = 'errored';
     cell.errors.push(err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err));
@@ -151,7 +165,22 @@ async function runOne(ctx: RunContext, variant: OutageVariant, fault: FaultMode,
     await server?.stop();
     await proxy?.close();
     await (target.current?.redis ?? ownRedis)?.stop();
+    await ownCluster?.stop();
   }
+}
+
+/** Why a fault cannot run in this run, or undefined when it can. */
+export function skipReason(config: RunConfig, fault: FaultMode, redisOwned: boolean): string | undefined {
+  const name = fault.name;
+  if (config.target !== undefined) return `--target: authbench runs neither that server nor its Redis, so it cannot inject fault ${name}`;
+  if (fault.needsOwnedCluster === true) {
+    if (config.redisCluster === undefined) return `fault ${name} needs a Redis Cluster that authbench started (--redis-cluster local)`;
+    if (config.redisCluster !== 'local') return `fault ${name} kills a node, which authbench does only in a cluster it started (this run was given --redis-cluster host:port,...)`;
+    return undefined;
+  }
+  if (config.redisCluster !== undefined) return `fault ${name} acts on a single Redis or the proxy in front of it; this run uses a Redis Cluster (its fault is kill-master)`;
+  if (fault.needsOwnedRedis && !redisOwned) return `fault ${name} kills, stops or flushes Redis, which authbench does only to a Redis it started (this run was given --redis-url)`;
+  return undefined;
 }
 
 /**
@@ -169,11 +198,12 @@ export async function runOutageCells(ctx: RunContext): Promise<void> {
       if (io.signal.aborted) return;
       const label = variant.policy === 'none' ? variant.strategy : `${variant.strategy} (${variant.policy})`;
       ctx.step(`outage × ${label}, fault ${name}`);
-      const cell: CellResult = { scenario: 'outage', strategy: variant.strategy, policy: variant.policy, fault: name, status: 'ok', repetitions: [], errors: [] };
+      const cell: CellResult = { scenario: 'outage', strategy: variant.strategy, ...(config.target === undefined ? { workers: 1 } : {}), policy: variant.policy, fault: name, status: 'ok', repetitions: [], errors: [] };
       result.cells.push(cell);
-      if (fault.needsOwnedRedis && !ctx.redis.owned) {
+      const skip = skipReason(config, fault, ctx.redis.owned);
+      if (skip !== undefined) {
         cell.status = 'skipped';
-        cell.errors.push(`fault ${name} kills, stops or flushes Redis, which authbench does only to a Redis it started (this run was given --redis-url)`);
+        cell.errors.push(skip);
       } else {
         await runOne(ctx, variant, fault, cell, rate);
         if (io.signal.aborted) {

@@ -1,0 +1,150 @@
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { CellResult, RunResult } from '../bench/result.js';
+import { LocalCluster } from '../redis/local-cluster.js';
+import { spawnCli } from '../test-support/cli-process.js';
+import { login, me } from '../test-support/http.js';
+import { descendants } from '../test-support/processes.js';
+import { runCli, startServerProcess, type ServerProcess } from '../test-support/server-process.js';
+
+/** `authbench run` scaled out: several workers per server, a Redis Cluster, a server running elsewhere. */
+
+async function quickRun(args: readonly string[]): Promise<{ result: RunResult; stdout: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'authbench-scale-'));
+  try {
+    const r = await runCli(['run', '--quick', '--scenarios', 'validate', '--out', dir, ...args], {}, 180_000);
+    assert.equal(r.code, 0, `exit ${r.code}; stderr:\n${r.stderr}`);
+    return { result: JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as RunResult, stdout: r.stdout };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function assertMeasured(cell: CellResult | undefined, what: string): void {
+  assert.ok(cell, `${what} missing`);
+  assert.equal(cell.status, 'ok', `${what}: ${cell.errors.join('; ')}`);
+  assert.ok((cell.summary?.requestsPerSec.median ?? 0) > 0, `${what} has no throughput`);
+  assert.equal(cell.summary?.wrongAnswers, 0, `${what} gave wrong answers`);
+}
+
+describe('authbench run: scaling-out flags that are wrong exit 2 before anything starts', () => {
+  const cases: [string[], RegExp][] = [
+    [['--workers', '0'], /--workers must be a comma-separated list of integers from 1 to 64/],
+    [['--workers', '1,two'], /--workers must be/],
+    [['--target', 'ftp://127.0.0.1:21', '--strategies', 'jwt'], /--target must be an http:\/\/ or https:\/\/ URL/],
+    [['--target', 'localhost:3000', '--strategies', 'jwt'], /--target must be an http:\/\/ or https:\/\/ URL/],
+    [['--target', 'http://127.0.0.1:3000'], /--target needs --strategies with exactly one name/],
+    [['--target', 'http://127.0.0.1:3000', '--strategies', 'jwt', '--workers', '2'], /--workers cannot apply/],
+    [['--redis-cluster', 'nope'], /--redis-cluster must be local or host:port/],
+    [['--redis-cluster', 'local', '--redis-latency', '1ms'], /--redis-latency/],
+  ];
+  for (const [args, message] of cases) {
+    it(`rejects ${args.join(' ')}`, async () => {
+      const out = join(tmpdir(), 'authbench-never-written-scale');
+      const r = await runCli(['run', ...args, '--out', out]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, message);
+      await assert.rejects(stat(out), 'nothing was written');
+    });
+  }
+});
+
+describe('authbench run --workers 1,2', () => {
+  let result: RunResult;
+  let stdout: string;
+  before(async () => {
+    ({ result, stdout } = await quickRun(['--strategies', 'jwt', '--workers', '1,2']));
+  });
+
+  it('measures every scenario at each worker count, each cell naming its count', () => {
+    for (const scenario of ['ceiling', 'validate']) {
+      for (const workers of [1, 2]) assertMeasured(result.cells.find((c) => c.scenario === scenario && c.workers === workers), `${scenario} × jwt × ${workers}`);
+    }
+    assert.equal(result.cells.length, 4);
+    assert.deepEqual(result.config.workers, [1, 2]);
+  });
+
+  it('keeps a ceiling per worker count and divides each cell by its own', () => {
+    assert.deepEqual(Object.keys(result.ceiling).sort(), ['jwt', 'jwt@2']);
+    const two = result.cells.find((c) => c.scenario === 'validate' && c.workers === 2);
+    const expected = (two?.summary?.requestsPerSec.median ?? NaN) / (result.ceiling['jwt@2']?.median ?? NaN);
+    assert.ok(Math.abs((two?.summary?.ceilingFraction ?? NaN) - expected) < 1e-9);
+  });
+
+  it('labels the rows of two workers in the tables and says how in the method', () => {
+    assert.match(stdout, /│ jwt · 2 workers +│/);
+    assert.match(stdout, /│ jwt +│/);
+    assert.match(stdout, /method: workers: each design measured with 1, 2 worker process\(es\)/);
+  });
+});
+
+describe('authbench run --target: a server authbench did not start', () => {
+  let server: ServerProcess;
+  before(async () => {
+    server = await startServerProcess('redis-token');
+  });
+  after(async () => {
+    await server?.stop();
+  });
+
+  it('measures the running server under the one name given, starting no server and no Redis', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'authbench-target-'));
+    const run = spawnCli(['run', '--quick', '--scenarios', 'validate', '--strategies', 'redis-token', '--target', server.url, '--out', dir]);
+    try {
+      const started = new Set<string>();
+      const watch = setInterval(() => {
+        for (const p of descendants(run.child.pid ?? -1)) started.add(p.cmdline);
+      }, 50);
+      const exit = await run.exited(120_000).finally(() => clearInterval(watch));
+      assert.equal(exit.code, 0, run.stderr());
+      assert.deepEqual([...started].filter((c) => / serve |redis-server/.test(c)), [], 'no server or Redis process under the run');
+      const result = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as RunResult;
+      assert.equal(result.config.target, new URL(server.url).origin);
+      assert.equal(result.environment.redisVersion, 'none');
+      for (const scenario of ['ceiling', 'validate']) {
+        const cell = result.cells.find((c) => c.scenario === scenario);
+        assertMeasured(cell, `${scenario} × target`);
+        assert.equal(cell?.strategy, 'redis-token');
+        assert.equal(cell?.workers, undefined, 'the worker count of a target is not known');
+      }
+      assert.match(result.method.join('\n'), /target: http:\/\/127\.0\.0\.1:\d+, a server authbench did not start/);
+      assert.equal((await me(server.url, await login(server.url, 5))).status, 200, 'the target still serves');
+    } finally {
+      await run.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('authbench run --redis-cluster host:port,... against a local Redis Cluster', () => {
+  let cluster: LocalCluster;
+  let result: RunResult;
+  before(async () => {
+    cluster = await LocalCluster.start();
+    ({ result } = await quickRun(['--strategies', 'jwt-blacklist,redis-token', '--redis-cluster', cluster.addresses.join(',')]));
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+
+  it('measures validate on both Redis designs with non-zero throughput and no wrong answer', () => {
+    for (const strategy of ['jwt-blacklist', 'redis-token']) assertMeasured(result.cells.find((c) => c.scenario === 'validate' && c.strategy === strategy), `validate × ${strategy}`);
+    assert.equal(result.environment.redisSource, 'cluster');
+  });
+
+  it('counts one Redis command per validate, summed over the masters', () => {
+    for (const [strategy, command] of [['jwt-blacklist', 'exists'], ['redis-token', 'get']] as const) {
+      const cost = result.cells.find((c) => c.scenario === 'validate' && c.strategy === strategy)?.summary?.cost;
+      assert.ok(cost, `${strategy} has a cost`);
+      assert.ok(cost.redisCommandsPerRequest >= 0.99 && cost.redisCommandsPerRequest < 1.05, `${strategy}: ${cost.redisCommandsPerRequest}`);
+      assert.ok((cost.redisCommandsByName[command] ?? 0) >= 0.99);
+    }
+  });
+
+  it('never flushes a cluster it was given', () => {
+    assert.match(result.method.join('\n'), /Redis: the Redis Cluster given .*nothing is flushed/);
+  });
+});
