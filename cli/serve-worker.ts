@@ -1,8 +1,8 @@
 /**
  * The entry of each worker process of `authbench serve --workers N` (cli/serve-workers.ts forks it with
  * node:cluster). It waits for its configuration from the primary over the IPC channel, builds the same Fastify app
- * as a single server, and listens on the primary's shared handle. It closes and exits on SIGTERM or SIGINT, and
- * when the primary goes away (the IPC channel closes), so no worker outlives its primary.
+ * as a single server, and listens on the primary's shared handle. It closes and exits on SIGTERM from the primary,
+ * and when the primary goes away (the IPC channel closes), so no worker outlives its primary.
  */
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../servers/app.js';
@@ -33,7 +33,9 @@ async function start(strategy: string, config: ServerConfig, log: boolean): Prom
 }
 
 process.once('SIGTERM', () => void close(0));
-process.once('SIGINT', () => void close(0));
+// Ctrl-C in a terminal reaches the whole process group: the primary handles it (and sends SIGTERM to each worker).
+// A worker that went away on its own SIGINT first would look like a crash to the primary.
+process.on('SIGINT', () => {});
 process.once('disconnect', () => void close(0));
 process.on('message', (message: unknown) => {
   if (!isWorkerStart(message)) return;

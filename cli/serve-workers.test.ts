@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { request as httpRequest } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { spawnCli, type CliProcess } from '../test-support/cli-process.js';
 import { sleep, waitFor } from '../test-support/faults.js';
 import { descendants, isAlive, portAccepts, type ProcInfo } from '../test-support/processes.js';
-import { runCli } from '../test-support/server-process.js';
+import { CLI_PATH, runCli } from '../test-support/server-process.js';
 
 /** One request on a connection of its own, so that the primary hands each to the next worker (round robin). */
 function fresh(url: string, init: { method?: string; token?: string; body?: string } = {}): Promise<{ status: number; body: unknown }> {
@@ -110,6 +111,27 @@ describe('authbench serve --workers: signals and crashes', () => {
     assert.equal(exit.code, 0, s.cli.stderr());
     for (const p of children) assert.equal(isAlive(p.pid), false, `left behind: ${p.pid} ${p.cmdline}`);
     assert.equal(await portAccepts(s.port), false);
+  });
+
+  it('Ctrl-C (SIGINT to the whole process group) stops the server with exit 0, no worker reported as crashed', async () => {
+    // A process group of its own, as a terminal gives a foreground job, so that the signal does not reach this test.
+    const child = spawn(process.execPath, [CLI_PATH, 'serve', 'jwt', '--workers', '2'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await waitFor('the listening line', () => (out.includes('listening on') ? true : undefined), 30_000, 50);
+      const workers = workersOf(child.pid ?? -1);
+      assert.equal(workers.length, 2);
+      process.kill(-(child.pid ?? 0), 'SIGINT');
+      assert.equal(await exited, 0, err);
+      assert.doesNotMatch(err, /worker \d+ .* (exited|was killed)/);
+      for (const w of workers) await waitFor(`worker ${w.pid} to exit`, () => (isAlive(w.pid) ? undefined : true), 5000);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid ?? 0), 'SIGKILL');
+    }
   });
 
   it('a worker killed with SIGKILL stops the whole server, exit 1, with a line naming the worker', async () => {
