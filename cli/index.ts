@@ -2,6 +2,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { AuthbenchError } from '../lib/errors.js';
 import { STRATEGY_NAMES } from '../servers/strategies/index.js';
+import { registerGate } from './baseline.js';
+import { registerCompare } from './compare.js';
 import { registerMicro } from './micro.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
@@ -38,6 +40,8 @@ registerRun(program);
 registerSweep(program);
 registerCapacity(program);
 registerMicro(program);
+registerCompare(program);
+registerGate(program);
 registerReport(program);
 
 try {
