@@ -1,4 +1,4 @@
-import { appendFile } from 'node:fs/promises';
+import { appendFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidOptionError } from '../../lib/errors.js';
 import { writeResult, writeText } from '../output.js';
@@ -99,6 +99,8 @@ export async function runGate(options: GateOptions, io: GateIO): Promise<GateOut
   const baseline = await readRunResult(options.baselinePath, 'baseline').catch((err: unknown) => {
     throw new InvalidOptionError(`${err instanceof Error ? err.message : String(err)} (make one with \`npx authbench baseline\`)`);
   });
+  // A re-measurement left by an earlier gate would read as this one's.
+  await rm(join(options.outDir, 'confirm'), { recursive: true, force: true });
   const current = await runCiBench(options.runFlags ?? {}, join(options.outDir, 'run'), io);
   if (current.status !== 'complete') return 'interrupted';
   const first = compareRuns(baseline, current, options);
