@@ -4,27 +4,15 @@ import { microDefaults, resolveMicroConfig, type MicroFlags } from '../bench/mic
 import { renderMicro } from '../bench/micro/render.js';
 import { runMicro } from '../bench/micro/run-micro.js';
 import { writeText } from '../bench/output.js';
+import { interruptOnSignals } from './interrupt.js';
 
 /** Exit codes of `micro`: 0 every task completed, 1 a task errored, 2 bad arguments, 130 interrupted. */
 const EXIT_INTERRUPTED = 130;
 
 async function micro(flags: MicroFlags): Promise<number> {
   const config = resolveMicroConfig(flags, process.env);
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals++;
-    if (signals === 1) {
-      process.stderr.write(`\n${signal}: stopping the micro-benchmarks and Redis (again to force)\n`);
-      controller.abort();
-    } else {
-      // The exit hook in lib/children.ts kills a Redis still running.
-      process.exit(EXIT_INTERRUPTED);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const result = await runMicro(config, { signal: controller.signal, progress: (line) => process.stderr.write(`${line}\n`) });
+  const signal = interruptOnSignals('the micro-benchmarks', EXIT_INTERRUPTED);
+  const result = await runMicro(config, { signal, progress: (line) => process.stderr.write(`${line}\n`) });
   const json = `${JSON.stringify(result, null, 2)}\n`;
   if (config.jsonFile === '-') {
     process.stdout.write(json);

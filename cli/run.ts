@@ -10,30 +10,18 @@ import { DEFAULT_FAULTS, FAULT_NAMES } from '../bench/faults/injector.js';
 import { SCENARIO_NAMES } from '../scenarios/index.js';
 import { STRATEGY_NAMES } from '../servers/strategies/index.js';
 import { addServerOptions } from './server-options.js';
+import { interruptOnSignals } from './interrupt.js';
 
 /** Exit codes of `run`: 0 complete, 1 a cell failed, 2 bad arguments, 130 interrupted. */
 export const EXIT_INTERRUPTED = 130;
 
 async function run(flags: RunFlags): Promise<number> {
   const config = resolveRunConfig(flags, process.env);
-  const controller = new AbortController();
-  let signals = 0;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signals++;
-    if (signals === 1) {
-      process.stderr.write(`\n${signal}: stopping the load, writing finished cells, stopping servers and Redis (again to force)\n`);
-      controller.abort();
-    } else {
-      // The exit hook in lib/children.ts kills whatever is still running.
-      process.exit(EXIT_INTERRUPTED);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const signal = interruptOnSignals('the load', EXIT_INTERRUPTED);
   const secret = flags.jwtSecret ?? process.env['AUTHBENCH_JWT_SECRET'] ?? '';
   let path = '';
   const result = await runBench(config, {
-    signal: controller.signal,
+    signal,
     progress: createProgress(),
     serverEnv: { AUTHBENCH_JWT_SECRET: secret, REDIS_URL: '' },
     checkpoint: async (r) => {
