@@ -2,13 +2,14 @@ import { Option, type Command } from 'commander';
 import { join } from 'node:path';
 import { renderCapacity } from '../bench/capacity/render.js';
 import { runCapacity, type CapacityConfig } from '../bench/capacity/run-capacity.js';
-import { writeAtomicJson } from '../bench/output.js';
-import { parseMs } from '../bench/run-config.js';
+import { writeAtomicJson } from '../bench/result/write.js';
+import { parseMs } from '../bench/run/config.js';
 import { InvalidOptionError } from '../lib/errors.js';
 import { resolveServerConfig } from '../servers/config.js';
-import { STRATEGY_NAMES, isStrategyName, type StrategyName } from '../servers/strategies/index.js';
+import { STRATEGY_NAMES, isStrategyName, type StrategyName } from '../servers/designs/index.js';
 import { interruptOnSignals } from './interrupt.js';
-import { addServerOptions, rawServerOptions, serverArgv, type ServerFlagValues } from './server-options.js';
+import { addServerOptions } from './server-options.js';
+import { rawServerOptions, serverArgv, type ServerFlagValues } from '../servers/options.js';
 
 interface CapacityFlags extends ServerFlagValues {
   sloP99?: string;

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { CI_RUN_FLAGS } from '../bench/compare/gate.js';
-import { NOISY_DETECTABLE_DROP, type Comparison, type MetricComparison } from '../bench/compare/verdict.js';
+import { CI_RUN_FLAGS } from '../bench/gate/gate.js';
+import { NOISY_DETECTABLE_DROP, type Comparison, type MetricComparison } from '../bench/gate/verdict.js';
 import { runCli } from '../test-support/server-process.js';
 
 /** The bench:ci settings as `run` flags, on the validate scenario only (about 50 s a run on 2 cores). */

@@ -1,10 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { readRunResult } from '../bench/compare/input.js';
-import { renderComparisonMarkdown } from '../bench/compare/render-markdown.js';
-import { renderComparisonTable } from '../bench/compare/render-table.js';
-import { compareRuns, exitCodeOf } from '../bench/compare/verdict.js';
-import { LOAD_OPTION_NAMES } from '../bench/compare/comparable.js';
+import { readRunResult } from '../bench/result/read.js';
+import { renderComparisonMarkdown } from '../bench/gate/render-markdown.js';
+import { renderComparisonTable } from '../bench/gate/render-table.js';
+import { compareRuns, exitCodeOf } from '../bench/gate/verdict.js';
+import { LOAD_OPTION_NAMES } from '../bench/gate/comparable.js';
 import { InvalidOptionError } from '../lib/errors.js';
 
 /** The default smallest change that counts, for throughput. */

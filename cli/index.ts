@@ -1,15 +1,15 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { AuthbenchError } from '../lib/errors.js';
-import { STRATEGY_NAMES } from '../servers/strategies/index.js';
-import { registerGate } from './baseline.js';
+import { STRATEGY_NAMES } from '../servers/designs/index.js';
+import { registerGate } from './gate.js';
 import { registerCompare } from './compare.js';
 import { registerMicro } from './micro.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerSweep } from './sweep.js';
 import { registerCapacity } from './capacity.js';
-import { serve, type ServeFlags } from './serve.js';
+import { serve, type ServeFlags } from '../servers/process/serve.js';
 import { addServerOptions } from './server-options.js';
 
 /** Exit codes: 0 done, 1 failed, 2 bad arguments. */

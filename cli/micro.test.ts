@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { MicroResult } from '../bench/micro/result.js';
+import type { MicroResult } from '../bench/micro/schema.js';
 import { spawnCli } from '../test-support/cli-process.js';
 import { waitFor } from '../test-support/faults.js';
 import { descendants, isAlive, type ProcInfo } from '../test-support/processes.js';

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { microDefaults, resolveMicroConfig, type MicroFlags } from '../bench/micro/config.js';
 import { renderMicro } from '../bench/micro/render.js';
 import { runMicro } from '../bench/micro/run-micro.js';
-import { writeText } from '../bench/output.js';
+import { writeText } from '../bench/result/write.js';
 import { interruptOnSignals } from './interrupt.js';
 
 /** Exit codes of `micro`: 0 every task completed, 1 a task errored, 2 bad arguments, 130 interrupted. */

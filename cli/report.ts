@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InvalidOptionError } from '../lib/errors.js';
-import { loadResult } from '../bench/report/load-result.js';
+import { loadResult } from '../bench/result/read-report.js';
 import { buildReport, writeReport } from '../bench/report/report.js';
 
 interface ReportFlags {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CellResult, RunResult } from '../bench/result.js';
+import type { CellResult, RunResult } from '../bench/result/schema.js';
 import { LocalCluster } from '../redis/local-cluster.js';
 import { spawnCli } from '../test-support/cli-process.js';
 import { login, me } from '../test-support/http.js';

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { RunResult } from '../bench/result.js';
+import type { RunResult } from '../bench/result/schema.js';
 import { spawnCli } from '../test-support/cli-process.js';
 import { descendants, isAlive } from '../test-support/processes.js';
 import { runCli } from '../test-support/server-process.js';

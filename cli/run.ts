@@ -1,14 +1,14 @@
 import { Option, type Command } from 'commander';
-import { anyErrored } from '../bench/aggregate.js';
-import { writeResult, writeText } from '../bench/output.js';
-import { createProgress } from '../bench/progress.js';
-import { renderTables } from '../bench/render-table.js';
+import { anyErrored } from '../bench/measure/aggregate.js';
+import { writeResult, writeText } from '../bench/result/write.js';
+import { createProgress } from '../bench/run/progress.js';
+import { renderTables } from '../bench/render/tables.js';
 import { buildReport, writeReport } from '../bench/report/report.js';
-import { resolveRunConfig, runDefaults, type RunFlags } from '../bench/run-config.js';
-import { runBench } from '../bench/runner.js';
+import { resolveRunConfig, runDefaults, type RunFlags } from '../bench/run/config.js';
+import { runBench } from '../bench/run/runner.js';
 import { DEFAULT_FAULTS, FAULT_NAMES } from '../bench/faults/injector.js';
 import { SCENARIO_NAMES } from '../scenarios/index.js';
-import { STRATEGY_NAMES } from '../servers/strategies/index.js';
+import { STRATEGY_NAMES } from '../servers/designs/index.js';
 import { addServerOptions } from './server-options.js';
 import { interruptOnSignals } from './interrupt.js';
 

@@ -1,14 +1,14 @@
 import { Option, type Command } from 'commander';
 import { join } from 'node:path';
-import { createProgress } from '../bench/progress.js';
-import { parseMs, resolveRunConfig, type RunFlags } from '../bench/run-config.js';
-import { loadResult } from '../bench/report/load-result.js';
+import { createProgress } from '../bench/run/progress.js';
+import { parseMs, resolveRunConfig, type RunFlags } from '../bench/run/config.js';
+import { loadResult } from '../bench/result/read-report.js';
 import { buildReport, writeReport } from '../bench/report/report.js';
 import { renderSweep } from '../bench/sweep/render.js';
 import { runSweep } from '../bench/sweep/run-sweep.js';
 import { InvalidOptionError } from '../lib/errors.js';
 import { JWT_ALGS, type JwtAlg } from '../servers/config.js';
-import { STRATEGY_NAMES } from '../servers/strategies/index.js';
+import { STRATEGY_NAMES } from '../servers/designs/index.js';
 import { interruptOnSignals } from './interrupt.js';
 import { addServerOptions } from './server-options.js';
 

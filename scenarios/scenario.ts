@@ -1,5 +1,5 @@
 import type autocannon from 'autocannon';
-import type { StrategyName } from '../servers/strategies/index.js';
+import type { StrategyName } from '../servers/designs/index.js';
 
 /** Token pools a scenario draws from: issued (and, for revocation, logged out) before the measurement. */
 export interface TokenSource {

@@ -4,11 +4,11 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, ty
 import { ErrorCodes, InvalidCredentialsError, UnauthorizedError, isAuthbenchError } from '../lib/errors.js';
 import type { ServerConfig } from './config.js';
 import { ProcessHealth } from './health.js';
-import { MAX_TOKEN_LENGTH } from './jwt-codec.js';
+import { MAX_TOKEN_LENGTH } from './jwt/codec.js';
 import { ServerMetrics } from './metrics.js';
-import { createClusterClient } from './redis-cluster-client.js';
-import { RedisStore, type StoreClient } from './redis-store.js';
-import type { StrategyDefinition } from './strategy.js';
+import { createClusterClient } from './store/cluster-client.js';
+import { RedisStore, type StoreClient } from './store/redis-store.js';
+import type { StrategyDefinition } from './design.js';
 import { UserDirectory } from './users.js';
 
 export interface BuildOptions {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { BODY_LIMIT_BYTES } from './app.js';
-import { STRATEGY_NAMES } from './strategies/index.js';
+import { STRATEGY_NAMES } from './designs/index.js';
 import { UNAUTHORIZED_BODY, request, type Reply } from '../test-support/http.js';
 import { rawExchange, rawRequestBytes, type RawHeaderValue } from '../test-support/raw-http.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../lib/errors.js';
 import { parseNodeList } from '../redis/cluster-topology.js';
-import type { SharedJwtKeys } from './shared-jwt-keys.js';
+import type { SharedJwtKeys } from './jwt/shared-keys.js';
 
 export const JWT_ALGS = ['HS256', 'RS256', 'ES256', 'EdDSA'] as const;
 export type JwtAlg = (typeof JWT_ALGS)[number];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { STRATEGY_NAMES } from './strategies/index.js';
+import { STRATEGY_NAMES } from './designs/index.js';
 import { UNAUTHORIZED_BODY, login, logout, me, request } from '../test-support/http.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';

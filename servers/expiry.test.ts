@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.js';
 import { resolveServerConfig } from './config.js';
-import { strategies } from './strategies/index.js';
+import { strategies } from './designs/index.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess } from '../test-support/server-process.js';
 import { login, me } from '../test-support/http.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { blacklistKey } from './strategies/jwt-blacklist.js';
+import { blacklistKey } from './designs/jwt-blacklist.js';
 import { UNAUTHORIZED_BODY } from '../test-support/http.js';
 import { assertAccepted, assertRefused, httpTarget, type AuthTarget } from '../test-support/auth-probe.js';
 import { decodeJwt, forgeJwt, hmacSigner, reencodeSignature } from '../test-support/jwt-forge.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildServer } from './app.js';
 import { JWT_ALGS, MIN_SECRET_BYTES, resolveServerConfig, type JwtAlg } from './config.js';
-import { strategies } from './strategies/index.js';
+import { strategies } from './designs/index.js';
 import { injectTarget } from '../test-support/auth-probe.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { runCli, startServerProcess } from '../test-support/server-process.js';

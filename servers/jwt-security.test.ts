@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { MAX_TOKEN_LENGTH } from './jwt-codec.js';
+import { MAX_TOKEN_LENGTH } from './jwt/codec.js';
 import { assertAccepted, assertRefused, httpTarget, type AuthTarget } from '../test-support/auth-probe.js';
 import {
   b64json,

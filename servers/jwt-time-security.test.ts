@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.js';
 import { resolveServerConfig, type ServerConfig } from './config.js';
-import { strategies } from './strategies/index.js';
+import { strategies } from './designs/index.js';
 import type { RejectReason } from '../lib/errors.js';
 import { assertAccepted, assertRefused, injectTarget, type AuthTarget } from '../test-support/auth-probe.js';
 import { decodeJwt, forgeJwt, hmacSigner, type JsonObject } from '../test-support/jwt-forge.js';

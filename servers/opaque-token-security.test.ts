@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { tokenKey } from './strategies/redis-token.js';
+import { tokenKey } from './designs/redis-token.js';
 import { assertAccepted, assertRefused, httpTarget, redisCommandCalls, type AuthTarget } from '../test-support/auth-probe.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';

@@ -1,7 +1,7 @@
-import type { Environment } from '../bench/environment.js';
-import type { LoadMeasurement } from '../bench/load.js';
-import type { CellResult, Repetition, RunResult } from '../bench/result.js';
-import { resolveRunConfig, type RunConfig, type RunFlags } from '../bench/run-config.js';
+import type { Environment } from '../bench/run/environment.js';
+import type { LoadMeasurement } from '../bench/load/autocannon.js';
+import type { CellResult, Repetition, RunResult } from '../bench/result/schema.js';
+import { resolveRunConfig, type RunConfig, type RunFlags } from '../bench/run/config.js';
 
 /** Hand-built run results for the comparison tests: every figure chosen by the test, nothing measured. */
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { RunResult } from '../bench/result.js';
+import type { RunResult } from '../bench/result/schema.js';
 
 /**
  * Real result files, trimmed, for the report tests: a full default run (sample-run), an outage run (kill, stop,

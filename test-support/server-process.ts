@@ -1,2 +1,2 @@
 // The tests start servers exactly the way the bench runner does.
-export { CLI_PATH, runCli, startServerProcess, type CliResult, type ServerProcess } from '../bench/server-process.js';
+export { CLI_PATH, runCli, startServerProcess, type CliResult, type ServerProcess } from '../bench/run/server-process.js';

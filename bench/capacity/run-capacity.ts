@@ -1,11 +1,11 @@
 import { obtainRedis } from '../../redis/provider.js';
 import { scenarios } from '../../scenarios/index.js';
-import type { StrategyName } from '../../servers/strategies/index.js';
-import { collectEnvironment, type Environment } from '../environment.js';
-import { runLoad } from '../load.js';
-import { runOutageLoad, type OutageLoadResult } from '../outage/load.js';
-import { startServerProcess } from '../server-process.js';
-import { httpTokenSource } from '../tokens.js';
+import type { StrategyName } from '../../servers/designs/index.js';
+import { collectEnvironment, type Environment } from '../run/environment.js';
+import { runLoad } from '../load/autocannon.js';
+import { runOutageLoad, type OutageLoadResult } from '../load/paced.js';
+import { startServerProcess } from '../run/server-process.js';
+import { httpTokenSource } from '../load/tokens.js';
 import { capacityOf, judgeStep, nextRate, type CapacityOutcome, type CapacityRules, type CapacityStep, type StepVerdict } from './steps.js';
 
 export interface CapacityConfig {

@@ -1,8 +1,8 @@
 import { InvalidOptionError } from '../../lib/errors.js';
 import { resolveServerConfig } from '../../servers/config.js';
-import type { JwtClaimsConfig } from '../../servers/jwt-codec.js';
+import type { JwtClaimsConfig } from '../../servers/jwt/codec.js';
 import { redactUrl } from './redis-tasks.js';
-import type { MicroRecordedConfig } from './result.js';
+import type { MicroRecordedConfig } from './schema.js';
 import { matchesFilter, microCatalogue } from './tasks.js';
 
 /** The defaults of `authbench micro`: about 30 s in all on a 2-core machine. */

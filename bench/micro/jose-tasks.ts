@@ -1,8 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
 import { importPKCS8, importSPKI, jwtVerify } from 'jose';
 import { JWT_ALGS, type JwtAlg } from '../../servers/config.js';
-import { jwtVerifyOptions, unsignedJwt, type JwtClaimsConfig } from '../../servers/jwt-codec.js';
-import { joseTaskName } from './result.js';
+import { jwtVerifyOptions, unsignedJwt, type JwtClaimsConfig } from '../../servers/jwt/codec.js';
+import { joseTaskName } from './schema.js';
 import { failing, type MicroTaskDef } from './task.js';
 
 /** What jose is handed as the key; jose 6 turns anything but a CryptoKey into one (WebCrypto) before using it. */

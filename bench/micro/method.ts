@@ -1,5 +1,5 @@
 import type { MicroConfig } from './config.js';
-import type { MicroGroup } from './result.js';
+import type { MicroGroup } from './schema.js';
 
 /**
  * The method, in words, recorded with the numbers and printed above the table: the general lines, then those of

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Redis } from 'ioredis';
 import type { FnReturnedObject } from 'tinybench';
-import { RedisStore } from '../../servers/redis-store.js';
+import { RedisStore } from '../../servers/store/redis-store.js';
 import { failing, type MicroTaskDef } from './task.js';
 
 export const REDIS_COMMANDS = ['GET', 'SETEX', 'DEL', 'EXISTS'] as const;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fmtUs, renderMicro, renderMicroHeader, renderMicroTable, renderVerifyRatios } from './render.js';
-import { verifyRatios, type MicroResult, type MicroTaskResult } from './result.js';
+import { verifyRatios, type MicroResult, type MicroTaskResult } from './schema.js';
 
 function task(name: string, group: MicroTaskResult['group'], over: Partial<MicroTaskResult> = {}): MicroTaskResult {
   return { name, group, status: 'ok', opsPerSample: 1, opsPerSec: 20_000, meanNs: 50_000, p99Ns: 120_500, rme: 2.345, samples: 9876, ...over };

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { MicroResult, MicroTaskResult, VerifyRatio } from './result.js';
+import type { MicroResult, MicroTaskResult, VerifyRatio } from './schema.js';
 
 const fmtOps = (n: number | null): string => (n === null ? '–' : Math.round(n).toLocaleString('en-US'));
 

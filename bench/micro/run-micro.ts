@@ -4,11 +4,11 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Bench, type Task } from 'tinybench';
 import { obtainRedis, type RedisHandle } from '../../redis/provider.js';
-import { collectEnvironment, type Environment } from '../environment.js';
+import { collectEnvironment, type Environment } from '../run/environment.js';
 import { recordedConfig, type MicroConfig } from './config.js';
 import { redactUrl } from './redis-tasks.js';
 import { describeMicroMethod } from './method.js';
-import { verifyRatios, type MicroResult, type MicroTaskResult } from './result.js';
+import { verifyRatios, type MicroResult, type MicroTaskResult } from './schema.js';
 import type { MicroTaskDef } from './task.js';
 import { buildTasks, microCatalogue, type BuiltTasks } from './tasks.js';
 

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Fn, FnOptions, FnReturnedObject } from 'tinybench';
-import type { MicroGroup } from './result.js';
+import type { MicroGroup } from './schema.js';
 
 /** A micro-benchmark before it runs: what tinybench calls, and what one sample stands for. */
 export interface MicroTaskDef {

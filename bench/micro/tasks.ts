@@ -1,8 +1,8 @@
-import type { JwtClaimsConfig } from '../../servers/jwt-codec.js';
+import type { JwtClaimsConfig } from '../../servers/jwt/codec.js';
 import { CPU_TASKS, cpuTasks, storedUserRecord } from './cpu-tasks.js';
 import { joseTaskNames, joseTasks } from './jose-tasks.js';
 import { redisTaskNames, redisTasks } from './redis-tasks.js';
-import type { MicroGroup } from './result.js';
+import type { MicroGroup } from './schema.js';
 import { failing, type MicroTaskDef } from './task.js';
 
 export interface MicroTaskInfo {

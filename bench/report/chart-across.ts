@@ -1,5 +1,5 @@
 /** Charts across several results of the same comparison, one per `--jwt-alg` value (or per run). Pure. */
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../result/schema.js';
 import { CONFIG, designScale, type ChartSpec } from './chart-specs.js';
 import { cellOf, designsOf, loadScenariosOf } from './model.js';
 

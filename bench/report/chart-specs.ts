@@ -3,9 +3,9 @@
  * into each spec). svg.ts turns them into SVG.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../result/schema.js';
 import { cellOf, costOf, decompositionOf, designsOf, faultWindowOf, faultsOf, loadScenariosOf, outageCellsOf } from './model.js';
-import { design as outageDesign } from '../render-outage.js';
+import { design as outageDesign } from '../render/outage-table.js';
 
 export interface ChartSpec {
   /** File name stem, unique within one report (also the prefix of the SVG's element ids). */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../result/schema.js';
 import { isLatencySweep, latencySweepCharts } from './chart-sweep.js';
 
 function run(redisLatencyMs: number, jwtAlg = 'HS256', rps = 1000): RunResult {

@@ -1,5 +1,5 @@
 /** Charts of a round-trip sweep: several results that differ in the Redis latency added by the proxy. Pure. */
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../result/schema.js';
 import { CONFIG, designScale, type ChartSpec } from './chart-specs.js';
 import { cellOf, designsOf } from './model.js';
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { outageRow } from '../render-outage.js';
-import { scenarioRow } from '../render-table.js';
+import { outageRow } from '../render/outage-table.js';
+import { scenarioRow } from '../render/tables.js';
 import { loadFixture } from '../../test-support/report-fixtures.js';
 import { buildDocument, type Block, type RunSection } from './document.js';
 import { renderHtml } from './html.js';
 import { mdText, renderMarkdown } from './markdown.js';
-import type { RunResult } from '../result.js';
+import type { RunResult } from '../result/schema.js';
 
 const section = (result: RunResult, label = 'HS256'): RunSection => ({ label, result, charts: new Map() });
 const tables = (blocks: Block[]) => blocks.flatMap((b) => (b.kind === 'table' ? [b] : []));

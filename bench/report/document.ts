@@ -2,15 +2,15 @@
  * The report as a list of blocks (headings, paragraphs, lists, tables, charts), built from the results alone;
  * markdown.ts and html.ts only typeset it, so both formats say exactly the same. Pure.
  */
-import { COST_HEAD, COST_TITLE, costRow } from '../render-cost.js';
-import { decompositionTable } from '../render-decomposition.js';
-import { OUTAGE_HEAD, outageRow } from '../render-outage.js';
-import { fmtInt, fmtMs, renderHeader, scenarioHead, scenarioRow } from '../render-table.js';
-import type { RunResult } from '../result.js';
-import { caveats, configRows } from './method.js';
+import { COST_HEAD, COST_TITLE, costRow } from '../render/cost-table.js';
+import { decompositionTable } from '../render/decomposition-table.js';
+import { OUTAGE_HEAD, outageRow } from '../render/outage-table.js';
+import { fmtInt, fmtMs, renderHeader, scenarioHead, scenarioRow } from '../render/tables.js';
+import type { RunResult } from '../result/schema.js';
+import { caveats, configRows } from './method-section.js';
 import { cellOf, designsOf, loadScenariosOf, outageCellsOf } from './model.js';
 import type { RenderedChart } from './svg.js';
-import { NOT_MEASURED, computeVerdict } from './verdict.js';
+import { NOT_MEASURED, computeVerdict } from './findings.js';
 
 export type Block =
   | { readonly kind: 'heading'; readonly level: 1 | 2 | 3; readonly text: string }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CellResult, RunResult } from '../result.js';
+import type { CellResult, RunResult } from '../result/schema.js';
 import { loadFixture } from '../../test-support/report-fixtures.js';
 import { costOf, decompositionOf, designsOf, faultWindowOf, jwtAlgOf, loadScenariosOf, runLabels } from './model.js';
 

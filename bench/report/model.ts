@@ -2,8 +2,8 @@
  * Read-only views of a result file that the report needs: which designs and scenarios it has, the figures of
  * one cell, the optional cost figures, and labels. Pure functions of the result data.
  */
-import type { CellResult, RunResult } from '../result.js';
-import type { TimelineBucket } from '../outage/analysis.js';
+import type { CellResult, RunResult } from '../result/schema.js';
+import type { TimelineBucket } from '../measure/outage.js';
 
 /** The designs of a run, in the order the run was asked for, then any other found in its cells. */
 export function designsOf(result: RunResult): string[] {

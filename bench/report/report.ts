@@ -2,8 +2,8 @@
  * `authbench report`: report.md with its SVG charts, and report.html, from one or more results. Building is a
  * function of the results only (no clock, no I/O); writing is separate.
  */
-import { writeText } from '../output.js';
-import type { RunResult } from '../result.js';
+import { writeText } from '../result/write.js';
+import type { RunResult } from '../result/schema.js';
 import { acrossRunsCharts } from './chart-across.js';
 import { costChart, latencyChart, outageCharts, throughputChart, type ChartSpec } from './chart-specs.js';
 import { buildDocument, type RunSection } from './document.js';

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import type { JwtAlg } from '../../servers/config.js';
-import { writeAtomicJson } from '../output.js';
-import type { Progress } from '../progress.js';
-import type { Environment } from '../environment.js';
-import type { RunResult } from '../result.js';
-import { resolveRunConfig, type RunFlags } from '../run-config.js';
-import { runBench } from '../runner.js';
-import type { Spread } from '../stats.js';
+import { writeAtomicJson } from '../result/write.js';
+import type { Progress } from '../run/progress.js';
+import type { Environment } from '../run/environment.js';
+import type { RunResult } from '../result/schema.js';
+import { resolveRunConfig, type RunFlags } from '../run/config.js';
+import { runBench } from '../run/runner.js';
+import type { Spread } from '../../lib/stats.js';
 import { crossover, type Crossover } from './crossover.js';
 
 export const SWEEP_SCENARIOS = ['validate', 'session'] as const;

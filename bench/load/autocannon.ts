@@ -1,0 +1,123 @@
+import autocannon from 'autocannon';
+import type { LoadPlan } from '../../scenarios/scenario.js';
+
+export interface LoadOptions {
+  readonly url: string;
+  readonly connections: number;
+  readonly durationSec: number;
+  /** Open loop at this many requests per second (autocannon overallRate); closed loop when undefined. */
+  readonly rate: number | undefined;
+  /** Per-request timeout, seconds. */
+  readonly timeoutSec: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface LatencyMs {
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly max: number;
+  readonly mean: number;
+}
+
+/** What one autocannon run measured, as plain data. */
+export interface LoadMeasurement {
+  readonly durationSec: number;
+  /** Requests sent and responses received. */
+  readonly sent: number;
+  readonly responses: number;
+  readonly statusCounts: Record<string, number>;
+  /** Connection errors, timeouts included (autocannon's `errors`). */
+  readonly errors: number;
+  readonly timeouts: number;
+  /** Times a request sequence restarted because a step had nothing to send (session after a failed login). */
+  readonly resets: number;
+  readonly latencyMs: LatencyMs;
+  /** Latencies corrected for coordinated omission (open loop only, autocannon's correction). */
+  readonly latencyCorrected: boolean;
+  readonly loadGenerator: LoadGeneratorCpu;
+}
+
+export interface LoadGeneratorCpu {
+  /** CPU time of this process (the load generator) per wall second: 1.0 = one core busy. */
+  readonly cpuPerSec: number;
+  /** True when the generator was busy enough that it, not the server, may have set the pace. */
+  readonly saturated: boolean;
+}
+
+/** autocannon runs on one thread: at or above this share of a core it may be the bottleneck. */
+export const LOADGEN_SATURATION = 0.9;
+
+function statusCountsOf(result: autocannon.Result): Record<string, number> {
+  const out: Record<string, number> = {};
+  const stats = (result as unknown as { statusCodeStats?: Record<string, { count: number | string }> }).statusCodeStats ?? {};
+  for (const [code, { count }] of Object.entries(stats)) out[code] = Number(count);
+  return out;
+}
+
+/** Runs one load phase with autocannon and returns its measurements. Aborting the signal stops it early. */
+export function runLoad(plan: LoadPlan, opts: LoadOptions): Promise<LoadMeasurement> {
+  const cpuBefore = process.cpuUsage();
+  const wallBefore = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: opts.url,
+        connections: opts.connections,
+        pipelining: 1,
+        timeout: opts.timeoutSec,
+        duration: opts.durationSec,
+        ...(plan.amount === undefined ? {} : { amount: plan.amount }),
+        ...(opts.rate === undefined ? {} : { overallRate: opts.rate }),
+        requests: plan.requests,
+      },
+      (err: Error | null, result: autocannon.Result) => {
+        clearTimeout(capTimer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (err) return reject(err);
+        const cpu = process.cpuUsage(cpuBefore);
+        // A fixed-amount phase is over at its last answer; autocannon itself only notices at its next
+        // one-second tick, which would count idle time as measured time.
+        const endedAt = plan.amount !== undefined && lastAnswer !== undefined ? lastAnswer : process.hrtime.bigint();
+        const wallSec = Number(endedAt - wallBefore) / 1e9;
+        const cpuPerSec = (cpu.user + cpu.system) / 1e6 / Math.max(wallSec, 1e-9);
+        const lat = result.latency as unknown as Record<string, number>;
+        const statusCounts = statusCountsOf(result);
+        resolve({
+          // Our own clock: autocannon's `duration` is whole seconds, and a fixed-amount phase may end early.
+          durationSec: wallSec,
+          sent: result.requests.sent,
+          responses: Object.values(statusCounts).reduce((a, b) => a + b, 0),
+          statusCounts,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          resets: (result as unknown as { resets?: number }).resets ?? 0,
+          latencyMs: {
+            p50: lat['p50'] ?? NaN,
+            p90: lat['p90'] ?? NaN,
+            p99: lat['p99'] ?? NaN,
+            p999: lat['p99_9'] ?? NaN,
+            max: lat['max'] ?? NaN,
+            mean: lat['average'] ?? NaN,
+          },
+          latencyCorrected: opts.rate !== undefined,
+          loadGenerator: { cpuPerSec, saturated: cpuPerSec >= LOADGEN_SATURATION },
+        });
+      },
+    );
+    let lastAnswer: bigint | undefined;
+    if (plan.amount !== undefined) {
+      const mark = (): void => {
+        lastAnswer = process.hrtime.bigint();
+      };
+      instance.on('response', mark);
+      instance.on('reqError', mark);
+    }
+    // With a fixed amount autocannon ignores the duration; the duration still bounds the phase.
+    const capTimer = plan.amount === undefined ? undefined : setTimeout(() => instance.stop(), opts.durationSec * 1000);
+    const onAbort = (): void => instance.stop();
+    if (opts.signal?.aborted) instance.stop();
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

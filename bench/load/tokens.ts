@@ -1,0 +1,65 @@
+import { Pool } from 'undici';
+import { loginBodies, rotating, type TokenSource } from '../../scenarios/scenario.js';
+
+/**
+ * Runs `n` requests over `concurrency` keep-alive connections and collects what `handle` makes of each answer.
+ * Pool preparation only, nothing here is measured: undici's pool, since an autocannon run costs up to a second
+ * of its own ticking even for a few hundred requests.
+ */
+async function drive(url: string, concurrency: number, n: number, request: (i: number) => { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }, handle: (status: number, body: string) => void): Promise<void> {
+  const pool = new Pool(new URL(url).origin, { connections: concurrency, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < n) {
+      const i = next++;
+      const res = await pool.request(request(i));
+      handle(res.statusCode, await res.body.text());
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(concurrency, n) }, worker));
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** Issues and revokes tokens over the server's own HTTP contract, so every design prepares its pools the same way. */
+export function httpTokenSource(url: string, users: number, connections: number): TokenSource {
+  const concurrency = Math.max(1, Math.min(connections, 32));
+  return {
+    async issue(n) {
+      if (n <= 0) return [];
+      const tokens: string[] = [];
+      const failures = new Set<number>();
+      const next = rotating(loginBodies(users));
+      await drive(
+        url,
+        concurrency,
+        n,
+        () => ({ method: 'POST', path: '/login', headers: { 'content-type': 'application/json' }, body: next() }),
+        (status, body) => {
+          if (status === 200) tokens.push((JSON.parse(body) as { token: string }).token);
+          else failures.add(status);
+        },
+      );
+      if (tokens.length < n) throw new Error(`token pool: asked for ${n} logins, got ${tokens.length} tokens (statuses ${[...failures].join(', ')})`);
+      return tokens;
+    },
+    async revoke(tokens) {
+      if (tokens.length === 0) return;
+      const failures = new Set<number>();
+      let ok = 0;
+      await drive(
+        url,
+        concurrency,
+        tokens.length,
+        (i) => ({ method: 'POST', path: '/logout', headers: { authorization: `Bearer ${tokens[i] ?? ''}` } }),
+        (status) => {
+          if (status === 204) ok++;
+          else failures.add(status);
+        },
+      );
+      if (ok < tokens.length) throw new Error(`revocation pool: ${tokens.length} logouts, ${ok} acknowledged (statuses ${[...failures].join(', ')})`);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { applyCeiling, judge, summarise } from './aggregate.js';
+import type { LoadMeasurement } from '../load/autocannon.js';
+import type { Repetition, RunResult } from '../result/schema.js';
+import { median, ratio, spread } from '../../lib/stats.js';
+import { orderFor } from '../run/runner.js';
+
+function measurement(over: Partial<LoadMeasurement> = {}): LoadMeasurement {
+  return {
+    durationSec: 2,
+    sent: 100,
+    responses: 100,
+    statusCounts: { '200': 100 },
+    errors: 0,
+    timeouts: 0,
+    resets: 0,
+    latencyMs: { p50: 1, p90: 2, p99: 3, p999: 4, max: 5, mean: 1.2 },
+    latencyCorrected: false,
+    loadGenerator: { cpuPerSec: 0.5, saturated: false },
+    ...over,
+  };
+}
+
+const rep = (index: number, rps: number, m: LoadMeasurement, extra: Partial<Repetition> = {}): Repetition => ({
+  index,
+  position: 0,
+  status: 'ok',
+  measurement: m,
+  requestsPerSec: rps,
+  correct: rps * m.durationSec,
+  wrongAnswers: 0,
+  ...extra,
+});
+
+describe('order statistics', () => {
+  it('median of an odd count is the middle value', () => assert.equal(median([5, 1, 3]), 3));
+  it('median of an even count is the mean of the two middle values', () => assert.equal(median([4, 1, 3, 2]), 2.5));
+  it('spread gives median, min and max', () => assert.deepEqual(spread([10, 30, 20]), { median: 20, min: 10, max: 30 }));
+  it('ratio is undefined without a positive denominator', () => {
+    assert.equal(ratio(5, 0), undefined);
+    assert.equal(ratio(5, undefined), undefined);
+    assert.equal(ratio(5, 10), 0.5);
+  });
+});
+
+describe('judging responses', () => {
+  it('counts only the expected statuses as throughput and the wrong ones apart', () => {
+    const m = measurement({ durationSec: 2, statusCounts: { '200': 80, '401': 15, '503': 5 } });
+    const j = judge(m, { ok: [200], wrong: [401] });
+    assert.deepEqual(j, { correct: 80, wrongAnswers: 15, requestsPerSec: 40 });
+  });
+
+  it('counts revoked tokens accepted in the revocation scenario', () => {
+    const m = measurement({ statusCounts: { '200': 7, '401': 93 } });
+    const j = judge(m, { ok: [401], wrong: [200], revokedAccepted: 200 });
+    assert.equal(j.revokedAccepted, 7);
+    assert.equal(j.wrongAnswers, 7);
+    assert.equal(j.correct, 93);
+  });
+});
+
+describe('summarising a cell', () => {
+  it('takes the median and range of req/s and the median of each percentile, the max of max', () => {
+    const s = summarise([
+      rep(0, 100, measurement({ latencyMs: { p50: 1, p90: 2, p99: 9, p999: 10, max: 50, mean: 1 } })),
+      rep(1, 300, measurement({ latencyMs: { p50: 3, p90: 4, p99: 5, p999: 20, max: 30, mean: 1 } })),
+      rep(2, 200, measurement({ latencyMs: { p50: 2, p90: 3, p99: 7, p999: 15, max: 40, mean: 1 } })),
+    ]);
+    assert.ok(s);
+    assert.deepEqual(s.requestsPerSec, { median: 200, min: 100, max: 300 });
+    assert.deepEqual(s.latencyMs, { p50: 2, p90: 3, p99: 7, p999: 15, max: 50 });
+    assert.equal(s.responses, 300);
+    assert.deepEqual(s.statusCounts, { '200': 300 });
+  });
+
+  it('leaves errored repetitions out of the figures', () => {
+    const s = summarise([rep(0, 100, measurement()), { index: 1, position: 0, status: 'errored', error: 'boom' }]);
+    assert.deepEqual(s?.requestsPerSec, { median: 100, min: 100, max: 100 });
+  });
+
+  it('has no summary when every repetition failed', () => {
+    assert.equal(summarise([{ index: 0, position: 0, status: 'errored', error: 'boom' }]), undefined);
+  });
+
+  it('marks the cell saturated when any repetition saturated the load generator', () => {
+    const s = summarise([rep(0, 1, measurement()), rep(1, 1, measurement({ loadGenerator: { cpuPerSec: 0.95, saturated: true } }))]);
+    assert.equal(s?.loadGenerator.saturated, true);
+  });
+
+  it('sums wrong answers and revoked tokens accepted over repetitions', () => {
+    const s = summarise([rep(0, 1, measurement(), { wrongAnswers: 2, revokedAccepted: 2 }), rep(1, 1, measurement(), { wrongAnswers: 3, revokedAccepted: 3 })]);
+    assert.equal(s?.wrongAnswers, 5);
+    assert.equal(s?.revokedAccepted, 5);
+  });
+});
+
+describe('fraction of the ceiling', () => {
+  it('divides each cell by the ceiling of the same design', () => {
+    const cell = (scenario: string, strategy: string, rps: number) => ({
+      scenario,
+      strategy,
+      status: 'ok' as const,
+      repetitions: [],
+      errors: [],
+      summary: summarise([rep(0, rps, measurement())]),
+    });
+    const result = { cells: [cell('ceiling', 'jwt', 1000), cell('ceiling', 'redis-token', 500), cell('validate', 'jwt', 250), cell('validate', 'redis-token', 250)], ceiling: {} } as unknown as RunResult;
+    applyCeiling(result);
+    assert.equal(result.cells[2]?.summary?.ceilingFraction, 0.25);
+    assert.equal(result.cells[3]?.summary?.ceilingFraction, 0.5);
+    assert.deepEqual(result.ceiling['jwt'], { median: 1000, min: 1000, max: 1000 });
+  });
+});
+
+describe('repetition order', () => {
+  it('alternates: forward on even repetitions, reversed on odd ones', () => {
+    assert.deepEqual(orderFor(['a', 'b', 'c'], 0), ['a', 'b', 'c']);
+    assert.deepEqual(orderFor(['a', 'b', 'c'], 1), ['c', 'b', 'a']);
+    assert.deepEqual(orderFor(['a', 'b', 'c'], 2), ['a', 'b', 'c']);
+  });
+});

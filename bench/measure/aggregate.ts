@@ -1,0 +1,85 @@
+import type { Expectation } from '../../scenarios/scenario.js';
+import { summariseCost, type Cost } from './cost.js';
+import type { LoadMeasurement } from '../load/autocannon.js';
+import type { CellResult, CellSummary, Repetition, RunResult } from '../result/schema.js';
+import { median, ratio, spread, sumCounts } from '../../lib/stats.js';
+
+export interface Judged {
+  readonly correct: number;
+  readonly wrongAnswers: number;
+  readonly revokedAccepted?: number;
+  /** Correct responses per second of measured time. */
+  readonly requestsPerSec: number;
+}
+
+/** Sorts every response of a phase into correct, wrong, or neither (an error status, counted apart). */
+export function judge(m: LoadMeasurement, expect: Expectation): Judged {
+  const count = (codes: readonly number[]): number => codes.reduce((sum, c) => sum + (m.statusCounts[String(c)] ?? 0), 0);
+  const correct = count(expect.ok);
+  return {
+    correct,
+    wrongAnswers: count(expect.wrong),
+    ...(expect.revokedAccepted === undefined ? {} : { revokedAccepted: count([expect.revokedAccepted]) }),
+    requestsPerSec: m.durationSec > 0 ? correct / m.durationSec : 0,
+  };
+}
+
+/** The summary of a cell over its successful repetitions, or undefined when there are none. */
+export function summarise(reps: readonly Repetition[]): CellSummary | undefined {
+  const ok = reps.filter((r): r is Repetition & { measurement: LoadMeasurement; requestsPerSec: number } =>
+    r.status === 'ok' && r.measurement !== undefined && r.requestsPerSec !== undefined,
+  );
+  if (ok.length === 0) return undefined;
+  const ms = ok.map((r) => r.measurement);
+  const pct = (key: 'p50' | 'p90' | 'p99' | 'p999'): number => median(ms.map((m) => m.latencyMs[key]));
+  const revoked = ok.map((r) => r.revokedAccepted).filter((v): v is number => v !== undefined);
+  return {
+    requestsPerSec: spread(ok.map((r) => r.requestsPerSec)),
+    latencyMs: { p50: pct('p50'), p90: pct('p90'), p99: pct('p99'), p999: pct('p999'), max: Math.max(...ms.map((m) => m.latencyMs.max)) },
+    statusCounts: sumCounts(ms.map((m) => m.statusCounts)),
+    responses: ms.reduce((a, m) => a + m.responses, 0),
+    errors: ms.reduce((a, m) => a + m.errors, 0),
+    timeouts: ms.reduce((a, m) => a + m.timeouts, 0),
+    wrongAnswers: ok.reduce((a, r) => a + (r.wrongAnswers ?? 0), 0),
+    ...(revoked.length === 0 ? {} : { revokedAccepted: revoked.reduce((a, b) => a + b, 0) }),
+    loadGenerator: {
+      cpuPerSecMedian: median(ms.map((m) => m.loadGenerator.cpuPerSec)),
+      saturated: ms.some((m) => m.loadGenerator.saturated),
+    },
+    latencyCorrected: ms.every((m) => m.latencyCorrected),
+    ...costOf(ok),
+  };
+}
+
+function costOf(reps: readonly Repetition[]): { cost?: Cost } {
+  const cost = summariseCost(reps.map((r) => r.cost).filter((c): c is Cost => c !== undefined));
+  return cost === undefined ? {} : { cost };
+}
+
+/**
+ * The key of a cell's ceiling: the strategy, as it always was for a one-process server, and `strategy@workers`
+ * for a server of several workers, whose framework ceiling is its own.
+ */
+export function ceilingKey(cell: Pick<CellResult, 'strategy' | 'workers'>): string {
+  return cell.workers === undefined || cell.workers === 1 ? cell.strategy : `${cell.strategy}@${cell.workers}`;
+}
+
+/** Recomputes the ceiling table and every cell's fraction of it (the ceiling of the same design, same run). */
+export function applyCeiling(result: RunResult): void {
+  result.ceiling = {};
+  for (const cell of result.cells) {
+    if (cell.scenario === 'ceiling' && cell.summary !== undefined) result.ceiling[ceilingKey(cell)] = cell.summary.requestsPerSec;
+  }
+  for (const cell of result.cells) {
+    if (cell.summary === undefined) continue;
+    const fraction = ratio(cell.summary.requestsPerSec.median, result.ceiling[ceilingKey(cell)]?.median);
+    const summary: CellSummary = { ...cell.summary };
+    delete (summary as { ceilingFraction?: number }).ceilingFraction;
+    cell.summary = fraction === undefined ? summary : { ...summary, ceilingFraction: fraction };
+  }
+}
+
+/** True when any cell failed. */
+export function anyErrored(cells: readonly CellResult[]): boolean {
+  return cells.some((c) => c.status === 'errored');
+}

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Cost } from './cost.js';
+import { decompose, type PartCosts } from './decomposition.js';
+import type { RunResult } from '../result/schema.js';
+
+const cost = (serverCpuUsPerRequest: number): Cost => ({
+  redisCommandsPerRequest: 0,
+  redisCommandsByName: {},
+  redisCpuUsPerRequest: 0,
+  serverCpuUsPerRequest,
+  serverCpuUserUsPerRequest: serverCpuUsPerRequest,
+  serverCpuSystemUsPerRequest: 0,
+  serverPeakRssBytes: 0,
+  stateKind: 'none',
+  stateBytes: 0,
+  tokenBytes: null,
+  requestBytes: 0,
+  responseBytes: 0,
+});
+
+function result(cells: [string, string, number][]): RunResult {
+  return {
+    config: { strategies: ['jwt', 'jwt-blacklist', 'redis-token'] },
+    cells: cells.map(([scenario, strategy, us]) => ({ scenario, strategy, status: 'ok', repetitions: [], errors: [], summary: { cost: cost(us) } })),
+  } as unknown as RunResult;
+}
+
+const parts: PartCosts = { verifyCpuUs: 50, redisCommandCpuUs: 15, redisRoundTripUs: 90 };
+
+describe('decomposition of a validate request', () => {
+  it('puts the framework, the verify and the Redis command beside the measured time, and the rest', () => {
+    const rows = decompose(result([['ceiling', 'jwt', 25], ['validate', 'jwt', 85], ['ceiling', 'jwt-blacklist', 25], ['validate', 'jwt-blacklist', 110], ['ceiling', 'redis-token', 25], ['validate', 'redis-token', 45]]), parts);
+    assert.deepEqual(
+      rows.map((r) => [r.strategy, r.cryptoUs, r.redisUs, r.restUs, r.redisRoundTripUs]),
+      [
+        ['jwt', 50, null, 10, null],
+        ['jwt-blacklist', 50, 15, 20, 90],
+        ['redis-token', null, 15, 5, 90],
+      ],
+    );
+    assert.ok(rows.every((r) => r.note === undefined));
+  });
+
+  it('says so when the parts exceed the measured time', () => {
+    const [row] = decompose(result([['ceiling', 'jwt', 60], ['validate', 'jwt', 80]]), parts);
+    assert.match(row?.note ?? '', /exceed the measured time by 30/);
+  });
+
+  it('says so when most of the time is in none of the parts', () => {
+    const [row] = decompose(result([['ceiling', 'jwt', 10], ['validate', 'jwt', 200]]), parts);
+    assert.match(row?.note ?? '', /70% is in none of the parts/);
+  });
+
+  it('leaves out a design without a ceiling or a validate cost', () => {
+    assert.deepEqual(decompose(result([['validate', 'jwt', 80]]), parts), []);
+  });
+});

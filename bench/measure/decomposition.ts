@@ -1,0 +1,117 @@
+import { Redis } from 'ioredis';
+import { resolveServerConfig, type JwtAlg } from '../../servers/config.js';
+import { JwtCodec } from '../../servers/jwt/codec.js';
+import type { RunResult } from '../result/schema.js';
+
+/** Where the server time of one `validate` request goes, for one design. Microseconds of server CPU. */
+export interface DecompositionRow {
+  readonly strategy: string;
+  /** Measured: server CPU per validate request (process.cpuUsage around the measured phase). */
+  readonly measuredUs: number;
+  /** The framework alone: server CPU per GET /health request on the same design, same run. */
+  readonly frameworkUs: number;
+  /** JwtCodec.verify CPU per call (jose, key imported once, + claim checks); null for redis-token. */
+  readonly cryptoUs: number | null;
+  /** Client-side CPU of one ioredis command with many in flight; null for jwt. */
+  readonly redisUs: number | null;
+  /** measured − the parts above. */
+  readonly restUs: number;
+  /** One Redis GET awaited alone: the round trip a request waits for (latency, not CPU); null for jwt. */
+  readonly redisRoundTripUs: number | null;
+  /** Set when the parts do not add up (the rest is negative, or more than 40% of the measured time). */
+  readonly note?: string;
+}
+
+export interface Decomposition {
+  readonly scenario: 'validate';
+  readonly jwtAlg: JwtAlg;
+  readonly method: string;
+  readonly parts: PartCosts;
+  readonly rows: DecompositionRow[];
+}
+
+/** CPU cost of the parts, measured like the server's: process.cpuUsage around many operations in flight. */
+export interface PartCosts {
+  /** JwtCodec.verify (jose + the claim checks), per call. */
+  readonly verifyCpuUs: number;
+  /** One ioredis GET, client side, per call, with many in flight. */
+  readonly redisCommandCpuUs: number;
+  /** One GET awaited alone, wall time. */
+  readonly redisRoundTripUs: number;
+}
+
+/**
+ * Puts the measured server CPU per validate request next to its parts. Pure: a function of the run's cells and
+ * the part costs. Rows only for designs with both a validate and a ceiling cost.
+ */
+export function decompose(result: RunResult, parts: PartCosts): DecompositionRow[] {
+  const costOf = (scenario: string, strategy: string) => result.cells.find((c) => c.scenario === scenario && c.strategy === strategy)?.summary?.cost;
+  const rows: DecompositionRow[] = [];
+  for (const strategy of result.config.strategies) {
+    const measured = costOf('validate', strategy)?.serverCpuUsPerRequest;
+    const framework = costOf('ceiling', strategy)?.serverCpuUsPerRequest;
+    if (measured === undefined || framework === undefined) continue;
+    const cryptoUs = strategy === 'redis-token' ? null : parts.verifyCpuUs;
+    const redisUs = strategy === 'jwt' ? null : parts.redisCommandCpuUs;
+    const restUs = measured - framework - (cryptoUs ?? 0) - (redisUs ?? 0);
+    const note =
+      restUs < -0.1 * measured
+        ? `the parts exceed the measured time by ${Math.round(-restUs)} µs: they were measured apart, in the runner process`
+        : restUs > 0.4 * measured
+          ? `${Math.round((100 * restUs) / measured)}% is in none of the parts (routing, JSON, the header, the user lookup, GC)`
+          : undefined;
+    rows.push({ strategy, measuredUs: measured, frameworkUs: framework, cryptoUs, redisUs, restUs, redisRoundTripUs: strategy === 'jwt' ? null : parts.redisRoundTripUs, ...(note === undefined ? {} : { note }) });
+  }
+  return rows;
+}
+
+/** CPU microseconds per call of `op`, run `total` times with `concurrency` in flight. */
+async function cpuPerCall(op: () => Promise<unknown>, total: number, concurrency: number): Promise<number> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next++ < total) await op();
+  };
+  await Promise.all(Array.from({ length: 8 }, worker)); // warm-up
+  next = 0;
+  const before = process.cpuUsage();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const d = process.cpuUsage(before);
+  return (d.user + d.system) / total;
+}
+
+/**
+ * Measures the parts (in this process, like the server would spend them): a JwtCodec with the run's algorithm
+ * verifying one token, and GETs through ioredis against the run's Redis.
+ */
+export async function measureParts(alg: JwtAlg, redisUrl: string, calls: number): Promise<PartCosts> {
+  const codec = await JwtCodec.create(resolveServerConfig({ jwtAlg: alg }), Date.now);
+  const token = await codec.sign('u1', ['user']);
+  const verifyCpuUs = await cpuPerCall(() => codec.verify(token), calls, 64);
+  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.set('authbench:decomposition', 'x', 'EX', 60);
+    const redisCommandCpuUs = await cpuPerCall(() => client.get('authbench:decomposition'), calls, 100);
+    const t0 = performance.now();
+    const n = Math.min(calls, 500);
+    for (let i = 0; i < n; i++) await client.get('authbench:decomposition');
+    const redisRoundTripUs = ((performance.now() - t0) * 1000) / n;
+    await client.del('authbench:decomposition');
+    return { verifyCpuUs, redisCommandCpuUs, redisRoundTripUs };
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Measures the parts against the run's Redis and decomposes. */
+export async function measureDecomposition(result: RunResult, alg: JwtAlg, redisUrl: string, calls: number): Promise<Decomposition> {
+  const parts = await measureParts(alg, redisUrl, calls);
+  return {
+    scenario: 'validate',
+    jwtAlg: alg,
+    method: `server CPU per request from process.cpuUsage around the measured phase; the parts measured the same way in the runner process, ${calls} calls each with many in flight: JwtCodec.verify (${alg}, jose + claim checks) and one ioredis GET; the round trip is one GET awaited alone`,
+    parts,
+    rows: decompose(result, parts),
+  };
+}

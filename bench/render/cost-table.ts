@@ -1,0 +1,44 @@
+import Table from 'cli-table3';
+import type { CellResult, RunResult } from '../result/schema.js';
+
+const n1 = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
+const cmds = (byName: Record<string, number>): string =>
+  Object.entries(byName)
+    .filter(([, v]) => v >= 0.01)
+    .map(([k, v]) => `${k.toUpperCase()} ${v.toFixed(2)}`)
+    .join(', ') || '–';
+
+/** Column titles of the cost table. */
+export const COST_HEAD: readonly string[] = ['scenario', 'strategy', 'Redis cmds/req', 'by command', 'Redis CPU µs/req', 'server CPU µs/req', 'server peak RSS MiB', 'state bytes', 'token bytes', 'request bytes', 'response bytes'];
+/** How the cost figures were measured: the title line of the table. */
+export const COST_TITLE =
+  'cost per request (INFO commandstats and INFO cpu of Redis, process.cpuUsage and socket bytes of the server, around the measured phase only; state: mean MEMORY USAGE of up to 100 keys after the cell; medians over repetitions)';
+
+/** The cells of one row of the cost table (the terminal, Markdown and HTML tables all use these); undefined without a cost. */
+export function costRow(cell: CellResult): string[] | undefined {
+  const c = cell.summary?.cost;
+  if (c === undefined) return undefined;
+  const state = c.stateKind === 'none' ? '0 (stateless)' : c.stateBytes === null ? `– (no ${c.stateKind} keys)` : `${Math.round(c.stateBytes)} per ${c.stateKind}`;
+  return [
+    cell.scenario,
+    cell.strategy,
+    c.redisCommandsPerRequest.toFixed(2),
+    cmds(c.redisCommandsByName),
+    n1(c.redisCpuUsPerRequest),
+    n1(c.serverCpuUsPerRequest),
+    (c.serverPeakRssBytes / 2 ** 20).toFixed(0),
+    state,
+    c.tokenBytes === null ? '–' : String(c.tokenBytes),
+    c.requestBytes.toFixed(0),
+    c.responseBytes.toFixed(0),
+  ];
+}
+
+/** Per-request cost of every load cell: Redis commands and CPU, server CPU and memory, state, bytes. Pure. */
+export function renderCostTable(result: RunResult): string {
+  const rows = result.cells.map(costRow).filter((r): r is string[] => r !== undefined);
+  if (rows.length === 0) return '';
+  const table = new Table({ head: [...COST_HEAD], style: { head: [], border: [] } });
+  for (const r of rows) table.push(r);
+  return [COST_TITLE, table.toString()].join('\n');
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { non2xx, renderHeader, renderScenarioTable, renderTables } from './tables.js';
+import type { CellResult, RunResult } from '../result/schema.js';
+
+function cell(scenario: string, strategy: string, over: Partial<CellResult> = {}): CellResult {
+  return {
+    scenario,
+    strategy,
+    status: 'ok',
+    repetitions: [],
+    errors: [],
+    summary: {
+      requestsPerSec: { median: 12345.6, min: 12000, max: 13000 },
+      latencyMs: { p50: 0, p90: 1, p99: 4, p999: 12, max: 130 },
+      statusCounts: { '200': 900, '401': 7, '503': 3 },
+      responses: 910,
+      errors: 2,
+      timeouts: 1,
+      wrongAnswers: 7,
+      ceilingFraction: 0.256,
+      loadGenerator: { cpuPerSecMedian: 0.5, saturated: false },
+      latencyCorrected: false,
+    },
+    ...over,
+  };
+}
+
+const result = {
+  schemaVersion: 1,
+  tool: 'authbench',
+  kind: 'run',
+  startedAt: '2026-11-29T00:00:00.000Z',
+  status: 'complete',
+  environment: {
+    date: '2026-11-29T00:00:00.000Z',
+    node: 'v20.20.2',
+    platform: 'Linux 6',
+    arch: 'x64',
+    cpuModel: 'Test CPU',
+    cpuCount: 2,
+    totalMemoryMiB: 24000,
+    loadAverage: [0.1, 0.2, 0.3],
+    redisVersion: '7.0.15',
+    redisSource: 'binary',
+    packages: { fastify: '5.0.0' },
+    authbenchVersion: '0.1.0',
+    gitCommit: 'abcdef0123456789',
+    gitDirty: false,
+  },
+  config: {},
+  method: ['load: autocannon, closed loop'],
+  ceiling: {},
+  cells: [
+    cell('validate', 'jwt'),
+    cell('validate', 'redis-token', { status: 'errored', errors: ['repetition 2: server redis-token killed by SIGKILL'] }),
+    cell('revocation', 'jwt-blacklist', { summary: { ...cell('x', 'y').summary!, revokedAccepted: 0 } }),
+    cell('revocation', 'jwt', { summary: { ...cell('x', 'y').summary!, revokedAccepted: 1500 } }),
+  ],
+} as unknown as RunResult;
+
+describe('terminal tables', () => {
+  it('lists non-2xx statuses by code, in order', () => {
+    assert.equal(non2xx({ '503': 3, '200': 10, '401': 7 }), '401:7 503:3');
+    assert.equal(non2xx({ '200': 10, '204': 3 }), '0');
+  });
+
+  it('puts the machine, software versions, commit and method above the tables', () => {
+    const h = renderHeader(result);
+    for (const s of ['Test CPU × 2', 'Node v20.20.2', 'Redis 7.0.15', 'fastify 5.0.0', 'git abcdef0123', 'method: load: autocannon, closed loop']) {
+      assert.ok(h.includes(s), `header lacks ${s}:\n${h}`);
+    }
+  });
+
+  it('shows a row per strategy with req/s, range, fraction of ceiling, percentiles, errors and wrong answers', () => {
+    const t = renderScenarioTable(result, 'validate');
+    const row = t.split('\n').find((l) => l.includes('│ jwt '));
+    assert.ok(row, t);
+    const cols = row.split('│').map((c) => c.trim()).filter((c) => c !== '');
+    assert.deepEqual(cols, ['jwt', '12,346', '12,000–13,000', '26%', '<1', '1', '4', '12', '130', '401:7 503:3', '2/1', '7']);
+  });
+
+  it('says when a cell errored and why', () => {
+    const t = renderScenarioTable(result, 'validate');
+    assert.match(t, /ERRORED: repetition 2: server redis-token killed by SIGKILL/);
+  });
+
+  it('adds the revoked-accepted column to the revocation table only', () => {
+    assert.match(renderScenarioTable(result, 'revocation'), /revoked accepted/);
+    assert.doesNotMatch(renderScenarioTable(result, 'validate'), /revoked accepted/);
+    const jwtRow = renderScenarioTable(result, 'revocation').split('\n').find((l) => l.includes('│ jwt '));
+    assert.match(jwtRow ?? '', /│ 1500 /);
+  });
+
+  it('renders one table per scenario in run order', () => {
+    const all = renderTables(result);
+    assert.ok(all.indexOf('\nvalidate\n') < all.indexOf('\nrevocation\n'));
+  });
+});

@@ -1,0 +1,86 @@
+import Table from 'cli-table3';
+import { renderCostTable } from './cost-table.js';
+import { renderDecompositionTable } from './decomposition-table.js';
+import { renderOutageTable } from './outage-table.js';
+import type { CellResult, RunResult } from '../result/schema.js';
+
+/** Formatting shared with the Markdown and HTML reports (bench/report/), so they show the same figures. */
+export const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
+/** autocannon records whole milliseconds; 0 means "under one". */
+export const fmtMs = (n: number): string => (!Number.isFinite(n) ? '–' : n < 1 ? '<1' : String(Math.round(n)));
+export const fmtRatio = (n: number | undefined): string => (n === undefined ? '–' : `${(n * 100).toFixed(0)}%`);
+
+/** Non-2xx statuses as `401:12 503:3`, or `0`. */
+export function non2xx(counts: Record<string, number>): string {
+  const parts = Object.entries(counts)
+    .filter(([code, n]) => !code.startsWith('2') && n > 0)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([code, n]) => `${code}:${n}`);
+  return parts.length === 0 ? '0' : parts.join(' ');
+}
+
+/** The header printed above the tables: environment and method, so no number travels without them. */
+export function renderHeader(result: RunResult): string {
+  const e = result.environment;
+  const lines = [
+    `authbench ${e.authbenchVersion} · ${e.date} · git ${e.gitCommit.slice(0, 10)}${e.gitDirty ? ' (dirty)' : ''} · status: ${result.status}`,
+    `machine: ${e.cpuModel} × ${e.cpuCount}, ${e.totalMemoryMiB} MiB, ${e.platform} ${e.arch}, load average ${e.loadAverage.join(' ')}`,
+    `software: Node ${e.node}, Redis ${e.redisVersion} (${e.redisSource}), ${Object.entries(e.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    ...result.method.map((m) => `method: ${m}`),
+  ];
+  return lines.join('\n');
+}
+
+/** The strategy as a table shows it: with the worker count when the server ran several (`serve --workers`). */
+export function strategyLabel(cell: Pick<CellResult, 'strategy' | 'workers'>): string {
+  return cell.workers === undefined || cell.workers === 1 ? cell.strategy : `${cell.strategy} · ${cell.workers} workers`;
+}
+
+/** Column titles of a scenario table (the revocation table has one more). */
+export function scenarioHead(withRevoked: boolean): string[] {
+  return ['strategy', 'req/s', 'range', '× ceiling', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'non-2xx', 'err/timeout', 'wrong', ...(withRevoked ? ['revoked accepted'] : []), 'notes'];
+}
+
+/** The cells of one row of a scenario table: the terminal, Markdown and HTML tables all use these. */
+export function scenarioRow(cell: CellResult, withRevoked: boolean): string[] {
+  const s = cell.summary;
+  const notes: string[] = [];
+  if (cell.status === 'errored') notes.push(`ERRORED: ${cell.errors.join('; ')}`);
+  if (s?.loadGenerator.saturated) notes.push('load generator saturated');
+  if (s === undefined) {
+    return [strategyLabel(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', ...(withRevoked ? ['–'] : []), notes.join('; ')];
+  }
+  const r = s.requestsPerSec;
+  return [
+    strategyLabel(cell),
+    fmtInt(r.median),
+    `${fmtInt(r.min)}–${fmtInt(r.max)}`,
+    fmtRatio(s.ceilingFraction),
+    fmtMs(s.latencyMs.p50),
+    fmtMs(s.latencyMs.p90),
+    fmtMs(s.latencyMs.p99),
+    fmtMs(s.latencyMs.p999),
+    fmtMs(s.latencyMs.max),
+    non2xx(s.statusCounts),
+    `${s.errors}/${s.timeouts}`,
+    String(s.wrongAnswers),
+    ...(withRevoked ? [`${s.revokedAccepted ?? 0}`] : []),
+    notes.join('; '),
+  ];
+}
+
+/** One table per scenario, a row per strategy. Pure: a function of the result data only. */
+export function renderScenarioTable(result: RunResult, scenario: string): string {
+  const cells = result.cells.filter((c) => c.scenario === scenario);
+  const withRevoked = scenario === 'revocation';
+  const table = new Table({ head: scenarioHead(withRevoked), style: { head: [], border: [] } });
+  for (const cell of cells) table.push(scenarioRow(cell, withRevoked));
+  return `${scenario}\n${table.toString()}`;
+}
+
+/** The whole terminal report: header, then a table per scenario in run order. */
+export function renderTables(result: RunResult): string {
+  const scenarios = [...new Set(result.cells.filter((c) => c.scenario !== 'outage').map((c) => c.scenario))];
+  const extra = [renderCostTable(result), renderDecompositionTable(result), renderOutageTable(result)].filter((t) => t !== '');
+  return [renderHeader(result), ...scenarios.map((s) => renderScenarioTable(result, s)), ...extra].join('\n\n');
+}

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RunConfig } from '../run/config.js';
+import { loadFixture } from '../../test-support/report-fixtures.js';
+import { caveats, configRows } from './method-section.js';
+
+const withConfig = (over: Partial<RunConfig>) => {
+  const r = loadFixture('sample-run');
+  return { ...r, config: { ...r.config, ...over } };
+};
+
+describe('report method section', () => {
+  it('says the machine, its cores and that Redis was on loopback', () => {
+    const c = caveats(loadFixture('sample-run'));
+    assert.match(c[0] ?? '', /^One machine \(AMD EPYC × 2, 24106 MiB\): the load generator, the servers and Redis share its 2 cores/);
+    assert.match(c[1] ?? '', /^Redis 7\.0\.15 \(binary\) ran on loopback/);
+    assert.ok(c.includes('3 repetitions per cell: differences within the min–max ranges are noise.'));
+  });
+
+  it('says when the run added latency to Redis, had one repetition, or was a quick run', () => {
+    const c = caveats(withConfig({ redisLatencyMs: 1, repeat: 1, quick: true }));
+    assert.match(c.join('\n'), /added 1 ms to every Redis reply/);
+    assert.match(c.join('\n'), /1 repetition per cell: there is no min–max range/);
+    assert.match(c.join('\n'), /--quick smoke run/);
+  });
+
+  it('says when the run was interrupted or the code was not committed', () => {
+    const r = loadFixture('alg-rs256');
+    r.status = 'interrupted';
+    const c = caveats(r).join('\n');
+    assert.match(c, /The run is interrupted: only the cells it finished are here\./);
+    assert.match(c, /uncommitted changes \(git dirty\)/);
+  });
+
+  it('shows every option but never a Redis URL, which may hold a password', () => {
+    const rows = configRows(withConfig({ redisUrl: 'redis://:secret@db:6379' }));
+    assert.deepEqual(rows.find((r) => r[0] === 'redisUrl'), ['redisUrl', 'given (not shown)']);
+    assert.ok(!rows.flat().some((v) => v.includes('secret')));
+    assert.deepEqual(rows.find((r) => r[0] === 'repeat'), ['repeat', '3']);
+  });
+});

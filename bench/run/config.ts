@@ -1,0 +1,174 @@
+import { InvalidOptionError } from '../../lib/errors.js';
+import { LOAD_SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioName } from '../../scenarios/index.js';
+import { CLUSTER_FAULTS, DEFAULT_FAULTS, FAULT_NAMES, isFaultName, type FaultName } from '../faults/injector.js';
+import type { Persistence } from '../../redis/local-server.js';
+import { resolveServerConfig, type JwtAlg } from '../../servers/config.js';
+import { resolveScaleConfig, type ScaleConfig, type ScaleFlags } from './scale.js';
+import { STRATEGY_NAMES, isStrategyName, type StrategyName } from '../../servers/designs/index.js';
+import { rawServerOptions, serverArgv, type ServerFlagValues } from '../../servers/options.js';
+
+/** Resolved options of `authbench run`. Recorded whole in every result file. */
+export interface RunConfig extends ScaleConfig {
+  readonly strategies: readonly StrategyName[];
+  /** The load scenarios asked for; the ceiling is measured in addition, always. */
+  readonly scenarios: readonly ScenarioName[];
+  readonly durationSec: number;
+  readonly warmupSec: number;
+  readonly connections: number;
+  /** Requests per second (open loop); undefined = closed loop. */
+  readonly rate: number | undefined;
+  readonly repeat: number;
+  readonly quick: boolean;
+  readonly timeoutSec: number;
+  readonly pools: { readonly validate: number; readonly logout: number; readonly revocation: number };
+  readonly outDir: string;
+  readonly jsonFile: string | undefined;
+  readonly redisUrl: string | undefined;
+  /** Seeded users on every server (the --users server option). */
+  readonly users: number;
+  /** The JWT algorithm of the servers (--jwt-alg). */
+  readonly jwtAlg: JwtAlg;
+  /** Server options passed through to every `authbench serve`, as argv. */
+  readonly serverArgs: readonly string[];
+  /** Milliseconds added to every Redis reply for the whole run, through the proxy (0 = direct). */
+  readonly redisLatencyMs: number;
+  /** Put the proxy in front of Redis even at 0 added latency (a sweep does, so that every point pays the same hop). */
+  readonly redisProxy: boolean;
+  readonly outage: OutageConfig;
+}
+
+export interface OutageConfig {
+  readonly faults: readonly FaultName[];
+  /** Seconds before, during and after the fault. */
+  readonly phasesSec: readonly [number, number, number];
+  /** Reply delay of the `latency` fault. */
+  readonly faultLatencyMs: number;
+  readonly persistence: Persistence;
+  /** Timeline resolution. */
+  readonly bucketMs: number;
+}
+
+/** The defaults of a full run: about 4-5 minutes on a 2-core machine. */
+export const runDefaults = {
+  durationSec: 3,
+  warmupSec: 1,
+  connections: 50,
+  repeat: 3,
+  timeoutSec: 10,
+  pools: { validate: 1000, logout: 15000, revocation: 1000 },
+  phasesSec: [5, 10, 10],
+  faults: DEFAULT_FAULTS,
+} as const;
+
+/** `--quick`: a smoke run of at most a minute in all. Explicit flags still win. */
+export const quickDefaults = {
+  durationSec: 1,
+  warmupSec: 0.5,
+  connections: 20,
+  repeat: 1,
+  timeoutSec: 5,
+  pools: { validate: 200, logout: 3000, revocation: 200 },
+  phasesSec: [1, 2, 2],
+  faults: ['kill', 'stop', 'flush'],
+} as const;
+
+export interface RunFlags extends ServerFlagValues, ScaleFlags {
+  strategies?: string;
+  scenarios?: string;
+  duration?: string;
+  warmup?: string;
+  connections?: string;
+  rate?: string;
+  repeat?: string;
+  quick?: boolean;
+  out?: string;
+  json?: string;
+  faults?: string;
+  phases?: string;
+  faultLatency?: string;
+  redisPersistence?: string;
+  redisLatency?: string;
+  redisProxy?: boolean;
+}
+
+/** Milliseconds from `50ms`, `0.25ms`, `1s` or a bare number of milliseconds. */
+export function parseMs(flag: string, value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*$/.exec(value);
+  if (m === null || m[1] === undefined) throw new InvalidOptionError(`${flag} must be a duration like 50ms, 0.25ms or 1s, got ${JSON.stringify(value)}`);
+  const n = Number(m[1]) * (m[2] === 's' ? 1000 : 1);
+  if (n > 60_000) throw new InvalidOptionError(`${flag} must be at most 60s, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function phases(value: string | undefined, fallback: readonly [number, number, number]): [number, number, number] {
+  if (value === undefined) return [...fallback];
+  const parts = value.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 3 || parts.some((p) => !Number.isFinite(p) || p <= 0 || p > 600)) {
+    throw new InvalidOptionError(`--phases must be three numbers of seconds (before,during,after), each > 0 and <= 600, got ${JSON.stringify(value)}`);
+  }
+  return parts as [number, number, number];
+}
+
+function list<T extends string>(flag: string, value: string | undefined, valid: readonly T[], isValid: (s: string) => s is T, fallback: readonly T[]): T[] {
+  if (value === undefined) return [...fallback];
+  const items = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (items.length === 0) throw new InvalidOptionError(`${flag} needs at least one of: ${valid.join(', ')}`);
+  for (const item of items) {
+    if (!isValid(item)) throw new InvalidOptionError(`${flag}: unknown ${JSON.stringify(item)}; valid values: ${valid.join(', ')}`);
+  }
+  return [...new Set(items as T[])];
+}
+
+function num(flag: string, value: string | undefined, fallback: number, check: (n: number) => boolean, rule: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || !check(n)) throw new InvalidOptionError(`${flag} must be ${rule}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Validates every flag before anything starts; throws InvalidOptionError (exit 2) naming the flag. */
+export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = new Date()): RunConfig {
+  const base = flags.quick === true ? quickDefaults : runDefaults;
+  // Server options are validated here too, so a bad --jwt-alg fails before any process starts.
+  const strategies = list('--strategies', flags.strategies, STRATEGY_NAMES, isStrategyName, STRATEGY_NAMES);
+  const scale = resolveScaleConfig(flags, { given: flags.strategies, resolved: strategies });
+  // `--redis-cluster local` is the run's to start; the servers get the seed nodes once it runs.
+  const server = resolveServerConfig(rawServerOptions({ ...flags, ...(scale.redisCluster === 'local' ? { redisCluster: undefined } : {}) }, env));
+  const scenarioNames: readonly string[] = [...SCENARIO_NAMES.filter((s) => s !== 'ceiling'), 'all'];
+  const scenarios: ScenarioName[] = (
+    flags.scenarios?.trim() === 'all' ? [...SCENARIO_NAMES] : list('--scenarios', flags.scenarios, scenarioNames as ScenarioName[], isScenarioName, LOAD_SCENARIOS)
+  ).filter((s) => s !== 'ceiling');
+  const faults = list('--faults', flags.faults, FAULT_NAMES, isFaultName, scale.redisCluster === undefined ? base.faults : CLUSTER_FAULTS);
+  const persistence = (flags.redisPersistence ?? 'none') as Persistence;
+  if (persistence !== 'none' && persistence !== 'aof') throw new InvalidOptionError(`--redis-persistence must be one of none, aof, got ${JSON.stringify(persistence)}`);
+  if (persistence !== 'none' && server.redisUrl !== undefined) throw new InvalidOptionError('--redis-persistence applies to the Redis authbench starts, not to --redis-url');
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  return Object.freeze({
+    ...scale,
+    strategies,
+    scenarios,
+    durationSec: num('--duration', flags.duration, base.durationSec, (n) => n > 0 && n <= 3600, 'a number of seconds > 0 and <= 3600'),
+    warmupSec: num('--warmup', flags.warmup, base.warmupSec, (n) => n >= 0 && n <= 600, 'a number of seconds >= 0 and <= 600'),
+    connections: num('--connections', flags.connections, base.connections, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer from 1 to 10000'),
+    rate: flags.rate === undefined ? undefined : num('--rate', flags.rate, 0, (n) => Number.isInteger(n) && n >= 1, 'an integer number of requests per second >= 1'),
+    repeat: num('--repeat', flags.repeat, base.repeat, (n) => Number.isInteger(n) && n >= 1 && n <= 100, 'an integer from 1 to 100'),
+    quick: flags.quick === true,
+    timeoutSec: base.timeoutSec,
+    pools: base.pools,
+    outDir: flags.out ?? `results/${stamp}`,
+    jsonFile: flags.json,
+    redisUrl: server.redisUrl,
+    users: server.users,
+    jwtAlg: server.jwtAlg,
+    serverArgs: serverArgv(flags),
+    redisLatencyMs: flags.redisLatency === undefined ? 0 : parseMs('--redis-latency', flags.redisLatency),
+    redisProxy: flags.redisProxy === true,
+    outage: {
+      faults,
+      phasesSec: phases(flags.phases, base.phasesSec),
+      faultLatencyMs: flags.faultLatency === undefined ? 50 : parseMs('--fault-latency', flags.faultLatency),
+      persistence,
+      bucketMs: 250,
+    },
+  });
+}

@@ -1,0 +1,151 @@
+import { scenarios, type LoadScenarioName } from '../../scenarios/index.js';
+import type { Scenario, ScenarioContext } from '../../scenarios/scenario.js';
+import type { StrategyName } from '../../servers/designs/index.js';
+import { getJson } from '../../lib/http.js';
+import { applyCeiling, judge, summarise } from '../measure/aggregate.js';
+import { computeCost, redisSnapshot, sampleState, serverSnapshotOf } from '../measure/cost.js';
+import { runLoad } from '../load/autocannon.js';
+import type { CellResult, Repetition } from '../result/schema.js';
+import type { RunConfig } from './config.js';
+import type { RunContext } from './context.js';
+import { startServerProcess, type ServerProcess } from './server-process.js';
+import { httpTokenSource } from '../load/tokens.js';
+
+/** Strategy order of repetition `rep`: A B C, then C B A, … so drift does not favour whoever runs first. */
+export function orderFor<T>(items: readonly T[], rep: number): T[] {
+  return rep % 2 === 0 ? [...items] : [...items].reverse();
+}
+
+function poolSize(scenario: Scenario, config: RunConfig, phase: ScenarioContext['phase']): number {
+  if (scenario.pool === undefined) return 0;
+  const full = config.pools[scenario.pool];
+  // A consumable pool (logout) is sized to the phase's length; the others are re-issued at full size.
+  if (scenario.pool === 'logout' && phase === 'warmup') return Math.max(100, Math.ceil((full * config.warmupSec) / config.durationSec));
+  return full;
+}
+
+interface Measured {
+  readonly repetition: Repetition;
+  readonly serverOutput?: string;
+}
+
+/** What a cell measures: a server authbench started, or the --target (which never exits as far as authbench knows). */
+type Measurable = Pick<ServerProcess, 'url' | 'stderr' | 'exited' | 'stop'>;
+
+/** A server that is already running elsewhere (--target): nothing to start, watch or stop. */
+function targetServer(url: string): Measurable {
+  return { url, stderr: () => '', exited: () => undefined, stop: async () => {} };
+}
+
+/** One server setup of a run: a design at one worker count (undefined for --target, whose setup is not known). */
+interface Unit {
+  readonly strategy: StrategyName;
+  readonly workers: number | undefined;
+}
+
+/** The cell identity: scenario × strategy × workers. */
+const cellKey = (name: string, unit: Unit): string => `${name}|${unit.strategy}|${unit.workers ?? ''}`;
+
+/** A failed repetition as data: the first line of the error, and the server's last output. */
+export function failedRepetition(err: unknown, rep: number, position: number, server: Measurable | undefined): Measured {
+  const message = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+  const exited = server?.exited();
+  return {
+    repetition: { index: rep, position, status: 'errored', error: exited === undefined ? message : `${message} (server ${exited})` },
+    serverOutput: (server?.stderr() ?? (err instanceof Error ? err.message : '')).slice(-2000),
+  };
+}
+
+async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, position: number, server: Measurable, ctx: RunContext): Promise<Measured> {
+  const { config, io } = ctx;
+  const { strategy } = unit;
+  // With several workers GET /metrics answers for one of them, so the server's share of the cost is not known;
+  // with --target there is no Redis of the run to read. The cost is then left out.
+  const inspector = (unit.workers ?? 1) === 1 ? ctx.inspector : undefined;
+  const scenario: Scenario = scenarios[name];
+  try {
+    const tokens = httpTokenSource(server.url, config.users, config.connections);
+    const load = { url: server.url, connections: config.connections, rate: config.rate, timeoutSec: config.timeoutSec, signal: io.signal };
+    const sctx = (phase: ScenarioContext['phase']): ScenarioContext => ({ strategy, tokens, users: config.users, phase, poolSize: poolSize(scenario, config, phase) });
+    const [sampleToken] = await tokens.issue(1);
+    if (config.warmupSec > 0) await runLoad(await scenario.plan(sctx('warmup')), { ...load, durationSec: config.warmupSec });
+    if (io.signal.aborted) throw new Error('interrupted');
+    const plan = await scenario.plan(sctx('measure'));
+    // Cost snapshots bracket the measured phase only: pool preparation and warm-up are not in them.
+    const before = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) };
+    const measurement = await runLoad(plan, { ...load, durationSec: config.durationSec });
+    const after = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) };
+    const gone = server.exited();
+    if (gone !== undefined) throw new Error(`server ${strategy} ${gone} during the measurement`);
+    const j = judge(measurement, scenario.expect(strategy));
+    const cost =
+      inspector === undefined || before?.server === undefined || after?.server === undefined
+        ? undefined
+        : computeCost(measurement.responses, { before: before.redis, after: after.redis }, { before: before.server, after: after.server }, await sampleState(inspector, strategy), sampleToken?.length ?? null);
+    return { repetition: { index: rep, position, status: 'ok', measurement, ...j, ...(cost === undefined ? {} : { cost }) } };
+  } catch (err) {
+    return failedRepetition(err, rep, position, server);
+  }
+}
+
+/**
+ * The throughput cells. Each repetition goes through the designs — each design at each worker count (--workers) —
+ * in alternating order; each gets a fresh server process that runs the ceiling, then every load scenario, with Redis
+ * flushed in between (only a Redis authbench started). With --target nothing is started: the one design named is
+ * the server already running there. A failed repetition is recorded as data and the run goes on.
+ */
+export async function runLoadCells(ctx: RunContext): Promise<void> {
+  const { config, io, result } = ctx;
+  const names: LoadScenarioName[] = ['ceiling', ...config.scenarios.filter((s): s is LoadScenarioName => s !== 'outage' && s !== 'ceiling')];
+  const cells = new Map<string, CellResult>();
+  const units = config.strategies.flatMap((strategy): Unit[] => (config.target === undefined ? config.workers.map((workers) => ({ strategy, workers })) : [{ strategy, workers: undefined }]));
+  // Cells are created up front, in table order, so the result lists every cell even if the run stops early.
+  for (const name of names) {
+    for (const unit of units) {
+      const cell: CellResult = { scenario: name, strategy: unit.strategy, ...(unit.workers === undefined ? {} : { workers: unit.workers }), status: 'ok', repetitions: [], errors: [] };
+      cells.set(cellKey(name, unit), cell);
+      result.cells.push(cell);
+    }
+  }
+  for (let rep = 0; rep < config.repeat; rep++) {
+    for (const [position, unit] of orderFor(units, rep).entries()) {
+      const { strategy } = unit;
+      const label = unit.workers === undefined || config.workers.length === 1 ? strategy : `${strategy} ×${unit.workers} workers`;
+      let server: Measurable | undefined;
+      let startError: unknown;
+      try {
+        for (const name of names) {
+          if (io.signal.aborted) return;
+          ctx.step(`${name} × ${label}, repetition ${rep + 1}/${config.repeat}`);
+          // One server process per design and repetition, restarted if a scenario killed it.
+          if (server === undefined || server.exited() !== undefined) {
+            await server?.stop();
+            server = undefined;
+            try {
+              const workerArgs = unit.workers !== undefined && unit.workers > 1 ? ['--workers', String(unit.workers)] : [];
+              server = config.target !== undefined ? targetServer(config.target) : await startServerProcess(strategy, [...ctx.serverRedisArgs, ...workerArgs, ...config.serverArgs], io.serverEnv);
+            } catch (err) {
+              startError = err;
+            }
+          }
+          const measured = server === undefined ? failedRepetition(startError, rep, position, undefined) : await measureOnce(name, unit, rep, position, server, ctx);
+          if (io.signal.aborted) return; // a repetition cut short is not a measurement
+          const cell = cells.get(cellKey(name, unit)) as CellResult;
+          cell.repetitions.push(measured.repetition);
+          if (measured.repetition.status === 'errored') {
+            cell.status = 'errored';
+            cell.errors.push(`repetition ${rep + 1}: ${measured.repetition.error ?? 'failed'}`);
+            if (measured.serverOutput !== undefined) cell.serverOutput = measured.serverOutput;
+          }
+          const summary = summarise(cell.repetitions);
+          if (summary !== undefined) cell.summary = summary;
+          applyCeiling(result);
+          await ctx.flushOwnedRedis();
+          await io.checkpoint(result);
+        }
+      } finally {
+        await server?.stop();
+      }
+    }
+  }
+}

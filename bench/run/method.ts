@@ -1,0 +1,37 @@
+import type { RunConfig } from './config.js';
+
+/** What ran the servers and Redis: the usual fresh processes, N workers, a Redis Cluster, or a --target. */
+function serverLines(config: RunConfig, redisOwned: boolean): string[] {
+  if (config.target !== undefined) {
+    return [
+      `target: ${config.target}, a server authbench did not start, measured as ${config.strategies.join(', ')}; the same process serves every repetition and nothing is flushed between them; no cost per request is measured (authbench cannot see its process or Redis)`,
+    ];
+  }
+  const lines = ['each repetition starts a fresh server process per design (compiled JavaScript) that runs the ceiling, then each scenario; one server under load at a time; Redis is a separate process on loopback'];
+  if (config.workers.some((w) => w !== 1)) {
+    lines.push(
+      `workers: each design measured with ${config.workers.join(', ')} worker process(es) (serve --workers: node:cluster, one port, connections handed out round robin by the primary); cost per request only for one process (GET /metrics answers for one worker)`,
+    );
+  }
+  if (config.redisCluster === 'local') lines.push('Redis: a Redis Cluster started by authbench (3 masters + 3 replicas on loopback, cluster-node-timeout 1 s, persistence off), ioredis cluster client reading from masters; every master flushed between repetitions; Redis figures are summed over the masters');
+  else if (config.redisCluster !== undefined) lines.push(`Redis: the Redis Cluster given (${config.redisCluster.join(', ')}), ioredis cluster client reading from masters; nothing is flushed or deleted; Redis figures are summed over the masters`);
+  else lines.push(redisOwned ? 'Redis: started by authbench, persistence off, flushed between repetitions' : 'Redis: the URL given; nothing is flushed or deleted');
+  return lines;
+}
+
+/** The method, in words, recorded with the numbers and printed above every table. */
+export function describeMethod(config: RunConfig, redisOwned: boolean): string[] {
+  const loop =
+    config.rate === undefined
+      ? `closed loop: ${config.connections} connections, each sends its next request when the previous one is answered`
+      : `open loop: ${config.rate} req/s over ${config.connections} connections (autocannon overallRate), latencies corrected for coordinated omission`;
+  return [
+    `load: autocannon, ${loop}; pipelining 1; request timeout ${config.timeoutSec} s`,
+    `each cell: ${config.warmupSec} s warm-up (not counted), then ${config.durationSec} s measured; ${config.repeat} repetition(s), strategies in alternating order (A B C, C B A, …)`,
+    ...serverLines(config, redisOwned),
+    'req/s counts only correct answers (median, min–max over repetitions); errors, timeouts, non-2xx and wrong answers are shown apart',
+    'latency: autocannon HdrHistogram percentiles per repetition (whole milliseconds: "<1" is under a millisecond), median over repetitions; max is the largest of all',
+    `× ceiling: req/s divided by GET /health req/s of the same design${config.workers.some((w) => w !== 1) ? ' at the same worker count' : ''} in the same run (the framework alone)`,
+    'load generator CPU is recorded per repetition; "saturated" marks cells where it reached 90% of a core and may have set the pace',
+  ];
+}

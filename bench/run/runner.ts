@@ -1,0 +1,86 @@
+import { measureDecomposition } from '../measure/decomposition.js';
+import { collectEnvironment } from './environment.js';
+import { RedisProxy } from '../faults/proxy.js';
+import { runLoadCells } from './load-cells.js';
+import { describeMethod } from './method.js';
+import { runOutageCells, outageCellCount } from './outage-cells.js';
+import type { Progress } from './progress.js';
+import { SCHEMA_VERSION, type RunResult } from '../result/schema.js';
+import type { RunConfig } from './config.js';
+import type { RunContext } from './context.js';
+import { flushAll, obtainRunRedis } from './redis.js';
+
+export interface RunIO {
+  readonly signal: AbortSignal;
+  readonly progress: Progress;
+  /** Environment for the server processes (carries the JWT secret, which never goes into argv or results). */
+  readonly serverEnv: NodeJS.ProcessEnv;
+  /** Called after every repetition with the result so far, so an interrupted run keeps what it finished. */
+  readonly checkpoint: (result: RunResult) => Promise<void>;
+}
+
+export { orderFor } from './load-cells.js';
+
+/**
+ * Runs the whole benchmark: gets a Redis (and, with --redis-latency, a delaying proxy in front of it), runs
+ * the throughput cells, then the outage cells, writing the result after every cell. Aborting the signal stops
+ * the current load and returns what finished; every process and port is released on every path.
+ */
+export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult> {
+  // One Redis, a Redis Cluster (--redis-cluster), or none for a server running elsewhere (--target).
+  const { redis, inspector, serverArgs } = await obtainRunRedis(config);
+  let proxy: RedisProxy | undefined;
+  try {
+    if (config.redisLatencyMs > 0 || config.redisProxy) {
+      const upstream = new URL(redis.url);
+      proxy = await RedisProxy.start({ upstreamHost: upstream.hostname, upstreamPort: Number(upstream.port) });
+      proxy.setBaseDelay(config.redisLatencyMs);
+    }
+    const result: RunResult = {
+      schemaVersion: SCHEMA_VERSION,
+      tool: 'authbench',
+      kind: 'run',
+      startedAt: new Date().toISOString(),
+      status: 'running',
+      environment: await collectEnvironment(redis.url, redis.source),
+      config,
+      method: describeMethod(config, redis.owned),
+      ceiling: {},
+      cells: [],
+    };
+    const loadNames = 1 + config.scenarios.filter((s) => s !== 'outage').length;
+    const total = loadNames * config.repeat * config.strategies.length * config.workers.length + outageCellCount(config);
+    let done = 0;
+    const ctx: RunContext = {
+      config,
+      io,
+      redis,
+      serverRedisUrl: proxy?.url ?? redis.url,
+      serverRedisArgs: proxy === undefined ? serverArgs : ['--redis-url', proxy.url],
+      result,
+      inspector,
+      step: (label) => io.progress.step(done++, total, label),
+      flushOwnedRedis: async () => {
+        // Only a Redis authbench started is flushed; against a URL nothing is deleted.
+        if (redis.owned && inspector !== undefined) await flushAll(inspector);
+      },
+    };
+    await runLoadCells(ctx);
+    // Not for a cluster (its GET round trip is not one node's) nor for --target (no server cost is measured).
+    if (config.scenarios.includes('validate') && config.redisCluster === undefined && config.target === undefined && !io.signal.aborted) {
+      // Through the proxy when there is one: the round trip the servers see.
+      result.decomposition = await measureDecomposition(result, config.jwtAlg, ctx.serverRedisUrl, config.quick ? 2000 : 10000);
+      await io.checkpoint(result);
+    }
+    if (config.scenarios.includes('outage') && !io.signal.aborted) await runOutageCells(ctx);
+    io.progress.finish();
+    result.status = io.signal.aborted ? 'interrupted' : 'complete';
+    result.finishedAt = new Date().toISOString();
+    await io.checkpoint(result);
+    return result;
+  } finally {
+    inspector?.disconnect();
+    await proxy?.close();
+    await redis.stop();
+  }
+}

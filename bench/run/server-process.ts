@@ -1,0 +1,91 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { stopChild, trackChild } from '../../lib/children.js';
+
+/** The compiled CLI entry: servers always run from compiled JavaScript, never through a TypeScript loader. */
+export const CLI_PATH = fileURLToPath(new URL('../../cli/index.js', import.meta.url));
+
+export interface ServerProcess {
+  readonly url: string;
+  readonly child: ChildProcess;
+  /** The last output the process wrote to stderr (bounded). */
+  stderr(): string;
+  /** Why the process ended, or undefined while it runs. */
+  exited(): string | undefined;
+  stop(): Promise<void>;
+}
+
+const KEEP_OUTPUT_CHARS = 8192;
+
+/** Runs `authbench serve <strategy> ...args` as a real process and resolves with its URL once it listens. */
+export function startServerProcess(
+  strategy: string,
+  args: readonly string[] = [],
+  env: NodeJS.ProcessEnv = {},
+  readyTimeoutMs = 15_000,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, [CLI_PATH, 'serve', strategy, '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, REDIS_URL: '', AUTHBENCH_JWT_SECRET: '', ...env },
+  });
+  trackChild(child);
+  let out = '';
+  let err = '';
+  let exitReason: string | undefined;
+  child.stderr?.on('data', (c: Buffer) => {
+    err = (err + c.toString()).slice(-KEEP_OUTPUT_CHARS);
+  });
+  child.once('exit', (code, signal) => {
+    exitReason = signal === null ? `exited with code ${code}` : `killed by ${signal}`;
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server ${strategy} did not print its URL within ${readyTimeoutMs} ms; stderr:\n${err}`));
+    }, readyTimeoutMs);
+    child.stdout?.on('data', (c: Buffer) => {
+      if (out.length < KEEP_OUTPUT_CHARS) out += c.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m?.[1] !== undefined) {
+        clearTimeout(timer);
+        resolve({
+          url: m[1],
+          child,
+          stderr: () => err,
+          exited: () => exitReason,
+          stop: () => stopChild(child, 'SIGTERM', 5000),
+        });
+      }
+    });
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`server ${strategy} exited (code ${code}, signal ${signal}) before listening; stderr:\n${err}`));
+    });
+  });
+}
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI to completion (for argument errors); kills it after `timeoutMs`. */
+export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000): Promise<CliResult> {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, REDIS_URL: '', AUTHBENCH_JWT_SECRET: '', ...env },
+  });
+  trackChild(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

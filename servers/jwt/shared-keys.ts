@@ -1,0 +1,44 @@
+import { randomBytes, webcrypto } from 'node:crypto';
+import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import type { JwtAlg } from '../config.js';
+
+type CryptoKey = webcrypto.CryptoKey;
+
+/**
+ * One signing key and its `kid`, as plain data, for the workers of one `serve --workers N`: a token signed by one
+ * worker must verify on every other, so they cannot each generate their own key (or kid) as a single server does.
+ * The primary makes it and sends it to each worker over the cluster IPC channel, never through argv or the
+ * environment.
+ */
+export interface SharedJwtKeys {
+  readonly kid: string;
+  /** The private JWK (asymmetric algorithms) or the `oct` JWK of the HMAC key (HS256). */
+  readonly jwk: JWK;
+}
+
+/** The key a single server would make: the HS256 secret given (or 32 random bytes), or a new key pair. */
+export async function createSharedJwtKeys(alg: JwtAlg, secret: string | undefined): Promise<SharedJwtKeys> {
+  const kid = randomBytes(8).toString('hex');
+  if (alg === 'HS256') {
+    const material = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
+    return { kid, jwk: { kty: 'oct', k: material.toString('base64url') } };
+  }
+  const pair = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+  return { kid, jwk: await exportJWK(pair.privateKey) };
+}
+
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] as const;
+
+/** The keys as JwtCodec holds them: imported once as CryptoKeys (see jwt-codec.ts for why). */
+export async function importSharedJwtKeys(alg: JwtAlg, keys: SharedJwtKeys): Promise<{ kid: string; signKey: CryptoKey; verifyKey: CryptoKey }> {
+  if (alg === 'HS256') {
+    const key = await webcrypto.subtle.importKey('jwk', keys.jwk as webcrypto.JsonWebKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    return { kid: keys.kid, signKey: key, verifyKey: key };
+  }
+  const publicJwk: JWK = { ...keys.jwk };
+  for (const member of PRIVATE_MEMBERS) delete publicJwk[member];
+  const signKey = await importJWK(keys.jwk, alg);
+  const verifyKey = await importJWK(publicJwk, alg);
+  if (signKey instanceof Uint8Array || verifyKey instanceof Uint8Array) throw new Error(`shared ${alg} keys must be asymmetric`);
+  return { kid: keys.kid, signKey, verifyKey };
+}

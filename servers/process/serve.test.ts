@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { STRATEGY_NAMES } from '../designs/index.js';
+import { spawnCli, type CliProcess } from '../../test-support/cli-process.js';
+import { login, me, request } from '../../test-support/http.js';
+import { cwdOf, isAlive, portAccepts, redisPing, redisServersOnPort } from '../../test-support/processes.js';
+import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
+import { runCli, startServerProcess, type ServerProcess } from '../../test-support/server-process.js';
+
+/** The line of stderr the CLI's own error handler printed (`authbench: ...` or commander's `error: ...`). */
+function errorLine(stderr: string): string {
+  const line = stderr.split('\n').find((l) => l.startsWith('authbench: ') || l.startsWith('error: '));
+  assert.ok(line !== undefined, `no error line in stderr:\n${stderr}`);
+  return line;
+}
+
+describe('authbench serve: bad arguments exit 2 before anything starts', () => {
+  it('an unknown strategy exits 2 and the message names jwt, jwt-blacklist and redis-token', async () => {
+    const r = await runCli(['serve', 'jwt-redis']);
+    assert.equal(r.code, 2, r.stderr);
+    const line = errorLine(r.stderr);
+    assert.match(line, /jwt-redis/);
+    for (const name of ['jwt', 'jwt-blacklist', 'redis-token']) assert.match(line, new RegExp(`\\b${name}\\b`), line);
+    assert.equal(r.stdout, '');
+  });
+
+  it('--jwt-alg HS999 exits 2 and lists the valid algorithms', async () => {
+    const r = await runCli(['serve', 'jwt', '--jwt-alg', 'HS999']);
+    assert.equal(r.code, 2, r.stderr);
+    const line = errorLine(r.stderr);
+    assert.match(line, /--jwt-alg/);
+    assert.match(line, /HS999/);
+    for (const alg of ['HS256', 'RS256', 'ES256', 'EdDSA']) assert.ok(line.includes(alg), `${alg} in: ${line}`);
+    assert.equal(r.stdout, '');
+  });
+
+  for (const [flag, value] of [
+    ['--token-ttl', '-5'],
+    ['--token-ttl', 'abc'],
+    ['--token-ttl', '1.5'],
+    ['--port', '70000'],
+    ['--users', '0'],
+    ['--blacklist-failure', 'maybe'],
+  ] as const) {
+    it(`${flag} ${value} exits 2 and the message names ${flag}`, async () => {
+      const r = await runCli(['serve', 'jwt-blacklist', '--redis-url', 'redis://127.0.0.1:1', flag, value]);
+      assert.equal(r.code, 2, r.stderr);
+      const line = errorLine(r.stderr);
+      assert.ok(line.includes(flag), `${flag} in: ${line}`);
+      assert.ok(line.includes(value), `${value} in: ${line}`);
+      assert.equal(r.stdout, '');
+    });
+  }
+});
+
+describe('authbench serve: output and signals', () => {
+  let redis: TestRedis;
+  const running = new Set<{ stop(): Promise<void> }>();
+
+  before(async () => {
+    redis = await startTestRedis();
+  });
+  after(async () => {
+    for (const p of running) await p.stop();
+    await redis?.close();
+  });
+
+  it('the only stdout line is exactly "listening on http://127.0.0.1:<port>", and that port serves', async () => {
+    const cli: CliProcess = spawnCli(['serve', 'jwt', '--port', '0']);
+    running.add(cli);
+    await cli.waitForStdout(/\n/);
+    const line = /^listening on http:\/\/127\.0\.0\.1:(\d+)\n$/.exec(cli.stdout());
+    assert.ok(line?.[1] !== undefined, `stdout was ${JSON.stringify(cli.stdout())}`);
+    const port = Number(line[1]);
+    assert.ok(port > 0 && port < 65536);
+    const health = await request(`http://127.0.0.1:${port}/health`);
+    assert.equal(health.status, 200);
+    await me(`http://127.0.0.1:${port}`, await login(`http://127.0.0.1:${port}`, 1));
+    cli.child.kill('SIGTERM');
+    assert.deepEqual(await cli.exited(), { code: 0, signal: null });
+    assert.equal(cli.stdout(), `listening on http://127.0.0.1:${port}\n`, 'nothing else on stdout, before or after the signal');
+  });
+
+  for (const strategy of STRATEGY_NAMES) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      it(`${strategy}: ${signal} makes the server close and exit 0`, async () => {
+        const server: ServerProcess = await startServerProcess(strategy, ['--redis-url', redis.server.url]);
+        running.add(server);
+        assert.equal((await request(`${server.url}/health`)).status, 200);
+        const exit = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => server.child.once('exit', (c, s) => resolve([c, s])));
+        server.child.kill(signal);
+        // A generous bound: this proves the process does not hang, not how fast it closes.
+        const result = await Promise.race([exit, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref())]);
+        assert.deepEqual(result, [0, null], `stderr:\n${server.stderr()}`);
+        assert.match(server.stderr(), new RegExp(`${signal}: closing`));
+        assert.equal(await portAccepts(Number(new URL(server.url).port)), false, 'the HTTP port is closed');
+        assert.equal(await redisPing(redis.server.port), '+PONG', 'a Redis given by URL is left running');
+      });
+    }
+  }
+
+  for (const strategy of STRATEGY_NAMES.filter((s) => s !== 'jwt')) {
+    it(`${strategy} without --redis-url starts its own redis-server, and SIGTERM stops it and removes its directory`, async () => {
+      const server = await startServerProcess(strategy);
+      running.add(server);
+      let redisPid: number | undefined;
+      let redisDir: string | undefined;
+      try {
+        const m = /^started Redis \(binary\) at redis:\/\/127\.0\.0\.1:(\d+)$/m.exec(server.stderr());
+        assert.ok(m?.[1] !== undefined, `stderr:\n${server.stderr()}`);
+        const port = Number(m[1]);
+        assert.equal(await redisPing(port), '+PONG');
+        const procs = redisServersOnPort(port);
+        assert.equal(procs.length, 1, `one redis-server on port ${port}: ${JSON.stringify(procs)}`);
+        redisPid = procs[0]?.pid;
+        assert.ok(redisPid !== undefined);
+        redisDir = cwdOf(redisPid);
+        assert.ok(redisDir !== undefined && redisDir.includes('authbench-redis-'), `redis-server runs in ${redisDir}`);
+
+        const token = await login(server.url, 3);
+        assert.equal((await me(server.url, token)).status, 200, 'the server uses the Redis it started');
+
+        server.child.kill('SIGTERM');
+        const exit = new Promise<number | null>((resolve) =>
+          server.child.exitCode !== null ? resolve(server.child.exitCode) : server.child.once('exit', (c) => resolve(c)),
+        );
+        const code = await Promise.race([exit, new Promise<'hung'>((resolve) => setTimeout(() => resolve('hung'), 15_000).unref())]);
+        assert.equal(code, 0, `stderr:\n${server.stderr()}`);
+
+        assert.equal(await portAccepts(port), false, `port ${port} refuses connections`);
+        assert.deepEqual(redisServersOnPort(port), [], `no redis-server on port ${port} remains`);
+        assert.equal(isAlive(redisPid), false, `pid ${redisPid} is gone`);
+        assert.equal(existsSync(redisDir), false, `${redisDir} is removed`);
+      } finally {
+        // Only if the test failed half-way: the redis-server this test caused to start, by its pid.
+        await server.stop();
+        if (redisPid !== undefined && isAlive(redisPid)) process.kill(redisPid, 'SIGKILL');
+        if (redisDir !== undefined && redisDir.includes('authbench-redis-')) rmSync(redisDir, { recursive: true, force: true });
+      }
+    });
+  }
+});

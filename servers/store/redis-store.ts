@@ -1,0 +1,170 @@
+import { Redis, type Cluster } from 'ioredis';
+import { StoreUnavailableError } from '../../lib/errors.js';
+import type { StoreStatus } from '../design.js';
+
+export interface RedisStoreOptions {
+  readonly url: string;
+  /** Bound on each command; past it the command fails and the request gets a 503. */
+  readonly commandTimeoutMs: number;
+  /** How long to wait for `ready` at start before starting anyway with the store down. */
+  readonly readyTimeoutMs?: number;
+}
+
+/** A single Redis, or a Redis Cluster through ioredis' cluster client (redis-cluster-client.ts). */
+export type StoreClient = Redis | Cluster;
+
+/**
+ * The commands the designs use, which a single Redis and a Cluster both answer. Each takes one key, so on a
+ * cluster each goes to the one master that holds the key's slot: `token:{uuid}` and `blacklist:{jti}` need no
+ * hash tags, since no command spans two keys.
+ */
+export interface StoreCommands {
+  get(key: string): Promise<string | null>;
+  exists(key: string): Promise<number>;
+  set(key: string, value: string, ex: 'EX', seconds: number, nx: 'NX'): Promise<'OK' | null>;
+  setex(key: string, seconds: number, value: string): Promise<'OK'>;
+  del(key: string): Promise<number>;
+}
+
+/** Longest pause between reconnect attempts: Redis coming back is noticed within about this long. */
+export const MAX_RECONNECT_DELAY_MS = 500;
+/** While the store is failing, it is re-checked (one PING) this often, so that `status()` recovers without traffic. */
+export const PROBE_INTERVAL_MS = MAX_RECONNECT_DELAY_MS;
+
+/**
+ * The ioredis client the Redis-backed designs share, configured to fail fast and closed.
+ *
+ * ioredis defaults suit a cache, not an auth check: with the offline queue on, commands issued while
+ * Redis is unreachable wait (up to ~10 s of retries), and with no timeouts a stopped Redis (SIGSTOP) holds
+ * them forever. Here every command ends: no offline queue (reject at once while disconnected), a command
+ * timeout, a socket timeout that tears down a connection that stopped answering, one attempt per request
+ * (retrying would multiply the wait), and a capped reconnect backoff so recovery is automatic and quick.
+ * The same holds for a Redis Cluster (redis-cluster-client.ts says how).
+ */
+export class RedisStore<C extends StoreClient = Redis> {
+  readonly client: C;
+  private failing = false;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  private constructor(
+    client: C,
+    /** A bound on each store operation as a whole, on top of the client's own (cluster only, see open()). */
+    private readonly deadlineMs: number | undefined,
+  ) {
+    this.client = client;
+  }
+
+  static async connect(opts: RedisStoreOptions): Promise<RedisStore> {
+    const client = new Redis(opts.url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      autoResendUnfulfilledCommands: false,
+      commandTimeout: opts.commandTimeoutMs,
+      socketTimeout: Math.max(4 * opts.commandTimeoutMs, 1000),
+      connectTimeout: 1000,
+      keepAlive: 1000,
+      enableReadyCheck: true,
+      retryStrategy: (times) => Math.min(25 * 2 ** times, MAX_RECONNECT_DELAY_MS),
+    });
+    // Works around an ioredis bug (redis/ioredis#2147, fixed upstream by #2148, not in the installed 5.11.1): the
+    // socketTimeout timer is kept on the client, is not cleared when its connection closes, and when it fires it
+    // destroys `client.stream`, which by then is the NEW connection. Seen here after SIGCONT and after SIGKILL plus a
+    // restart within a second: the fresh, healthy connection was torn down up to 1 s after recovery, a second burst
+    // of 503s (servers/faults.test.ts, "stays recovered"). Clearing the timer on close is what the upstream fix
+    // does; the next command on the new connection arms its own. If ioredis renames the field this is a no-op.
+    client.on('close', () => {
+      const internals = client as unknown as { socketTimeoutTimer?: ReturnType<typeof setTimeout> };
+      clearTimeout(internals.socketTimeoutTimer);
+      internals.socketTimeoutTimer = undefined;
+    });
+    return RedisStore.open(client, opts.readyTimeoutMs);
+  }
+
+  /**
+   * Wraps a client that was created with lazyConnect (a single Redis above, or createClusterClient), waits for it to
+   * be ready, and returns the store. A cluster also gets a deadline on each operation of twice the command timeout:
+   * the cluster client retries a node that is still connecting before writing anything to it, and no command
+   * timeout is armed on that path (bounded by maxRedirections, but the deadline makes "every request ends" hold
+   * whatever ioredis does).
+   */
+  static async open<C extends StoreClient>(client: C, readyTimeoutMs = 2000, deadlineMs?: number): Promise<RedisStore<C>> {
+    // Without a listener ioredis prints every connection error; the store's status carries it instead.
+    client.on('error', () => {});
+    const store = new RedisStore(client, deadlineMs);
+    // A connection that passed the ready check (INFO answered) is Redis answering again: without this, `failing`
+    // was only cleared by a successful request, so with no traffic GET /health said "down" for good after Redis
+    // came back (measured: still "down" 3 s after SIGCONT, and 5 s after Redis appeared for a server started
+    // without it), and a load balancer that stops sending traffic on "down" would never put the server back.
+    client.on('ready', () => {
+      store.failing = false;
+    });
+    // Wait for `ready`, but a Redis that is down at start must not stop the server from starting:
+    // it reports store: down and the reconnect loop brings it up when Redis appears.
+    await Promise.race([
+      client.connect().catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, readyTimeoutMs).unref()),
+    ]);
+    return store;
+  }
+
+  /** 'up' when connected and the last command succeeded. Cheap: no Redis call (GET /health is the ceiling). */
+  status(): StoreStatus {
+    return this.client.status === 'ready' && !this.failing ? 'up' : 'down';
+  }
+
+  /** Runs one store operation; any Redis failure becomes a StoreUnavailableError (503). */
+  async run<T>(op: (client: StoreCommands) => Promise<T>): Promise<T> {
+    try {
+      const result = this.deadlineMs === undefined ? await op(this.client) : await withDeadline(op(this.client), this.deadlineMs);
+      this.failing = false;
+      return result;
+    } catch (err) {
+      this.markFailing();
+      throw new StoreUnavailableError(err);
+    }
+  }
+
+  /**
+   * Records a failure and, until a PING succeeds, re-checks every PROBE_INTERVAL_MS. The `ready` listener above
+   * only covers a reconnect; a stall shorter than the socket timeout (commands timed out, the connection survived)
+   * has no `ready` event, and /health stayed "down" with no traffic. The probe is one PING per interval and only
+   * while failing; it is bounded by the command timeout like any command and does not keep the process alive.
+   */
+  private markFailing(): void {
+    this.failing = true;
+    if (this.probeTimer !== undefined || this.closed) return;
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      this.client.ping().then(
+        () => {
+          this.failing = false;
+        },
+        () => this.markFailing(),
+      );
+    }, PROBE_INTERVAL_MS);
+    this.probeTimer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+    try {
+      await Promise.race([this.client.quit(), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
+    } catch {
+      // quit() rejects when the connection is already gone; disconnect below is what matters.
+    }
+    this.client.disconnect(false);
+  }
+}
+
+/** Rejects with "Command timed out" (the ioredis message) when `work` has not settled within `ms`. */
+function withDeadline<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Command timed out')), ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
