@@ -1,9 +1,9 @@
 import { InvalidOptionError } from '../lib/errors.js';
 import { parseNodeList } from '../redis/cluster-topology.js';
+import { JWT_ALGS, type JwtAlg } from './jwt/algs.js';
 import type { SharedJwtKeys } from './jwt/shared-keys.js';
 
-export const JWT_ALGS = ['HS256', 'RS256', 'ES256', 'EdDSA'] as const;
-export type JwtAlg = (typeof JWT_ALGS)[number];
+export { JWT_ALGS, type JwtAlg };
 
 export const FAILURE_POLICIES = ['closed', 'open'] as const;
 export type FailurePolicy = (typeof FAILURE_POLICIES)[number];

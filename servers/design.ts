@@ -3,8 +3,6 @@ import type { ServerMetrics } from './metrics.js';
 import type { RedisStore, StoreClient } from './store/redis-store.js';
 import type { User, UserDirectory } from './users.js';
 
-export type StoreStatus = 'up' | 'down' | 'none';
-
 export interface IssuedToken {
   readonly token: string;
   /** Seconds until the token expires. */

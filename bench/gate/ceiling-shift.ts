@@ -1,7 +1,7 @@
 import { ceilingKey } from '../measure/aggregate.js';
 import type { RunResult } from '../result/schema.js';
 import { median } from '../../lib/stats.js';
-import type { MetricComparison } from './verdict.js';
+import type { MetricComparison } from './comparison.js';
 
 /**
  * A design's ceiling this much above the baseline's makes its regressions suspect (see guardBusyBaseline).

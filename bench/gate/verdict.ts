@@ -1,76 +1,12 @@
 import type { RunResult } from '../result/schema.js';
+import type { Comparison, MetricComparison, RunSummary, Verdict } from './comparison.js';
+export type { Comparison, MetricComparison, RunSummary, Verdict } from './comparison.js';
 import { median } from '../../lib/stats.js';
 import { BOOTSTRAP_DEFAULTS, bootstrapRatioOfMedians } from './bootstrap.js';
 import { ceilingKey } from '../measure/aggregate.js';
 import { ceilingShifts, guardBusyBaseline } from './ceiling-shift.js';
 import { comparability, type ComparabilityOptions } from './comparable.js';
 import { cellKey, cellSeries, comparedCells, METRICS, valuesOf, workersOf, type CellSeries, type MetricName } from './series.js';
-
-export type Verdict = 'ok' | 'regressed' | 'improved' | 'not comparable';
-
-/** One metric of one scenario × strategy cell, baseline against current. */
-export interface MetricComparison {
-  readonly scenario: string;
-  readonly strategy: string;
-  /** Worker processes of the server (`run --workers`); absent = one. */
-  readonly workers?: number;
-  readonly metric: MetricName;
-  /** Medians over repetitions of the normalised metric. */
-  readonly baseline?: number;
-  readonly current?: number;
-  /** Medians of the raw figure (req/s, or p99 ms), for the reader; never judged. */
-  readonly baselineRaw?: number;
-  readonly currentRaw?: number;
-  /** Smallest and largest normalised value over the current run's repetitions. */
-  readonly currentRange?: readonly [number, number];
-  readonly repetitions: { readonly baseline: number; readonly current: number };
-  /** current / baseline − 1, and the bootstrap interval of that change. */
-  readonly change?: number;
-  readonly low?: number;
-  readonly high?: number;
-  readonly threshold: number;
-  readonly verdict: Verdict;
-  /** Why a metric is not comparable, or what else the reader should know. */
-  readonly note?: string;
-}
-
-export interface RunSummary {
-  readonly startedAt: string;
-  readonly gitCommit: string;
-  readonly gitDirty: boolean;
-  readonly node: string;
-  readonly cpuModel: string;
-  readonly cpuCount: number;
-  readonly loadAverage: readonly number[];
-  readonly redisLatencyMs: number;
-}
-
-export interface Comparison {
-  /** False when the files cannot be compared at all; `problems` says why and `rows` is empty. */
-  readonly comparable: boolean;
-  readonly problems: readonly string[];
-  /** Load option differences accepted on purpose (--allow-difference). */
-  readonly allowed: readonly string[];
-  readonly threshold: number;
-  readonly latencyThreshold: number;
-  readonly confidence: number;
-  readonly resamples: number;
-  readonly baseline: RunSummary;
-  readonly current: RunSummary;
-  readonly rows: readonly MetricComparison[];
-  /**
-   * Roughly the smallest throughput drop this pair of runs could have flagged, had the same noise come with a
-   * real drop: the interval's upper edge scales with the ratio, so a drop d is flagged once (1 − d) × the
-   * median of (upper edge ÷ ratio) falls below 1 − threshold. Large when the machine was noisy.
-   */
-  readonly detectableDrop?: number;
-  /**
-   * Current ÷ baseline median ceiling req/s − 1, the median over designs. Not judged (the gate compares
-   * ratios), shown because a busy machine lowers the ceiling more than CPU-heavy cells: a large shift means
-   * the two runs met different machine states and their ratios shifted too.
-   */
-  readonly ceilingShift?: number;
-}
 
 export interface CompareOptions extends ComparabilityOptions {
   /** Relative change the whole interval must pass to count, e.g. 0.1. */
@@ -184,7 +120,6 @@ export function compareRuns(baseline: RunResult, current: RunResult, options: Co
     ...(shifts.length > 0 ? { ceilingShift: median(shifts) } : {}),
   };
 }
-
 
 /** Above this detectable drop a report warns that the run was too noisy to catch much. */
 export const NOISY_DETECTABLE_DROP = 0.5;

@@ -2,7 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { RedisHandle } from '../../redis/provider.js';
 import type { RunResult } from '../result/schema.js';
 import type { RunConfig } from './config.js';
-import type { RunIO } from './runner.js';
+import type { Progress } from './progress.js';
 
 /** What the parts of one run share: its options, its Redis, the result being filled in. */
 export interface RunContext {
@@ -23,4 +23,14 @@ export interface RunContext {
   step(label: string): void;
   /** FLUSHALL, only on a Redis authbench started; against a URL nothing is deleted. */
   flushOwnedRedis(): Promise<void>;
+}
+
+/** What a run is given from outside: the Ctrl-C signal, progress, the servers' environment, where to checkpoint. */
+export interface RunIO {
+  readonly signal: AbortSignal;
+  readonly progress: Progress;
+  /** Environment for the server processes (carries the JWT secret, which never goes into argv or results). */
+  readonly serverEnv: NodeJS.ProcessEnv;
+  /** Called after every repetition with the result so far, so an interrupted run keeps what it finished. */
+  readonly checkpoint: (result: RunResult) => Promise<void>;
 }

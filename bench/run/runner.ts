@@ -4,20 +4,11 @@ import { RedisProxy } from '../faults/proxy.js';
 import { runLoadCells } from './load-cells.js';
 import { describeMethod } from './method.js';
 import { runOutageCells, outageCellCount } from './outage-cells.js';
-import type { Progress } from './progress.js';
 import { SCHEMA_VERSION, type RunResult } from '../result/schema.js';
 import type { RunConfig } from './config.js';
-import type { RunContext } from './context.js';
+import type { RunContext, RunIO } from './context.js';
 import { flushAll, obtainRunRedis } from './redis.js';
 
-export interface RunIO {
-  readonly signal: AbortSignal;
-  readonly progress: Progress;
-  /** Environment for the server processes (carries the JWT secret, which never goes into argv or results). */
-  readonly serverEnv: NodeJS.ProcessEnv;
-  /** Called after every repetition with the result so far, so an interrupted run keeps what it finished. */
-  readonly checkpoint: (result: RunResult) => Promise<void>;
-}
 
 export { orderFor } from './load-cells.js';
 

@@ -1,6 +1,6 @@
 import { randomBytes, webcrypto } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import type { JwtAlg } from '../config.js';
+import type { JwtAlg } from './algs.js';
 
 type CryptoKey = webcrypto.CryptoKey;
 

@@ -1,6 +1,8 @@
 import { Redis, type Cluster } from 'ioredis';
 import { StoreUnavailableError } from '../../lib/errors.js';
-import type { StoreStatus } from '../design.js';
+
+/** What /health says of the store: reachable, failing, or (for a design without one) none. */
+export type StoreStatus = 'up' | 'down' | 'none';
 
 export interface RedisStoreOptions {
   readonly url: string;
