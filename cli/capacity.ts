@@ -6,7 +6,7 @@ import { writeAtomicJson } from '../bench/result/write.js';
 import { parseMs } from '../bench/run/config.js';
 import { InvalidOptionError } from '../lib/errors.js';
 import { resolveServerConfig } from '../servers/config.js';
-import { STRATEGY_NAMES, isStrategyName, type StrategyName } from '../servers/designs/index.js';
+import { designNames, isDesignName, type DesignName } from '../servers/designs/index.js';
 import { interruptOnSignals } from './interrupt.js';
 import { addServerOptions } from './server-options.js';
 import { rawServerOptions, serverArgv, type ServerFlagValues } from '../servers/options.js';
@@ -31,10 +31,10 @@ function number(flag: string, value: string | undefined, fallback: number, ok: (
 
 export function resolveCapacityConfig(flags: CapacityFlags, env: NodeJS.ProcessEnv): CapacityConfig {
   const server = resolveServerConfig(rawServerOptions(flags, env));
-  const strategies = (flags.strategies ?? STRATEGY_NAMES.join(',')).split(',').map((s) => s.trim());
-  for (const s of strategies) if (!isStrategyName(s)) throw new InvalidOptionError(`--strategies: unknown ${JSON.stringify(s)}; valid values: ${STRATEGY_NAMES.join(', ')}`);
+  const strategies = (flags.strategies ?? designNames().join(',')).split(',').map((s) => s.trim());
+  for (const s of strategies) if (!isDesignName(s)) throw new InvalidOptionError(`--strategies: unknown ${JSON.stringify(s)}; valid values: ${designNames().join(', ')}`);
   return {
-    strategies: strategies as StrategyName[],
+    strategies: strategies as DesignName[],
     sloP99Ms: flags.sloP99 === undefined ? 10 : parseMs('--slo-p99', flags.sloP99),
     startRate: number('--start-rate', flags.startRate, 1000, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     factor: number('--factor', flags.factor, 1.25, (n) => n > 1 && n <= 4, 'a number > 1 and <= 4'),
@@ -53,7 +53,7 @@ export function registerCapacity(program: Command): void {
       .command('capacity')
       .description('step an open-loop rate per design until p99 passes the target or errors pass 1%; report the highest sustainable rate')
       .addOption(new Option('--slo-p99 <ms>', 'p99 latency target, e.g. 10ms').default('10ms'))
-      .addOption(new Option('--strategies <list>', `comma-separated: ${STRATEGY_NAMES.join(',')}`))
+      .addOption(new Option('--strategies <list>', `comma-separated: ${designNames().join(',')}`))
       .addOption(new Option('--start-rate <rps>', 'first rate (default 1000)'))
       .addOption(new Option('--factor <x>', 'each step multiplies the rate by this (default 1.25)'))
       .addOption(new Option('--max-steps <n>', 'at most this many steps per design (default 12)'))

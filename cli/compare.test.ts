@@ -58,9 +58,9 @@ describe('authbench compare: exit codes and reasons, as a process', () => {
   });
 
   const bad: [string, string[], RegExp][] = [
-    ['a missing file', ['missing.json', 'same.json'], /baseline .*missing\.json: no such file/],
-    ['a truncated JSON', ['base.json', 'truncated.json'], /current .*truncated\.json: not valid JSON \(truncated\?\)/],
-    ['a result from another tool', ['other-tool.json', 'same.json'], /baseline .*other-tool\.json: not an authbench result \(tool: "k6"\)/],
+    ['a missing file', ['missing.json', 'same.json'], /baseline .*missing\.json: cannot read the result: no such file/],
+    ['a truncated JSON', ['base.json', 'truncated.json'], /current .*truncated\.json: the JSON ends early \(a truncated file\?\)/],
+    ['a result from another tool', ['other-tool.json', 'same.json'], /baseline .*other-tool\.json: not an authbench result: its "tool" is "k6"/],
   ];
   for (const [what, files, reason] of bad) {
     it(`exits 2 on ${what}, with the reason`, async () => {
@@ -92,7 +92,7 @@ describe('authbench ci: refuses before running anything', () => {
     try {
       const r = await runCli(['ci', '--baseline', join(dir, 'none.json'), '--out', dir]);
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, /baseline .*none\.json: no such file \(make one with `npx authbench baseline`\)/);
+      assert.match(r.stderr, /baseline .*none\.json: cannot read the result: no such file \(make one with `npx authbench baseline`\)/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { readRunResult } from '../bench/result/read.js';
+import { readResult } from '../bench/result/read.js';
 import { renderComparisonMarkdown } from '../bench/gate/render-markdown.js';
 import { renderComparisonTable } from '../bench/gate/render-table.js';
 import { compareRuns, exitCodeOf } from '../bench/gate/verdict.js';
@@ -59,8 +59,8 @@ interface CompareFlags extends GateFlags {
 
 async function compare(baselinePath: string, currentPath: string, flags: CompareFlags): Promise<number> {
   const options = gateOptions(flags);
-  const baseline = await readRunResult(baselinePath, 'baseline');
-  const current = await readRunResult(currentPath, 'current');
+  const baseline = await readResult(baselinePath, { role: 'baseline', forComparison: true });
+  const current = await readResult(currentPath, { role: 'current', forComparison: true });
   const comparison = compareRuns(baseline, current, options);
   process.stdout.write(`${renderComparisonTable(comparison)}\n`);
   if (flags.json !== undefined) await writeFile(flags.json, `${JSON.stringify(comparison, null, 2)}\n`);

@@ -2,6 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { anyErrored } from '../bench/measure/aggregate.js';
+import { ceilingCellsOf } from '../bench/result/schema.js';
 import { CI_RUN_FLAGS, runCiBench, runGate, type GateIO } from '../bench/gate/gate.js';
 import { renderComparisonTable } from '../bench/gate/render-table.js';
 import { writeText } from '../bench/result/write.js';
@@ -83,7 +84,7 @@ async function baseline(flags: BaselineFlags): Promise<number> {
       io.log(`baseline NOT written: some cells failed (see the tables); ${out} is unchanged`);
       return 1;
     }
-    const uneven = result.cells.filter((c) => c.scenario === 'ceiling' && c.summary !== undefined && c.summary.requestsPerSec.max > 1.5 * c.summary.requestsPerSec.min);
+    const uneven = ceilingCellsOf(result).filter((c) => c.summary !== undefined && c.summary.requestsPerSec.max > 1.5 * c.summary.requestsPerSec.min);
     for (const c of uneven) {
       const r = c.summary?.requestsPerSec;
       io.log(`the ${c.strategy} ceiling ranged ${Math.round(r?.min ?? 0)}–${Math.round(r?.max ?? 0)} req/s: the machine was busy. A busy machine lowers the ceiling more than the cells, so later quiet runs would look slower than this baseline.`);

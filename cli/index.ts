@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { AuthbenchError } from '../lib/errors.js';
-import { STRATEGY_NAMES } from '../servers/designs/index.js';
+import { designNames } from '../servers/designs/index.js';
 import { registerGate } from './gate.js';
 import { registerCompare } from './compare.js';
 import { registerMicro } from './micro.js';
@@ -26,8 +26,8 @@ const program = new Command('authbench')
 addServerOptions(
   program
     .command('serve')
-    .description(`run one reference server: ${STRATEGY_NAMES.join(' | ')}`)
-    .argument('<strategy>', `one of ${STRATEGY_NAMES.join(', ')}`)
+    .description(`run one reference server: ${designNames().join(' | ')}`)
+    .argument('<strategy>', `one of ${designNames().join(', ')}`)
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').default('0'))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
     .option('--log', 'Fastify request logging to stdout (off: it skews measurements)')

@@ -18,7 +18,7 @@ describe('authbench report', () => {
   const bad: [string, string, RegExp][] = [
     ['a truncated JSON', '{"schemaVersion": 1, "tool": "authbench", "kind": "run", "cells": [{"scenario": "val', /the JSON ends early \(a truncated file\?\)/],
     ['the JSON of another tool', '{"url": "http://localhost:3000", "requests": {"average": 100}}', /not an authbench result: it has no "tool" field/],
-    ['an unknown schemaVersion', '{"schemaVersion": 99, "tool": "authbench", "kind": "run", "cells": []}', /schemaVersion 99 is not one this authbench reads \(it reads 1\)/],
+    ['an unknown schemaVersion', '{"schemaVersion": 99, "tool": "authbench", "kind": "run", "cells": []}', /schemaVersion 99 is not one this authbench reads \(it reads 1 and 2\)/],
   ];
   for (const [what, text, message] of bad) {
     it(`exits 2 on ${what}, naming the file and what is wrong`, async () => {

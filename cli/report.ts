@@ -1,7 +1,7 @@
 import { dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { InvalidOptionError } from '../lib/errors.js';
-import { loadResult } from '../bench/result/read-report.js';
+import { readResult } from '../bench/result/read.js';
 import { buildReport, writeReport } from '../bench/report/report.js';
 
 interface ReportFlags {
@@ -15,7 +15,7 @@ interface ReportFlags {
 async function report(files: readonly string[], flags: ReportFlags): Promise<void> {
   if (flags.out !== undefined && flags.out.trim() === '') throw new InvalidOptionError('--out needs a directory');
   const results = [];
-  for (const file of files) results.push(await loadResult(file));
+  for (const file of files) results.push(await readResult(file));
   const outDir = flags.out ?? dirname(files[0] as string);
   const built = await buildReport(results);
   await writeReport(built, outDir);

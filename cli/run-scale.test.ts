@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CellResult, RunResult } from '../bench/result/schema.js';
+import { loadCellsOf, type LoadCell, type RunResult } from '../bench/result/schema.js';
 import { LocalCluster } from '../redis/local-cluster.js';
 import { spawnCli } from '../test-support/cli-process.js';
 import { login, me } from '../test-support/http.js';
@@ -23,7 +23,7 @@ async function quickRun(args: readonly string[]): Promise<{ result: RunResult; s
   }
 }
 
-function assertMeasured(cell: CellResult | undefined, what: string): void {
+function assertMeasured(cell: LoadCell | undefined, what: string): void {
   assert.ok(cell, `${what} missing`);
   assert.equal(cell.status, 'ok', `${what}: ${cell.errors.join('; ')}`);
   assert.ok((cell.summary?.requestsPerSec.median ?? 0) > 0, `${what} has no throughput`);
@@ -61,7 +61,7 @@ describe('authbench run --workers 1,2', () => {
 
   it('measures every scenario at each worker count, each cell naming its count', () => {
     for (const scenario of ['ceiling', 'validate']) {
-      for (const workers of [1, 2]) assertMeasured(result.cells.find((c) => c.scenario === scenario && c.workers === workers), `${scenario} × jwt × ${workers}`);
+      for (const workers of [1, 2]) assertMeasured(loadCellsOf(result).find((c) => c.scenario === scenario && c.workers === workers), `${scenario} × jwt × ${workers}`);
     }
     assert.equal(result.cells.length, 4);
     assert.deepEqual(result.config.workers, [1, 2]);
@@ -69,7 +69,7 @@ describe('authbench run --workers 1,2', () => {
 
   it('keeps a ceiling per worker count and divides each cell by its own', () => {
     assert.deepEqual(Object.keys(result.ceiling).sort(), ['jwt', 'jwt@2']);
-    const two = result.cells.find((c) => c.scenario === 'validate' && c.workers === 2);
+    const two = loadCellsOf(result).find((c) => c.scenario === 'validate' && c.workers === 2);
     const expected = (two?.summary?.requestsPerSec.median ?? NaN) / (result.ceiling['jwt@2']?.median ?? NaN);
     assert.ok(Math.abs((two?.summary?.ceilingFraction ?? NaN) - expected) < 1e-9);
   });
@@ -105,7 +105,7 @@ describe('authbench run --target: a server authbench did not start', () => {
       assert.equal(result.config.target, new URL(server.url).origin);
       assert.equal(result.environment.redisVersion, 'none');
       for (const scenario of ['ceiling', 'validate']) {
-        const cell = result.cells.find((c) => c.scenario === scenario);
+        const cell = loadCellsOf(result).find((c) => c.scenario === scenario);
         assertMeasured(cell, `${scenario} × target`);
         assert.equal(cell?.strategy, 'redis-token');
         assert.equal(cell?.workers, undefined, 'the worker count of a target is not known');
@@ -131,13 +131,13 @@ describe('authbench run --redis-cluster host:port,... against a local Redis Clus
   });
 
   it('measures validate on both Redis designs with non-zero throughput and no wrong answer', () => {
-    for (const strategy of ['jwt-blacklist', 'redis-token']) assertMeasured(result.cells.find((c) => c.scenario === 'validate' && c.strategy === strategy), `validate × ${strategy}`);
+    for (const strategy of ['jwt-blacklist', 'redis-token']) assertMeasured(loadCellsOf(result).find((c) => c.scenario === 'validate' && c.strategy === strategy), `validate × ${strategy}`);
     assert.equal(result.environment.redisSource, 'cluster');
   });
 
   it('counts one Redis command per validate, summed over the masters', () => {
     for (const [strategy, command] of [['jwt-blacklist', 'exists'], ['redis-token', 'get']] as const) {
-      const cost = result.cells.find((c) => c.scenario === 'validate' && c.strategy === strategy)?.summary?.cost;
+      const cost = loadCellsOf(result).find((c) => c.scenario === 'validate' && c.strategy === strategy)?.summary?.cost;
       assert.ok(cost, `${strategy} has a cost`);
       assert.ok(cost.redisCommandsPerRequest >= 0.99 && cost.redisCommandsPerRequest < 1.05, `${strategy}: ${cost.redisCommandsPerRequest}`);
       assert.ok((cost.redisCommandsByName[command] ?? 0) >= 0.99);

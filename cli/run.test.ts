@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { RunResult } from '../bench/result/schema.js';
+import { loadCellsOf, SCHEMA_VERSION, type RunResult } from '../bench/result/schema.js';
 import { spawnCli } from '../test-support/cli-process.js';
 import { descendants, isAlive } from '../test-support/processes.js';
 import { runCli } from '../test-support/server-process.js';
@@ -51,7 +51,7 @@ describe('authbench run --quick on the real servers', () => {
   });
 
   it('writes a complete result with the schema version, environment and config', () => {
-    assert.equal(result.schemaVersion, 1);
+    assert.equal(result.schemaVersion, SCHEMA_VERSION);
     assert.equal(result.status, 'complete');
     assert.match(result.environment.node, /^v\d+/);
     assert.match(result.environment.redisVersion, /^\d+\.\d+/);
@@ -64,7 +64,7 @@ describe('authbench run --quick on the real servers', () => {
     assert.equal(result.cells.length, scenarios.length * strategies.length);
     for (const s of scenarios) {
       for (const t of strategies) {
-        const cell = result.cells.find((c) => c.scenario === s && c.strategy === t);
+        const cell = loadCellsOf(result).find((c) => c.scenario === s && c.strategy === t);
         assert.ok(cell, `${s} × ${t} missing`);
         assert.equal(cell.status, 'ok', `${s} × ${t}: ${cell.errors.join('; ')}`);
         assert.ok((cell.summary?.requestsPerSec.median ?? 0) > 0, `${s} × ${t} has no throughput`);
@@ -74,7 +74,7 @@ describe('authbench run --quick on the real servers', () => {
   });
 
   it('counts revoked tokens accepted: all of them for jwt, none for the Redis designs', () => {
-    const rev = (t: string) => result.cells.find((c) => c.scenario === 'revocation' && c.strategy === t)?.summary;
+    const rev = (t: string) => loadCellsOf(result).find((c) => c.scenario === 'revocation' && c.strategy === t)?.summary;
     const jwt = rev('jwt');
     assert.ok(jwt && jwt.responses > 0);
     assert.equal(jwt.revokedAccepted, jwt.statusCounts['200'], 'every jwt response accepted a revoked token');
@@ -88,7 +88,7 @@ describe('authbench run --quick on the real servers', () => {
   });
 
   it('counts one Redis command per validate for the two Redis designs and none for jwt', () => {
-    const cost = (t: string) => result.cells.find((c) => c.scenario === 'validate' && c.strategy === t)?.summary?.cost;
+    const cost = (t: string) => loadCellsOf(result).find((c) => c.scenario === 'validate' && c.strategy === t)?.summary?.cost;
     assert.equal(cost('jwt')?.redisCommandsPerRequest, 0);
     for (const [t, cmd] of [['redis-token', 'get'], ['jwt-blacklist', 'exists']] as const) {
       const c = cost(t);
@@ -101,7 +101,7 @@ describe('authbench run --quick on the real servers', () => {
   });
 
   it('finds state bytes exactly where the design keeps state', () => {
-    const cost = (s: string, t: string) => result.cells.find((c) => c.scenario === s && c.strategy === t)?.summary?.cost;
+    const cost = (s: string, t: string) => loadCellsOf(result).find((c) => c.scenario === s && c.strategy === t)?.summary?.cost;
     for (const s of ['validate', 'logout', 'revocation']) assert.equal(cost(s, 'jwt')?.stateBytes, 0, `jwt keeps no state (${s})`);
     assert.ok((cost('validate', 'redis-token')?.stateBytes ?? 0) > 0, 'a session costs bytes in Redis');
     assert.ok((cost('revocation', 'jwt-blacklist')?.stateBytes ?? 0) > 0, 'a revoked token costs bytes in Redis');
@@ -112,7 +112,7 @@ describe('authbench run --quick on the real servers', () => {
   it('gives each design its throughput as a fraction of its own ceiling', () => {
     for (const t of ['jwt', 'jwt-blacklist', 'redis-token']) {
       assert.ok((result.ceiling[t]?.median ?? 0) > 0);
-      const v = result.cells.find((c) => c.scenario === 'validate' && c.strategy === t)?.summary?.ceilingFraction;
+      const v = loadCellsOf(result).find((c) => c.scenario === 'validate' && c.strategy === t)?.summary?.ceilingFraction;
       assert.ok(v !== undefined && v > 0, `validate × ${t} has no ceiling fraction`);
     }
   });
@@ -141,11 +141,11 @@ describe('authbench run: failures are data and Ctrl-C leaves nothing behind', ()
       const exit = await run.exited(60_000);
       assert.equal(exit.code, 1, run.stderr());
       const result = await readResult(dir);
-      const errored = result.cells.filter((c) => c.status === 'errored');
+      const errored = loadCellsOf(result).filter((c) => c.status === 'errored');
       assert.equal(errored.length, 1, JSON.stringify(result.cells.map((c) => [c.scenario, c.strategy, c.status])));
       assert.equal(errored[0]?.strategy, 'jwt');
       assert.match(errored[0]?.errors.join(' ') ?? '', /SIGKILL/);
-      assert.ok(result.cells.filter((c) => c.status === 'ok').every((c) => (c.summary?.requestsPerSec.median ?? 0) > 0));
+      assert.ok(loadCellsOf(result).filter((c) => c.status === 'ok').every((c) => (c.summary?.requestsPerSec.median ?? 0) > 0));
       assert.equal(result.cells.length, 4, 'the other cells still ran');
       assert.match(run.stdout(), /ERRORED/);
     } finally {
@@ -166,7 +166,7 @@ describe('authbench run: failures are data and Ctrl-C leaves nothing behind', ()
       assert.equal(exit.code, 130, run.stderr());
       const result = await readResult(dir);
       assert.equal(result.status, 'interrupted');
-      assert.ok(result.cells.some((c) => c.repetitions.length > 0), 'finished repetitions were kept');
+      assert.ok(loadCellsOf(result).some((c) => c.repetitions.length > 0), 'finished repetitions were kept');
       await sleep(200);
       for (const p of children) assert.equal(isAlive(p.pid), false, `left behind: ${p.pid} ${p.cmdline}`);
     } finally {

@@ -7,8 +7,8 @@ import { buildReport, writeReport } from '../bench/report/report.js';
 import { resolveRunConfig, runDefaults, type RunFlags } from '../bench/run/config.js';
 import { runBench } from '../bench/run/runner.js';
 import { DEFAULT_FAULTS, FAULT_NAMES } from '../bench/faults/injector.js';
-import { SCENARIO_NAMES } from '../scenarios/index.js';
-import { STRATEGY_NAMES } from '../servers/designs/index.js';
+import { CEILING_SCENARIO, SCENARIO_NAMES } from '../scenarios/index.js';
+import { designNames } from '../servers/designs/index.js';
 import { addServerOptions } from './server-options.js';
 import { interruptOnSignals } from './interrupt.js';
 
@@ -44,8 +44,8 @@ export function registerRun(program: Command): void {
     program
       .command('run')
       .description('start Redis and each server, drive them with autocannon through the scenarios, print a comparison')
-      .addOption(new Option('--strategies <list>', `comma-separated: ${STRATEGY_NAMES.join(',')}`))
-      .addOption(new Option('--scenarios <list>', `comma-separated: ${SCENARIO_NAMES.filter((s) => s !== 'ceiling').join(',')}, or all (default: all but outage; the ceiling always runs)`))
+      .addOption(new Option('--strategies <list>', `comma-separated: ${designNames().join(',')}`))
+      .addOption(new Option('--scenarios <list>', `comma-separated: ${SCENARIO_NAMES.filter((s) => s !== CEILING_SCENARIO).join(',')}, or all (default: all but outage; the ceiling always runs)`))
       .addOption(new Option('--duration <sec>', `measured seconds per cell (default ${runDefaults.durationSec})`))
       .addOption(new Option('--warmup <sec>', `warm-up seconds per cell, not counted (default ${runDefaults.warmupSec})`))
       .addOption(new Option('--connections <n>', `concurrent connections (default ${runDefaults.connections})`))

@@ -47,8 +47,8 @@ describe('authbench sweep on the real servers', () => {
   });
 
   it('reports a crossover verdict for each Redis design and scenario, and prints them', () => {
-    assert.deepEqual(sweep.crossovers.map((c) => `${c.scenario}/${c.redisDesign}`).sort(), ['session/redis-token', 'validate/redis-token']);
-    for (const c of sweep.crossovers) assert.ok(['crosses', 'jwt ahead throughout', 'never in range'].includes(c.verdict), c.verdict);
+    assert.deepEqual(sweep.crossovers.map((c) => `${c.scenario}/${c.redisDesign}/${c.localDesign}`).sort(), ['session/redis-token/jwt', 'validate/redis-token/jwt']);
+    for (const c of sweep.crossovers) assert.ok(['crosses', 'local design ahead throughout', 'never in range'].includes(c.verdict), c.verdict);
     assert.match(stdout, /crossover/);
   });
 

@@ -2,13 +2,13 @@ import { Option, type Command } from 'commander';
 import { join } from 'node:path';
 import { createProgress } from '../bench/run/progress.js';
 import { parseMs, resolveRunConfig, type RunFlags } from '../bench/run/config.js';
-import { loadResult } from '../bench/result/read-report.js';
+import { readResult } from '../bench/result/read.js';
 import { buildReport, writeReport } from '../bench/report/report.js';
 import { renderSweep } from '../bench/sweep/render.js';
 import { runSweep } from '../bench/sweep/run-sweep.js';
 import { InvalidOptionError } from '../lib/errors.js';
 import { JWT_ALGS, type JwtAlg } from '../servers/config.js';
-import { STRATEGY_NAMES } from '../servers/designs/index.js';
+import { designNames } from '../servers/designs/index.js';
 import { interruptOnSignals } from './interrupt.js';
 import { addServerOptions } from './server-options.js';
 
@@ -34,7 +34,7 @@ export function registerSweep(program: Command): void {
     .command('sweep')
     .description('throughput and latency of validate and session against an added Redis round trip, and the crossover where jwt overtakes each Redis design')
     .addOption(new Option('--redis-latency <list>', 'added Redis reply delays, e.g. 0,0.25,0.5,1,2 (ms)').default('0,0.25,0.5,1,2'))
-    .addOption(new Option('--strategies <list>', `comma-separated: ${STRATEGY_NAMES.join(',')}`))
+    .addOption(new Option('--strategies <list>', `comma-separated: ${designNames().join(',')}`))
     .addOption(new Option('--duration <sec>', 'measured seconds per cell (default 2)').default('2'))
     .addOption(new Option('--warmup <sec>', 'warm-up seconds per cell (default 1)').default('1'))
     .addOption(new Option('--connections <n>', 'concurrent connections (default 50)'))
@@ -64,7 +64,7 @@ export function registerSweep(program: Command): void {
     });
     process.stdout.write(`${renderSweep(sweep)}\n`);
     // The report of all the points, with the throughput and latency against the added round trip.
-    const results = await Promise.all(sweep.points.map((p) => loadResult(p.resultFile)));
+    const results = await Promise.all(sweep.points.map((p) => readResult(p.resultFile)));
     if (results.length > 0) await writeReport(await buildReport(results), outDir);
     process.stderr.write(`results: ${join(outDir, 'sweep.json')}\n`);
     process.exitCode = sweep.status === 'interrupted' ? 130 : sweep.points.some((p) => p.cells.some((c) => c.status === 'errored')) ? 1 : 0;

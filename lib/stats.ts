@@ -1,4 +1,7 @@
-/** Small order statistics for repetitions (a handful of values: no need for a library). */
+/**
+ * The statistics of authbench, in one place: order statistics of repetitions and of latency samples. Latency
+ * percentiles of whole runs come from HdrHistogram-style tools; these are for lists that fit in memory.
+ */
 
 export interface Spread {
   readonly median: number;
@@ -29,4 +32,24 @@ export function sumCounts(counts: readonly Record<string, number>[]): Record<str
   const out: Record<string, number> = {};
   for (const c of counts) for (const [k, v] of Object.entries(c)) out[k] = (out[k] ?? 0) + v;
   return out;
+}
+
+/** Nearest-rank percentile: the ceil(p/100 * n)-th smallest value (the smallest for p = 0); null for no values. Does not reorder `values`. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.max(1, Math.ceil((p * sorted.length) / 100));
+  return sorted[Math.min(rank, sorted.length) - 1] ?? null;
+}
+
+/** Quantile of already sorted values, linear interpolation between order statistics (R's type 7). */
+export function quantileSorted(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo] as number;
+  const b = sorted[hi] as number;
+  // Equal neighbours (infinite ones included) need no interpolation, and Infinity - Infinity is NaN.
+  return a === b ? a : a + (b - a) * (pos - lo);
 }

@@ -4,6 +4,7 @@ import type { Scenario } from './scenario.js';
 export const ceiling: Scenario = {
   kind: 'load',
   name: 'ceiling',
+  ceiling: true,
   summary: 'GET /health, no auth: what the framework alone does on this machine',
   async plan() {
     return { requests: [{ method: 'GET', path: '/health' }] };

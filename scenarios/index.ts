@@ -29,8 +29,23 @@ export const LOAD_SCENARIO_NAMES = SCENARIO_NAMES.filter((n): n is LoadScenarioN
  * and fault (half a minute each, 4 designs × 5 faults), beyond the 5-minute budget of `npm run bench`, so it is
  * asked for by name (`--scenarios outage`, `npm run bench:outage`) or with `--scenarios all`.
  */
-export const LOAD_SCENARIOS = LOAD_SCENARIO_NAMES.filter((n) => n !== 'ceiling');
+export const LOAD_SCENARIOS = LOAD_SCENARIO_NAMES.filter((n) => scenarios[n].ceiling !== true);
+
+/** The calibration scenario (the one that declares `ceiling`): every other figure is divided by it. */
+export const CEILING_SCENARIO: LoadScenarioName = (() => {
+  const found = LOAD_SCENARIO_NAMES.filter((n) => scenarios[n].ceiling === true);
+  if (found.length !== 1) throw new Error(`exactly one scenario must declare ceiling, found ${found.length}`);
+  return found[0] as LoadScenarioName;
+})();
 
 export function isScenarioName(name: string): name is ScenarioName {
   return Object.hasOwn(scenarios, name);
+}
+
+export function isLoadScenario(name: ScenarioName): name is LoadScenarioName {
+  return scenarios[name].kind === 'load';
+}
+
+export function isOutageScenario(name: ScenarioName): name is Exclude<ScenarioName, LoadScenarioName> {
+  return scenarios[name].kind === 'outage';
 }

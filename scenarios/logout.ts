@@ -8,7 +8,7 @@ export const logout: Scenario = {
   kind: 'load',
   name: 'logout',
   summary: 'POST /logout, each request on its own never-revoked token',
-  pool: 'logout',
+  pool: { name: 'logout', consumed: true },
   async plan(ctx) {
     const tokens = await ctx.tokens.issue(ctx.poolSize);
     const next = rotating(tokens.map((t) => `Bearer ${t}`));
@@ -23,6 +23,6 @@ export const logout: Scenario = {
       ],
     };
   },
-  // A 401 here is a valid token refused (jwt answers 204 too: its logout is a no-op).
+  // A 401 here is a valid token refused (a design that cannot revoke answers 204 too: its logout is a no-op).
   expect: () => ({ ok: [204], wrong: [401] }),
 };

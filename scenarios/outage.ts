@@ -11,4 +11,5 @@ export const outage: OutageScenario = {
   validTokens: 500,
   revokedTokens: 100,
   revokedShare: 0.1,
+  rateReference: 'validate',
 };

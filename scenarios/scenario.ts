@@ -1,5 +1,5 @@
 import type autocannon from 'autocannon';
-import type { StrategyName } from '../servers/designs/index.js';
+import type { DesignTraits } from '../servers/design.js';
 
 /** Token pools a scenario draws from: issued (and, for revocation, logged out) before the measurement. */
 export interface TokenSource {
@@ -10,7 +10,8 @@ export interface TokenSource {
 }
 
 export interface ScenarioContext {
-  readonly strategy: StrategyName;
+  /** What the design under load is: a scenario whose clients behave per design reads it here, never the name. */
+  readonly traits: DesignTraits;
   readonly tokens: TokenSource;
   /** Seeded users on the server (user0 … user{users-1}). */
   readonly users: number;
@@ -36,18 +37,42 @@ export interface Expectation {
   readonly ok: readonly number[];
   /** Statuses that are a wrong answer (a valid token refused, a revoked token accepted). */
   readonly wrong: readonly number[];
-  /** The status that means "a revoked token was accepted" (revocation only). */
+  /**
+   * The status that means "a revoked token was accepted". A scenario that sets it gets a "revoked accepted"
+   * count in its cells and a column of that name in every table.
+   */
   readonly revokedAccepted?: number;
+}
+
+/** The token pools a run prepares (sizes in the run options: --quick has smaller ones). */
+export type PoolName = 'validate' | 'logout' | 'revocation';
+
+/** A pool of tokens issued before the measurement. */
+export interface PoolUse {
+  readonly name: PoolName;
+  /**
+   * Every request uses up a token (logout): the warm-up gets a pool sized to its own length, and the measured phase
+   * ends when its pool is used up, so no token is sent twice. Otherwise each phase is given the full pool to cycle.
+   */
+  readonly consumed: boolean;
 }
 
 export interface Scenario {
   readonly kind: 'load';
   readonly name: string;
   readonly summary: string;
-  /** The pool size option this scenario uses, if any. */
-  readonly pool?: 'validate' | 'logout' | 'revocation';
+  /**
+   * The calibration scenario (GET /health): measured first on every server, whatever was asked, and every other
+   * figure is divided by it. Exactly one scenario of the registry has it.
+   */
+  readonly ceiling?: true;
+  /** The token pool this scenario draws from, if any. */
+  readonly pool?: PoolUse;
+  /** The run splits this scenario's server CPU per request into its parts (framework, JWT verify, Redis, rest). */
+  readonly decomposed?: true;
   plan(ctx: ScenarioContext): Promise<LoadPlan>;
-  expect(strategy: StrategyName): Expectation;
+  /** The right answers for a design with these traits. */
+  expect(traits: DesignTraits): Expectation;
 }
 
 /** A rotating index over a pool, shared by all connections of one autocannon instance. */
@@ -70,7 +95,7 @@ export function loginBodies(users: number, count = Math.min(users, 1000)): strin
 
 /**
  * A scenario that is not a throughput measurement: an open-loop load through a Redis fault, in three phases.
- * The orchestration lives in bench/outage/; this says what the load is made of.
+ * The orchestration lives in bench/run/outage-cells.ts; this says what the load is made of.
  */
 export interface OutageScenario {
   readonly kind: 'outage';
@@ -81,4 +106,9 @@ export interface OutageScenario {
   /** Tokens logged out before the load; every `1 / revokedShare`-th request carries one. */
   readonly revokedTokens: number;
   readonly revokedShare: number;
+  /**
+   * The load scenario whose requests are of the same kind: without --rate, the outage runs at a quarter of its
+   * slowest design's throughput in the same run, a rate every design sustains comfortably.
+   */
+  readonly rateReference: string;
 }

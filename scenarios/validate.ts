@@ -5,7 +5,8 @@ export const validate: Scenario = {
   kind: 'load',
   name: 'validate',
   summary: 'GET /me over a pool of distinct valid tokens',
-  pool: 'validate',
+  pool: { name: 'validate', consumed: false },
+  decomposed: true,
   async plan(ctx) {
     const next = rotating((await ctx.tokens.issue(ctx.poolSize)).map((t) => `Bearer ${t}`));
     return {

@@ -8,7 +8,7 @@ import { MAX_TOKEN_LENGTH } from './jwt/codec.js';
 import { ServerMetrics } from './metrics.js';
 import { createClusterClient } from './store/cluster-client.js';
 import { RedisStore, type StoreClient } from './store/redis-store.js';
-import type { StrategyDefinition } from './design.js';
+import type { DesignDefinition } from './design.js';
 import { UserDirectory } from './users.js';
 
 export interface BuildOptions {
@@ -94,7 +94,7 @@ function sendError(reply: FastifyReply, status: number, code: string, message: s
  * The Redis client, when the strategy needs one, is opened here and closed with the app.
  */
 export async function buildServer(
-  definition: StrategyDefinition,
+  definition: DesignDefinition,
   config: ServerConfig,
   options: BuildOptions = {},
 ): Promise<FastifyInstance> {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { BODY_LIMIT_BYTES } from './app.js';
-import { STRATEGY_NAMES } from './designs/index.js';
+import { designNames } from './designs/index.js';
 import { UNAUTHORIZED_BODY, request, type Reply } from '../test-support/http.js';
 import { rawExchange, rawRequestBytes, type RawHeaderValue } from '../test-support/raw-http.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
@@ -54,7 +54,7 @@ function assertRefused(reply: { status: number; body: unknown; text: string }, w
 }
 
 /** Bad input of every kind, against a real server process per design (and a real Redis for the two that use one). */
-for (const strategy of STRATEGY_NAMES) {
+for (const strategy of designNames()) {
   describe(`${strategy}: bad input gets a 4xx and the server keeps serving`, () => {
     let redis: TestRedis;
     let server: ServerProcess;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { STRATEGY_NAMES } from './designs/index.js';
+import { designNames } from './designs/index.js';
 import { UNAUTHORIZED_BODY, login, logout, me, request } from '../test-support/http.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
 
 /** The HTTP contract, identical for the three designs, against real server processes and a real Redis. */
-for (const strategy of STRATEGY_NAMES) {
+for (const strategy of designNames()) {
   describe(`${strategy}: the HTTP contract`, () => {
     let redis: TestRedis;
     let server: ServerProcess;

@@ -22,8 +22,8 @@ export interface AuthStrategy {
   revoke(token: string): Promise<void>;
 }
 
-/** What a strategy is given; the app owns the store and closes it. */
-export interface StrategyContext {
+/** What a design is given; the app owns the store and closes it. */
+export interface DesignContext {
   readonly config: ServerConfig;
   readonly users: UserDirectory;
   readonly metrics: ServerMetrics;
@@ -33,15 +33,62 @@ export interface StrategyContext {
   readonly clock: () => number;
 }
 
-export interface StrategyDefinition {
-  readonly name: string;
-  readonly summary: string;
-  readonly usesStore: boolean;
-  create(ctx: StrategyContext): Promise<AuthStrategy>;
+/**
+ * The state a design keeps in Redis, so the cost table can measure it (mean MEMORY USAGE of keys matching
+ * `keyPattern`): one per session, or one per revoked token; `none` for a design that keeps nothing there.
+ */
+export type StateTrait =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'session' | 'revoked-token'; readonly keyPattern: string };
+
+/**
+ * When a logged-out token stops being accepted: at once on every server (`immediate`), after a bounded
+ * propagation delay (`propagated`, e.g. a local denylist fed by pub/sub), or not before its `exp` (`at-expiry`:
+ * the design cannot revoke, and revoked tokens accepted are its price, not a failure).
+ */
+export type RevocationTrait = 'immediate' | 'propagated' | 'at-expiry';
+
+/**
+ * How a design can behave when Redis fails; the outage scenario runs each one the design supports. `closed`: 503;
+ * `open`: served without the Redis check, counted as unchecked (server flag --blacklist-failure open); `none`: no
+ * Redis on the request path, nothing to fail.
+ */
+export type OutagePolicy = 'closed' | 'open' | 'none';
+
+/**
+ * What the harness needs to know about a design, declared beside it (as fastify/benchmarks declares `hasRouter`
+ * per contender): no file outside the design's own names it. Recorded in every result, so reports and the CI
+ * gate read a design's traits from the file, not from this version's registry.
+ */
+export interface DesignTraits {
+  readonly state: StateTrait;
+  readonly revocation: RevocationTrait;
+  /** At least one; the first is the design's default. */
+  readonly failurePolicies: readonly [OutagePolicy, ...OutagePolicy[]];
+  /** It signs and verifies JWTs: the JWT options (--jwt-alg ...) apply, and a validate request includes a verify. */
+  readonly verifiesJwt: boolean;
+  /**
+   * Redis commands one validate request (GET /me with a valid token) sends: 0 for a design that validates
+   * locally. The decomposition counts that many client-side commands; the sweep compares the designs with none
+   * against the designs with some as Redis slows down.
+   */
+  readonly storeCommandsPerValidate: number;
 }
 
-/** The store a strategy was given, or a clear programming error when the registry and the app disagree. */
-export function requireStore(ctx: StrategyContext, name: string): RedisStore<StoreClient> {
-  if (ctx.store === undefined) throw new Error(`strategy ${name} needs a Redis store but none was given`);
+export interface DesignDefinition {
+  readonly name: string;
+  readonly summary: string;
+  /** The app opens a Redis client for it (a Redis URL or cluster is then required). */
+  readonly usesStore: boolean;
+  readonly traits: DesignTraits;
+  create(ctx: DesignContext): Promise<AuthStrategy>;
+}
+
+/** True when a revoked token must be refused once its logout was acknowledged (and propagated). */
+export const refusesRevoked = (traits: DesignTraits): boolean => traits.revocation !== 'at-expiry';
+
+/** The store a design was given, or a clear programming error when the registry and the app disagree. */
+export function requireStore(ctx: DesignContext, name: string): RedisStore<StoreClient> {
+  if (ctx.store === undefined) throw new Error(`design ${name} needs a Redis store but none was given`);
   return ctx.store;
 }

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.js';
 import { resolveServerConfig } from './config.js';
-import { strategies } from './designs/index.js';
+import { designOf } from './designs/index.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess } from '../test-support/server-process.js';
 import { login, me } from '../test-support/http.js';
@@ -21,7 +21,7 @@ describe('token expiry', () => {
     it(`${name}: a token is accepted until exp and refused from exp on (frozen clock)`, async () => {
       let now = Date.UTC(2026, 0, 1, 12, 0, 0);
       const config = resolveServerConfig({ redisUrl: redis.server.url, tokenTtlSec: 60 });
-      const app: FastifyInstance = await buildServer(strategies[name], config, { clock: () => now });
+      const app: FastifyInstance = await buildServer(designOf(name), config, { clock: () => now });
       try {
         const res = await app.inject({ method: 'POST', url: '/login', payload: { username: 'user1', password: 'pass1' } });
         const token = (res.json() as { token: string }).token;

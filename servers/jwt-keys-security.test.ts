@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { buildServer } from './app.js';
 import { JWT_ALGS, MIN_SECRET_BYTES, resolveServerConfig, type JwtAlg } from './config.js';
-import { strategies } from './designs/index.js';
+import { designOf } from './designs/index.js';
 import { injectTarget } from '../test-support/auth-probe.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { runCli, startServerProcess } from '../test-support/server-process.js';
@@ -94,7 +94,7 @@ describe('keys are imported once, at start', () => {
         let app;
         try {
           const config = resolveServerConfig({ redisUrl: redis.server.url, jwtAlg: alg as JwtAlg, jwtSecret: alg === 'HS256' ? LONG_SECRET : undefined });
-          app = await buildServer(strategies[strategy], config);
+          app = await buildServer(designOf(strategy), config);
           const atStart = { ...spy.counts };
           assert.equal(atStart.importKey + atStart.generateKey, 1, `one key (pair) made at start: ${JSON.stringify(atStart)}`);
           const target = injectTarget(app);

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.js';
 import { resolveServerConfig, type ServerConfig } from './config.js';
-import { strategies } from './designs/index.js';
+import { designOf } from './designs/index.js';
 import type { RejectReason } from '../lib/errors.js';
 import { assertAccepted, assertRefused, injectTarget, type AuthTarget } from '../test-support/auth-probe.js';
 import { decodeJwt, forgeJwt, hmacSigner, type JsonObject } from '../test-support/jwt-forge.js';
@@ -83,7 +83,7 @@ for (const strategy of ['jwt', 'jwt-blacklist'] as const) {
     const config = resolveServerConfig({ jwtSecret: SECRET, tokenTtlSec: 600, clockToleranceSec: 5 });
 
     before(async () => {
-      app = await buildServer(strategies[strategy], { ...config, redisUrl: redis.server.url }, { clock: () => NOW_MS });
+      app = await buildServer(designOf(strategy), { ...config, redisUrl: redis.server.url }, { clock: () => NOW_MS });
       target = injectTarget(app);
       ({ header, payload: genuine } = decodeJwt(await target.login(42)));
     });

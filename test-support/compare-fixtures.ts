@@ -1,7 +1,8 @@
 import type { Environment } from '../bench/run/environment.js';
 import type { LoadMeasurement } from '../bench/load/autocannon.js';
-import type { CellResult, Repetition, RunResult } from '../bench/result/schema.js';
+import { SCHEMA_VERSION, type LoadCell, type Repetition, type RunResult } from '../bench/result/schema.js';
 import { resolveRunConfig, type RunConfig, type RunFlags } from '../bench/run/config.js';
+import { designOf } from '../servers/designs/index.js';
 
 /** Hand-built run results for the comparison tests: every figure chosen by the test, nothing measured. */
 
@@ -55,7 +56,7 @@ function measurement(rps: number, p99: number): LoadMeasurement {
 /** A complete run with the CI settings (and `flags`), the ceiling and SCENARIOS × STRATEGIES. */
 export function fakeRun(spec: FakeRun): RunResult {
   const config: RunConfig = resolveRunConfig({ scenarios: SCENARIOS.join(','), duration: '1', warmup: '0', repeat: String(spec.repeat ?? 5), connections: '10', jwtAlg: 'HS256', ...spec.flags }, {});
-  const cells: CellResult[] = [];
+  const cells: LoadCell[] = [];
   for (const scenario of ['ceiling', ...config.scenarios]) {
     for (const [strategy, workers] of config.strategies.flatMap((s) => config.workers.map((w) => [s, w] as const))) {
       const repetitions: Repetition[] = [];
@@ -68,11 +69,11 @@ export function fakeRun(spec: FakeRun): RunResult {
         repetitions.push({ index: rep, position: 0, status: 'ok', measurement: measurement(rps, spec.p99?.(scenario, strategy, rep) ?? 4), requestsPerSec: rps, correct: rps, wrongAnswers: 0 });
       }
       const errored = repetitions.some((r) => r.status === 'errored');
-      cells.push({ scenario, strategy, ...(config.workers.length > 1 ? { workers } : {}), status: errored ? 'errored' : 'ok', repetitions, errors: errored ? ['repetition failed'] : [] });
+      cells.push({ kind: scenario === 'ceiling' ? 'ceiling' : 'load', scenario, strategy, ...(config.workers.length > 1 ? { workers } : {}), status: errored ? 'errored' : 'ok', repetitions, errors: errored ? ['repetition failed'] : [] });
     }
   }
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     tool: 'authbench',
     kind: 'run',
     startedAt: '2026-11-29T12:00:00.000Z',
@@ -80,6 +81,7 @@ export function fakeRun(spec: FakeRun): RunResult {
     status: 'complete',
     environment: { ...environment, ...spec.environment },
     config,
+    designs: Object.fromEntries(config.strategies.map((d) => [d, { summary: designOf(d).summary, traits: designOf(d).traits }])),
     method: ['hand-built for a test'],
     ceiling: {},
     cells,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseResult } from '../bench/result/read.js';
 import type { RunResult } from '../bench/result/schema.js';
 
 /**
@@ -13,7 +14,7 @@ export type FixtureName = 'sample-run' | 'outage-run' | 'alg-rs256' | 'alg-es256
 
 export const fixturePath = (name: FixtureName): string => `${FIXTURES_DIR}${name}.json`;
 
-/** A fresh copy on every call: tests may change it. */
+/** A fresh copy on every call (tests may change it), read as `authbench report` reads it: the files are schema version 1. */
 export function loadFixture(name: FixtureName): RunResult {
-  return JSON.parse(readFileSync(fixturePath(name), 'utf8')) as RunResult;
+  return parseResult(readFileSync(fixturePath(name), 'utf8'), fixturePath(name));
 }

@@ -1,6 +1,7 @@
+import { percentile } from '../../lib/stats.js';
 import { obtainRedis } from '../../redis/provider.js';
 import { scenarios } from '../../scenarios/index.js';
-import type { StrategyName } from '../../servers/designs/index.js';
+import { designOf, type DesignName } from '../../servers/designs/index.js';
 import { collectEnvironment, type Environment } from '../run/environment.js';
 import { runLoad } from '../load/autocannon.js';
 import { runOutageLoad, type OutageLoadResult } from '../load/paced.js';
@@ -9,7 +10,7 @@ import { httpTokenSource } from '../load/tokens.js';
 import { capacityOf, judgeStep, nextRate, type CapacityOutcome, type CapacityRules, type CapacityStep, type StepVerdict } from './steps.js';
 
 export interface CapacityConfig {
-  readonly strategies: readonly StrategyName[];
+  readonly strategies: readonly DesignName[];
   readonly sloP99Ms: number;
   readonly startRate: number;
   readonly factor: number;
@@ -38,13 +39,6 @@ export interface CapacityResult {
   readonly designs: CapacityDesignResult[];
 }
 
-/** Nearest-rank p99 of a list (null when empty). */
-function p99(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = values.sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.99 * sorted.length) - 1)] ?? null;
-}
-
 /** The first part of each step, while the pool opens its connections, is not judged (as wrk2's calibration). */
 export const SETTLE_MS = 500;
 
@@ -57,8 +51,8 @@ export function stepOf(rate: number, durationSec: number, all: OutageLoadResult)
   return {
     rate,
     achievedRps: ok.length / judgedSec,
-    p99CorrectedMs: p99(load.responses.map((r) => r.latencyMs)) ?? Infinity,
-    p99UncorrectedMs: p99(load.responses.flatMap((r) => (r.sentLatencyMs === undefined ? [] : [r.sentLatencyMs]))),
+    p99CorrectedMs: percentile(load.responses.map((r) => r.latencyMs), 99) ?? Infinity,
+    p99UncorrectedMs: percentile(load.responses.flatMap((r) => (r.sentLatencyMs === undefined ? [] : [r.sentLatencyMs])), 99),
     errorRate: total > 0 ? (total - ok.length) / total : 1,
   };
 }
@@ -100,7 +94,7 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
         const tokens = httpTokenSource(server.url, 1000, config.connections);
         const validTokens = await tokens.issue(1000);
         // Warm-up (not counted): a cold server would fail the first step on JIT compilation alone.
-        await runLoad(await scenarios.validate.plan({ strategy, tokens, users: 1000, phase: 'warmup', poolSize: 200 }), { url: server.url, connections: 50, rate: undefined, durationSec: 1, timeoutSec: 5, signal });
+        await runLoad(await scenarios.validate.plan({ traits: designOf(strategy).traits, tokens, users: 1000, phase: 'warmup', poolSize: 200 }), { url: server.url, connections: 50, rate: undefined, durationSec: 1, timeoutSec: 5, signal });
         let rate = config.startRate;
         for (let i = 0; i < config.maxSteps && !signal.aborted; i++) {
           progress(`capacity: ${strategy} at ${rate} req/s`);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { noise } from '../../test-support/compare-fixtures.js';
-import { bootstrapRatioOfMedians, quantileSorted, seedOf } from './bootstrap.js';
+import { bootstrapRatioOfMedians, seedOf } from './bootstrap.js';
 import { judgeInterval } from './verdict.js';
 
 const around = (center: number, amplitude: number, salt: string, n = 5): number[] => Array.from({ length: n }, (_, i) => center * (1 + noise(amplitude, salt, i)));
@@ -70,14 +70,5 @@ describe('bootstrap interval on the ratio of medians', () => {
   it('has no interval without data or with a zero baseline median', () => {
     assert.equal(bootstrapRatioOfMedians([], [1]), undefined);
     assert.equal(bootstrapRatioOfMedians([0, 0, 1], [1, 1, 1]), undefined);
-  });
-});
-
-describe('quantiles', () => {
-  it('interpolates between order statistics (type 7)', () => {
-    assert.equal(quantileSorted([1, 2, 3, 4], 0.5), 2.5);
-    assert.equal(quantileSorted([1, 2, 3, 4], 0), 1);
-    assert.equal(quantileSorted([1, 2, 3, 4], 1), 4);
-    assert.equal(quantileSorted([1, Infinity, Infinity], 0.9), Infinity);
   });
 });

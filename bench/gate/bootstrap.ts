@@ -1,7 +1,7 @@
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
-import { median } from '../../lib/stats.js';
+import { median, quantileSorted } from '../../lib/stats.js';
 
 /** A ratio current / baseline with its bootstrap confidence interval. */
 export interface RatioInterval {
@@ -31,18 +31,6 @@ export function seedOf(text: string): number {
     h = Math.imul(h, 0x01000193);
   }
   return h | 0;
-}
-
-/** Quantile of sorted values, linear interpolation between order statistics (R's type 7). */
-export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = sorted[lo] as number;
-  const b = sorted[hi] as number;
-  // Equal neighbours (infinite ones included) need no interpolation, and Infinity - Infinity is NaN.
-  return a === b ? a : a + (b - a) * (pos - lo);
 }
 
 function resampledMedian(values: readonly number[], rng: RandomGenerator, scratch: number[]): number {

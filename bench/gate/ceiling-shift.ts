@@ -1,4 +1,4 @@
-import { ceilingKey } from '../measure/aggregate.js';
+import { ceilingCellsOf, ceilingKey } from '../result/schema.js';
 import type { RunResult } from '../result/schema.js';
 import { median } from '../../lib/stats.js';
 import type { MetricComparison } from './comparison.js';
@@ -14,9 +14,7 @@ export const MAX_CEILING_RISE = 0.3;
 export function ceilingShifts(baseline: RunResult, current: RunResult): Map<string, number> {
   const ceilings = (r: RunResult): Map<string, number> =>
     new Map(
-      r.cells
-        .filter((c) => c.scenario === 'ceiling')
-        .map((c) => [ceilingKey(c), median(c.repetitions.flatMap((x) => (x.status === 'ok' && x.requestsPerSec !== undefined ? [x.requestsPerSec] : [])))]),
+      ceilingCellsOf(r).map((c) => [ceilingKey(c), median(c.repetitions.flatMap((x) => (x.status === 'ok' && x.requestsPerSec !== undefined ? [x.requestsPerSec] : [])))]),
     );
   const base = ceilings(baseline);
   const out = new Map<string, number>();

@@ -18,7 +18,7 @@ describe('which runs can be compared', () => {
   });
 
   const refusals: [string, () => RunResult, RegExp][] = [
-    ['another schema version', () => ({ ...base(), schemaVersion: 2 as 1 }), /schemaVersion: baseline 1, current 2/],
+    ['another schema version', () => ({ ...base(), schemaVersion: 3 as 2 }), /schemaVersion: baseline 2, current 3/],
     ['another scenario set', () => fakeRun({ rps: steady, flags: { scenarios: 'validate' } }), /cells only in the baseline: login × jwt/],
     ['an extra scenario', () => fakeRun({ rps: steady, flags: { scenarios: 'validate,login,session' } }), /cells only in the current run: session × jwt/],
     ['another strategy set', () => fakeRun({ rps: steady, flags: { strategies: 'jwt,redis-token' } }), /cells only in the baseline: login × jwt-blacklist/],

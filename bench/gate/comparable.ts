@@ -1,7 +1,7 @@
 import type { Environment } from '../run/environment.js';
 import type { RunResult } from '../result/schema.js';
 import type { RunConfig } from '../run/config.js';
-import { cellKey } from './series.js';
+import { cellKey } from '../result/schema.js';
 
 /**
  * The machine class a result belongs to. Ratios to the ceiling travel between machines of one class (a CI
@@ -71,7 +71,7 @@ export interface ComparabilityOptions {
 }
 
 const sorted = (xs: Iterable<string>): string[] => [...new Set(xs)].sort();
-const cellKeys = (r: RunResult): string[] => sorted(r.cells.filter((c) => c.scenario !== 'ceiling').map(cellKey));
+const cellKeys = (r: RunResult): string[] => sorted(r.cells.filter((c) => c.kind !== 'ceiling').map(cellKey));
 
 /**
  * Why two results cannot be compared (empty when they can): schema, scenario × strategy cells, load options,

@@ -6,11 +6,11 @@ import type { Progress } from '../run/progress.js';
 import type { RunResult } from '../result/schema.js';
 import { resolveRunConfig, type RunFlags } from '../run/config.js';
 import { runBench } from '../run/runner.js';
-import { readRunResult } from '../result/read.js';
+import { readResult } from '../result/read.js';
 import { bencherMetricFormat, githubActionBenchmark } from './render-export.js';
 import { renderComparisonMarkdown } from './render-markdown.js';
 import { fmtChange, fmtInterval } from './format.js';
-import { cellKey } from './series.js';
+import { cellKey } from '../result/schema.js';
 import { compareRuns, exitCodeOf, type Comparison, type CompareOptions, type MetricComparison } from './verdict.js';
 
 /**
@@ -96,7 +96,7 @@ async function writeReports(outcome: Omit<GateOutcome, 'files' | 'exitCode'>, ou
  * Ctrl-C (the signal) stops the run and nothing is judged.
  */
 export async function runGate(options: GateOptions, io: GateIO): Promise<GateOutcome | 'interrupted'> {
-  const baseline = await readRunResult(options.baselinePath, 'baseline').catch((err: unknown) => {
+  const baseline = await readResult(options.baselinePath, { role: 'baseline', forComparison: true }).catch((err: unknown) => {
     throw new InvalidOptionError(`${err instanceof Error ? err.message : String(err)} (make one with \`npx authbench baseline\`)`);
   });
   // A re-measurement left by an earlier gate would read as this one's.

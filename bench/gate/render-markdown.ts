@@ -1,5 +1,5 @@
 import { describeStatistic, fmtChange, fmtInterval, fmtMetric, fmtPercent, fmtStrategy, fmtValue, ceilingLine, noiseLine } from './format.js';
-import { cellKey } from './series.js';
+import { cellKey } from '../result/schema.js';
 import { exitCodeOf, NOISY_DETECTABLE_DROP, type Comparison, type RunSummary, type Verdict } from './verdict.js';
 
 const escape = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -1,7 +1,7 @@
 import Table from 'cli-table3';
 import { describeStatistic, fmtChange, fmtInterval, fmtMetric, fmtPercent, fmtStrategy, fmtValue, VERDICT_MARK } from './format.js';
 import { ceilingLine, noiseLine } from './format.js';
-import { cellKey } from './series.js';
+import { cellKey } from '../result/schema.js';
 import type { Comparison, RunSummary } from './verdict.js';
 
 const side = (name: string, s: RunSummary): string =>

@@ -1,5 +1,4 @@
-import { ceilingKey } from '../measure/aggregate.js';
-import type { CellResult, RunResult } from '../result/schema.js';
+import { ceilingCellsOf, ceilingKey, measuredCellsOf, type LoadCell, type RunResult } from '../result/schema.js';
 
 /** The two figures the gate compares, both free of the machine's speed (see README, "CI regression gate"). */
 export type MetricName = 'throughput' | 'p99';
@@ -50,8 +49,8 @@ export function valuesOf(series: CellSeries, metric: MetricName): number[] {
  * and repetition i of the ceiling were measured on the same process, seconds apart, which is as close as
  * two measurements get to "the same machine state".
  */
-export function cellSeries(result: RunResult, cell: CellResult): CellSeries {
-  const ceiling = result.cells.find((c) => c.scenario === 'ceiling' && ceilingKey(c) === ceilingKey(cell));
+export function cellSeries(result: RunResult, cell: LoadCell): CellSeries {
+  const ceiling = ceilingCellsOf(result).find((c) => ceilingKey(c) === ceilingKey(cell));
   const repetitions: PairedRepetition[] = [];
   const problems: string[] = [];
   for (const rep of cell.repetitions) {
@@ -82,11 +81,5 @@ export function cellSeries(result: RunResult, cell: CellResult): CellSeries {
 /** `{ workers }` for a server of several workers, nothing for one process (as results before --workers). */
 export const workersOf = (cell: { readonly workers?: number | undefined }): { workers?: number } => (cell.workers === undefined || cell.workers === 1 ? {} : { workers: cell.workers });
 
-/** The identity of a cell across runs: scenario × strategy × workers. */
-export const cellKey = (cell: { readonly scenario: string; readonly strategy: string; readonly workers?: number | undefined }): string =>
-  `${cell.scenario} × ${cell.strategy}${cell.workers === undefined || cell.workers === 1 ? '' : ` ×${cell.workers} workers`}`;
-
 /** Every load cell of a run (the ceiling is the denominator, not compared on its own; outage cells have no repetitions). */
-export function comparedCells(result: RunResult): CellResult[] {
-  return result.cells.filter((c) => c.scenario !== 'ceiling' && c.scenario !== 'outage');
-}
+export const comparedCells = measuredCellsOf;

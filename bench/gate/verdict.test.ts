@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { fakeRun, noise, steady } from '../../test-support/compare-fixtures.js';
+import { loadCellOf } from '../result/schema.js';
 import { cellSeries } from './series.js';
 import { compareRuns, exitCodeOf, type Comparison, type MetricComparison } from './verdict.js';
 
@@ -54,7 +55,7 @@ describe('comparing two runs cell by cell', () => {
 
   it('pairs each repetition with the ceiling of the same repetition', () => {
     const run = fakeRun({ rps: (s, _t, rep) => (s === 'ceiling' ? 10_000 * (rep + 1) : 1_000 * (rep + 1)), p99: (s, _t, rep) => (s === 'ceiling' ? 1 : rep + 2) });
-    const cell = run.cells.find((c) => c.scenario === 'validate' && c.strategy === 'jwt');
+    const cell = loadCellOf(run, 'validate', 'jwt');
     assert.ok(cell);
     const series = cellSeries(run, cell);
     assert.deepEqual(series.repetitions.map((r) => r.throughput), [0.1, 0.1, 0.1, 0.1, 0.1]);

@@ -3,10 +3,11 @@ import type { Comparison, MetricComparison, RunSummary, Verdict } from './compar
 export type { Comparison, MetricComparison, RunSummary, Verdict } from './comparison.js';
 import { median } from '../../lib/stats.js';
 import { BOOTSTRAP_DEFAULTS, bootstrapRatioOfMedians } from './bootstrap.js';
-import { ceilingKey } from '../measure/aggregate.js';
+import { ceilingKey } from '../result/schema.js';
 import { ceilingShifts, guardBusyBaseline } from './ceiling-shift.js';
 import { comparability, type ComparabilityOptions } from './comparable.js';
-import { cellKey, cellSeries, comparedCells, METRICS, valuesOf, workersOf, type CellSeries, type MetricName } from './series.js';
+import { cellSeries, comparedCells, METRICS, valuesOf, workersOf, type CellSeries, type MetricName } from './series.js';
+import { cellKey } from '../result/schema.js';
 
 export interface CompareOptions extends ComparabilityOptions {
   /** Relative change the whole interval must pass to count, e.g. 0.1. */
@@ -101,7 +102,7 @@ export function compareRuns(baseline: RunResult, current: RunResult, options: Co
   if (problems.length > 0) return { ...head, comparable: false, rows: [] };
   const rows: MetricComparison[] = [];
   for (const cell of comparedCells(current)) {
-    const baseCell = baseline.cells.find((c) => cellKey(c) === cellKey(cell));
+    const baseCell = comparedCells(baseline).find((c) => cellKey(c) === cellKey(cell));
     if (baseCell === undefined) continue; // comparability() already refused cells missing from the baseline
     const base = cellSeries(baseline, baseCell);
     const cur = cellSeries(current, cell);

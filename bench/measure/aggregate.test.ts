@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyCeiling, judge, summarise } from './aggregate.js';
 import type { LoadMeasurement } from '../load/autocannon.js';
-import type { Repetition, RunResult } from '../result/schema.js';
+import { loadCellsOf, type Repetition, type RunResult } from '../result/schema.js';
 import { median, ratio, spread } from '../../lib/stats.js';
 import { orderFor } from '../run/runner.js';
 
@@ -98,6 +98,7 @@ describe('summarising a cell', () => {
 describe('fraction of the ceiling', () => {
   it('divides each cell by the ceiling of the same design', () => {
     const cell = (scenario: string, strategy: string, rps: number) => ({
+      kind: scenario === 'ceiling' ? 'ceiling' : 'load',
       scenario,
       strategy,
       status: 'ok' as const,
@@ -107,8 +108,8 @@ describe('fraction of the ceiling', () => {
     });
     const result = { cells: [cell('ceiling', 'jwt', 1000), cell('ceiling', 'redis-token', 500), cell('validate', 'jwt', 250), cell('validate', 'redis-token', 250)], ceiling: {} } as unknown as RunResult;
     applyCeiling(result);
-    assert.equal(result.cells[2]?.summary?.ceilingFraction, 0.25);
-    assert.equal(result.cells[3]?.summary?.ceilingFraction, 0.5);
+    assert.equal(loadCellsOf(result)[2]?.summary?.ceilingFraction, 0.25);
+    assert.equal(loadCellsOf(result)[3]?.summary?.ceilingFraction, 0.5);
     assert.deepEqual(result.ceiling['jwt'], { median: 1000, min: 1000, max: 1000 });
   });
 });

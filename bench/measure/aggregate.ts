@@ -1,7 +1,7 @@
 import type { Expectation } from '../../scenarios/scenario.js';
 import { summariseCost, type Cost } from './cost.js';
 import type { LoadMeasurement } from '../load/autocannon.js';
-import type { CellResult, CellSummary, Repetition, RunResult } from '../result/schema.js';
+import { ceilingCellsOf, ceilingKey, loadCellsOf, type CellResult, type CellSummary, type Repetition, type RunResult } from '../result/schema.js';
 import { median, ratio, spread, sumCounts } from '../../lib/stats.js';
 
 export interface Judged {
@@ -56,21 +56,13 @@ function costOf(reps: readonly Repetition[]): { cost?: Cost } {
   return cost === undefined ? {} : { cost };
 }
 
-/**
- * The key of a cell's ceiling: the strategy, as it always was for a one-process server, and `strategy@workers`
- * for a server of several workers, whose framework ceiling is its own.
- */
-export function ceilingKey(cell: Pick<CellResult, 'strategy' | 'workers'>): string {
-  return cell.workers === undefined || cell.workers === 1 ? cell.strategy : `${cell.strategy}@${cell.workers}`;
-}
-
 /** Recomputes the ceiling table and every cell's fraction of it (the ceiling of the same design, same run). */
 export function applyCeiling(result: RunResult): void {
   result.ceiling = {};
-  for (const cell of result.cells) {
-    if (cell.scenario === 'ceiling' && cell.summary !== undefined) result.ceiling[ceilingKey(cell)] = cell.summary.requestsPerSec;
+  for (const cell of ceilingCellsOf(result)) {
+    if (cell.summary !== undefined) result.ceiling[ceilingKey(cell)] = cell.summary.requestsPerSec;
   }
-  for (const cell of result.cells) {
+  for (const cell of loadCellsOf(result)) {
     if (cell.summary === undefined) continue;
     const fraction = ratio(cell.summary.requestsPerSec.median, result.ceiling[ceilingKey(cell)]?.median);
     const summary: CellSummary = { ...cell.summary };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { commandDeltas, computeCost, parseRedisInfo, stateKindOf, summariseCost, type Cost, type ServerSnapshot } from './cost.js';
+import { commandDeltas, computeCost, parseRedisInfo, summariseCost, type Cost, type ServerSnapshot } from './cost.js';
 
 const COMMANDSTATS = `# Commandstats
 cmdstat_get:calls=1500,usec=3000,usec_per_call=2.00,rejected_calls=0,failed_calls=0
@@ -58,14 +58,6 @@ describe('per-request cost', () => {
     const c = computeCost(0, { before: { calls: {}, cpuSec: 0 }, after: { calls: { get: 5 }, cpuSec: 1 } }, { before: server(), after: server() }, { kind: 'none', bytesPerKey: 0, sampled: 0 }, null);
     assert.equal(c.redisCommandsPerRequest, 0);
     assert.equal(c.serverCpuUsPerRequest, 0);
-  });
-});
-
-describe('state sampling', () => {
-  it('knows which keys hold each design state, and that jwt keeps none', () => {
-    assert.deepEqual(stateKindOf('redis-token'), { kind: 'session', pattern: 'token:*' });
-    assert.deepEqual(stateKindOf('jwt-blacklist'), { kind: 'revoked-token', pattern: 'blacklist:*' });
-    assert.deepEqual(stateKindOf('jwt'), { kind: 'none', pattern: undefined });
   });
 });
 

@@ -1,4 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
+import type { StateTrait } from '../../servers/design.js';
+import { median } from '../../lib/stats.js';
 import { nodesOf } from '../run/redis.js';
 
 /** What Redis says about itself at one moment: calls per command and CPU seconds. */
@@ -16,9 +18,9 @@ export interface ServerSnapshot {
   readonly bytesOut: number;
 }
 
-export type StateKind = 'session' | 'revoked-token' | 'none';
+export type StateKind = StateTrait['kind'];
 
-/** Server-side state after a cell: what one session (redis-token) or one revoked token (jwt-blacklist) costs. */
+/** Server-side state after a cell: what one session or one revoked token costs, as the design declares its state. */
 export interface StateSample {
   readonly kind: StateKind;
   /** Mean `MEMORY USAGE` of the sampled keys; 0 for a design that keeps no state; null when none was present. */
@@ -41,7 +43,7 @@ export interface Cost {
   /** Peak resident memory of the server process so far. */
   readonly serverPeakRssBytes: number;
   readonly stateKind: StateKind;
-  /** Bytes in Redis per session (redis-token) or per revoked token (jwt-blacklist); 0 for jwt; null if none was found. */
+  /** Bytes in Redis per session or per revoked token; 0 for a design that keeps no state there; null if none was found. */
   readonly stateBytes: number | null;
   /** Length of the token in the Authorization header. */
   readonly tokenBytes: number | null;
@@ -119,17 +121,14 @@ export function computeCost(
   };
 }
 
-/** Key pattern of the state each design keeps. */
-export function stateKindOf(strategy: string): { kind: StateKind; pattern: string | undefined } {
-  if (strategy === 'redis-token') return { kind: 'session', pattern: 'token:*' };
-  if (strategy === 'jwt-blacklist') return { kind: 'revoked-token', pattern: 'blacklist:*' };
-  return { kind: 'none', pattern: undefined };
-}
-
-/** Mean MEMORY USAGE of up to `sample` keys of the design's state (read-only: safe on any Redis; on a cluster, master by master). */
-export async function sampleState(client: Redis | Cluster, strategy: string, sample = 100): Promise<StateSample> {
-  const { kind, pattern } = stateKindOf(strategy);
-  if (pattern === undefined) return { kind, bytesPerKey: 0, sampled: 0 };
+/**
+ * Mean MEMORY USAGE of up to `sample` keys of the state the design declares (read-only: safe on any Redis; on a
+ * cluster, master by master).
+ */
+export async function sampleState(client: Redis | Cluster, state: StateTrait, sample = 100): Promise<StateSample> {
+  const { kind } = state;
+  if (state.kind === 'none') return { kind, bytesPerKey: 0, sampled: 0 };
+  const pattern = state.keyPattern;
   const keys: { node: Redis; key: string }[] = [];
   for (const node of nodesOf(client)) {
     let cursor = '0';
@@ -158,11 +157,7 @@ export function serverSnapshotOf(metrics: unknown): ServerSnapshot | undefined {
 export function summariseCost(costs: readonly Cost[]): Cost | undefined {
   const first = costs[0];
   if (first === undefined) return undefined;
-  const med = (values: readonly number[]): number => {
-    const s = [...values].sort((a, b) => a - b);
-    const m = Math.floor(s.length / 2);
-    return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
-  };
+  const med = median;
   const medOrNull = (values: readonly (number | null)[]): number | null => {
     const known = values.filter((v): v is number => v !== null);
     return known.length === 0 ? null : med(known);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Cost } from './cost.js';
-import { decompose, type PartCosts } from './decomposition.js';
-import type { RunResult } from '../result/schema.js';
+import { decompose, type DecompositionInput, type PartCosts } from './decomposition.js';
+import { designOf } from '../../servers/designs/index.js';
 
 const cost = (serverCpuUsPerRequest: number): Cost => ({
   redisCommandsPerRequest: 0,
@@ -19,18 +19,18 @@ const cost = (serverCpuUsPerRequest: number): Cost => ({
   responseBytes: 0,
 });
 
-function result(cells: [string, string, number][]): RunResult {
+function result(cells: [string, string, number][]): DecompositionInput {
   return {
-    config: { strategies: ['jwt', 'jwt-blacklist', 'redis-token'] },
-    cells: cells.map(([scenario, strategy, us]) => ({ scenario, strategy, status: 'ok', repetitions: [], errors: [], summary: { cost: cost(us) } })),
-  } as unknown as RunResult;
+    designs: Object.fromEntries(['jwt', 'jwt-blacklist', 'redis-token'].map((d) => [d, { traits: designOf(d).traits }])),
+    cells: cells.map(([scenario, strategy, us]) => ({ kind: scenario === 'ceiling' ? 'ceiling' : 'load', scenario, strategy, summary: { cost: cost(us) } })),
+  };
 }
 
 const parts: PartCosts = { verifyCpuUs: 50, redisCommandCpuUs: 15, redisRoundTripUs: 90 };
 
 describe('decomposition of a validate request', () => {
   it('puts the framework, the verify and the Redis command beside the measured time, and the rest', () => {
-    const rows = decompose(result([['ceiling', 'jwt', 25], ['validate', 'jwt', 85], ['ceiling', 'jwt-blacklist', 25], ['validate', 'jwt-blacklist', 110], ['ceiling', 'redis-token', 25], ['validate', 'redis-token', 45]]), parts);
+    const rows = decompose(result([['ceiling', 'jwt', 25], ['validate', 'jwt', 85], ['ceiling', 'jwt-blacklist', 25], ['validate', 'jwt-blacklist', 110], ['ceiling', 'redis-token', 25], ['validate', 'redis-token', 45]]), 'validate', parts);
     assert.deepEqual(
       rows.map((r) => [r.strategy, r.cryptoUs, r.redisUs, r.restUs, r.redisRoundTripUs]),
       [
@@ -43,16 +43,23 @@ describe('decomposition of a validate request', () => {
   });
 
   it('says so when the parts exceed the measured time', () => {
-    const [row] = decompose(result([['ceiling', 'jwt', 60], ['validate', 'jwt', 80]]), parts);
+    const [row] = decompose(result([['ceiling', 'jwt', 60], ['validate', 'jwt', 80]]), 'validate', parts);
     assert.match(row?.note ?? '', /exceed the measured time by 30/);
   });
 
   it('says so when most of the time is in none of the parts', () => {
-    const [row] = decompose(result([['ceiling', 'jwt', 10], ['validate', 'jwt', 200]]), parts);
+    const [row] = decompose(result([['ceiling', 'jwt', 10], ['validate', 'jwt', 200]]), 'validate', parts);
     assert.match(row?.note ?? '', /70% is in none of the parts/);
   });
 
+  it('reads what each part is from the design traits, not the name: a design that sends two Redis commands and verifies no JWT', () => {
+    const input = result([['ceiling', 'x', 25], ['validate', 'x', 100]]);
+    const traits = { ...designOf('redis-token').traits, storeCommandsPerValidate: 2 };
+    const [row] = decompose({ ...input, designs: { x: { traits } } }, 'validate', parts);
+    assert.deepEqual([row?.cryptoUs, row?.redisUs, row?.redisRoundTripUs, row?.restUs], [null, 30, 180, 45]);
+  });
+
   it('leaves out a design without a ceiling or a validate cost', () => {
-    assert.deepEqual(decompose(result([['validate', 'jwt', 80]]), parts), []);
+    assert.deepEqual(decompose(result([['validate', 'jwt', 80]]), 'validate', parts), []);
   });
 });

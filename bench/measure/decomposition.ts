@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { resolveServerConfig, type JwtAlg } from '../../servers/config.js';
 import { JwtCodec } from '../../servers/jwt/codec.js';
-import type { RunResult } from '../result/schema.js';
+import type { DesignTraits } from '../../servers/design.js';
 
 /** Where the server time of one `validate` request goes, for one design. Microseconds of server CPU. */
 export interface DecompositionRow {
@@ -10,20 +10,21 @@ export interface DecompositionRow {
   readonly measuredUs: number;
   /** The framework alone: server CPU per GET /health request on the same design, same run. */
   readonly frameworkUs: number;
-  /** JwtCodec.verify CPU per call (jose, key imported once, + claim checks); null for redis-token. */
+  /** JwtCodec.verify CPU per call (jose, key imported once, + claim checks); null for a design that verifies no JWT. */
   readonly cryptoUs: number | null;
-  /** Client-side CPU of one ioredis command with many in flight; null for jwt. */
+  /** Client-side CPU of the design's Redis commands per request (one ioredis command, many in flight); null without any. */
   readonly redisUs: number | null;
   /** measured − the parts above. */
   readonly restUs: number;
-  /** One Redis GET awaited alone: the round trip a request waits for (latency, not CPU); null for jwt. */
+  /** Its Redis commands' round trips (one GET awaited alone, each): what a request waits for (latency, not CPU); null without any. */
   readonly redisRoundTripUs: number | null;
   /** Set when the parts do not add up (the rest is negative, or more than 40% of the measured time). */
   readonly note?: string;
 }
 
 export interface Decomposition {
-  readonly scenario: 'validate';
+  /** The scenario decomposed (the one that declares `decomposed`: validate). */
+  readonly scenario: string;
   readonly jwtAlg: JwtAlg;
   readonly method: string;
   readonly parts: PartCosts;
@@ -40,19 +41,33 @@ export interface PartCosts {
   readonly redisRoundTripUs: number;
 }
 
+/** What decompose reads of a run (a structural subset of the result): the cells' CPU per request, the designs' traits. */
+export interface DecompositionInput {
+  readonly cells: readonly {
+    readonly kind: string;
+    readonly scenario: string;
+    readonly strategy: string;
+    readonly summary?: { readonly cost?: { readonly serverCpuUsPerRequest: number } | undefined } | undefined;
+  }[];
+  /** The run's designs in run order, with their traits. */
+  readonly designs: Readonly<Record<string, { readonly traits: DesignTraits }>>;
+}
+
 /**
- * Puts the measured server CPU per validate request next to its parts. Pure: a function of the run's cells and
- * the part costs. Rows only for designs with both a validate and a ceiling cost.
+ * Puts the measured server CPU per request of `scenario` next to its parts, as each design's traits say it spends
+ * it (a JWT verify if it verifies JWTs, its Redis commands per validate). Pure. Rows only for designs with both a
+ * cost of the scenario and a ceiling cost.
  */
-export function decompose(result: RunResult, parts: PartCosts): DecompositionRow[] {
-  const costOf = (scenario: string, strategy: string) => result.cells.find((c) => c.scenario === scenario && c.strategy === strategy)?.summary?.cost;
+export function decompose(input: DecompositionInput, scenario: string, parts: PartCosts): DecompositionRow[] {
+  const costOf = (match: (c: DecompositionInput['cells'][number]) => boolean, strategy: string) => input.cells.find((c) => c.strategy === strategy && match(c))?.summary?.cost;
   const rows: DecompositionRow[] = [];
-  for (const strategy of result.config.strategies) {
-    const measured = costOf('validate', strategy)?.serverCpuUsPerRequest;
-    const framework = costOf('ceiling', strategy)?.serverCpuUsPerRequest;
+  for (const [strategy, { traits }] of Object.entries(input.designs)) {
+    const measured = costOf((c) => c.kind === 'load' && c.scenario === scenario, strategy)?.serverCpuUsPerRequest;
+    const framework = costOf((c) => c.kind === 'ceiling', strategy)?.serverCpuUsPerRequest;
     if (measured === undefined || framework === undefined) continue;
-    const cryptoUs = strategy === 'redis-token' ? null : parts.verifyCpuUs;
-    const redisUs = strategy === 'jwt' ? null : parts.redisCommandCpuUs;
+    const commands = traits.storeCommandsPerValidate;
+    const cryptoUs = traits.verifiesJwt ? parts.verifyCpuUs : null;
+    const redisUs = commands > 0 ? commands * parts.redisCommandCpuUs : null;
     const restUs = measured - framework - (cryptoUs ?? 0) - (redisUs ?? 0);
     const note =
       restUs < -0.1 * measured
@@ -60,7 +75,7 @@ export function decompose(result: RunResult, parts: PartCosts): DecompositionRow
         : restUs > 0.4 * measured
           ? `${Math.round((100 * restUs) / measured)}% is in none of the parts (routing, JSON, the header, the user lookup, GC)`
           : undefined;
-    rows.push({ strategy, measuredUs: measured, frameworkUs: framework, cryptoUs, redisUs, restUs, redisRoundTripUs: strategy === 'jwt' ? null : parts.redisRoundTripUs, ...(note === undefined ? {} : { note }) });
+    rows.push({ strategy, measuredUs: measured, frameworkUs: framework, cryptoUs, redisUs, restUs, redisRoundTripUs: commands > 0 ? commands * parts.redisRoundTripUs : null, ...(note === undefined ? {} : { note }) });
   }
   return rows;
 }
@@ -104,14 +119,14 @@ export async function measureParts(alg: JwtAlg, redisUrl: string, calls: number)
   }
 }
 
-/** Measures the parts against the run's Redis and decomposes. */
-export async function measureDecomposition(result: RunResult, alg: JwtAlg, redisUrl: string, calls: number): Promise<Decomposition> {
+/** Measures the parts against the run's Redis and decomposes `scenario`. */
+export async function measureDecomposition(input: DecompositionInput, scenario: string, alg: JwtAlg, redisUrl: string, calls: number): Promise<Decomposition> {
   const parts = await measureParts(alg, redisUrl, calls);
   return {
-    scenario: 'validate',
+    scenario,
     jwtAlg: alg,
     method: `server CPU per request from process.cpuUsage around the measured phase; the parts measured the same way in the runner process, ${calls} calls each with many in flight: JwtCodec.verify (${alg}, jose + claim checks) and one ioredis GET; the round trip is one GET awaited alone`,
     parts,
-    rows: decompose(result, parts),
+    rows: decompose(input, scenario, parts),
   };
 }

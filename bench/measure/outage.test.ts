@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyseOutage, bucketIndex, buildTimeline, percentile, phaseOf } from './outage.js';
+import { analyseOutage, bucketIndex, buildTimeline, phaseOf } from './outage.js';
 import type { ErrorEvent, OutageInput, ResponseEvent } from './outage-events.js';
 
 /** A fast response for valid token v1 unless told otherwise. */
@@ -29,17 +29,6 @@ function input(over: Partial<OutageInput> = {}): OutageInput {
     errors,
   };
 }
-
-describe('nearest-rank percentile', () => {
-  it('is null for no values', () => assert.equal(percentile([], 50), null));
-  it('p50 of an even count is the lower middle value, not an interpolation', () => assert.equal(percentile([4, 1, 3, 2], 50), 2));
-  it('p99 of 200 values is the 198th smallest', () => assert.equal(percentile(Array.from({ length: 200 }, (_, i) => 200 - i), 99), 198));
-  it('p99 of 10 values is the largest', () => assert.equal(percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 99), 10));
-  it('p0 is the smallest and p100 the largest', () => {
-    assert.equal(percentile([7, 3, 9], 0), 3);
-    assert.equal(percentile([7, 3, 9], 100), 9);
-  });
-});
 
 describe('phases and buckets', () => {
   const w = { faultStartMs: 1000, faultEndMs: 2000, endMs: 3000 };

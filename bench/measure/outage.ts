@@ -4,6 +4,7 @@
  * Every time is in ms since the load started. An event is placed in time by `t`, the moment it ended
  * (response arrived, or error/timeout raised), never by when the request was sent.
  */
+import { percentile } from '../../lib/stats.js';
 import type { HealthSample, OutageInput, OutageWindow, ResponseEvent } from './outage-events.js';
 
 export type Phase = 'before' | 'during' | 'after';
@@ -89,14 +90,6 @@ export function validateInput(input: OutageInput): void {
 export function phaseOf(t: number, w: OutageWindow): Phase {
   if (t < w.faultStartMs) return 'before';
   return t < w.faultEndMs ? 'during' : 'after';
-}
-
-/** Nearest-rank percentile: the ceil(p/100 * n)-th smallest value (the smallest for p = 0); null for no values. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p * sorted.length) / 100));
-  return sorted[Math.min(rank, sorted.length) - 1] ?? null;
 }
 
 /** Index of the bucket holding time t: floor(t / bucketMs), clamped to [0, bucketCount - 1]. */

@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { CellResult, RunResult } from '../result/schema.js';
+import { loadCellsOf, type LoadCell, type RunResult } from '../result/schema.js';
 
 const n1 = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const cmds = (byName: Record<string, number>): string =>
@@ -15,7 +15,7 @@ export const COST_TITLE =
   'cost per request (INFO commandstats and INFO cpu of Redis, process.cpuUsage and socket bytes of the server, around the measured phase only; state: mean MEMORY USAGE of up to 100 keys after the cell; medians over repetitions)';
 
 /** The cells of one row of the cost table (the terminal, Markdown and HTML tables all use these); undefined without a cost. */
-export function costRow(cell: CellResult): string[] | undefined {
+export function costRow(cell: LoadCell): string[] | undefined {
   const c = cell.summary?.cost;
   if (c === undefined) return undefined;
   const state = c.stateKind === 'none' ? '0 (stateless)' : c.stateBytes === null ? `– (no ${c.stateKind} keys)` : `${Math.round(c.stateBytes)} per ${c.stateKind}`;
@@ -36,7 +36,7 @@ export function costRow(cell: CellResult): string[] | undefined {
 
 /** Per-request cost of every load cell: Redis commands and CPU, server CPU and memory, state, bytes. Pure. */
 export function renderCostTable(result: RunResult): string {
-  const rows = result.cells.map(costRow).filter((r): r is string[] => r !== undefined);
+  const rows = loadCellsOf(result).map(costRow).filter((r): r is string[] => r !== undefined);
   if (rows.length === 0) return '';
   const table = new Table({ head: [...COST_HEAD], style: { head: [], border: [] } });
   for (const r of rows) table.push(r);

@@ -1,23 +1,23 @@
 import Table from 'cli-table3';
-import type { CellResult, RunResult } from '../result/schema.js';
+import { outageCellsOf, type OutageCell, type RunResult } from '../result/schema.js';
+import { fmtDurationMs as ms, fmtPercent } from './format.js';
 
-export const ms = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : `${Math.round(n)}`);
-export const pct = (n: number | null | undefined): string => (n === null || n === undefined ? '–' : `${(n * 100).toFixed(1)}%`);
+const pct = (n: number | null | undefined): string => fmtPercent(n, 1);
 
 /** The design label of an outage cell: the strategy, with its failure policy when it has one. */
-export function design(cell: CellResult): string {
-  return cell.policy === undefined || cell.policy === 'none' ? cell.strategy : `${cell.strategy} (${cell.policy})`;
+export function design(cell: OutageCell): string {
+  return cell.policy === 'none' ? cell.strategy : `${cell.strategy} (${cell.policy})`;
 }
 
 /** Column titles of the fault-summary table. */
 export const OUTAGE_HEAD: readonly string[] = ['fault', 'design', 'available during', 'detect ms', 'worst ms', 'hung >1s', 'recover ms first/sustained', 'lost', 'revoked accepted b/d/a', 'sessions lost', 'unchecked', 'rate', 'notes'];
 
 /** The cells of one row of the fault-summary table: the terminal, Markdown and HTML tables all use these. */
-export function outageRow(cell: CellResult): string[] {
+export function outageRow(cell: OutageCell): string[] {
   const o = cell.outage;
   if (o === undefined) {
     const why = cell.status === 'skipped' ? `skipped: ${cell.errors.join('; ')}` : `ERRORED: ${cell.errors.join('; ')}`;
-    return [cell.fault ?? '?', design(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', why];
+    return [cell.fault, design(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', why];
   }
   const revoked = `${o.revokedAccepted.before}/${o.revokedAccepted.during}/${o.revokedAccepted.after}`;
   const notes: string[] = [];
@@ -48,7 +48,7 @@ export function outageRow(cell: CellResult): string[] {
 
 /** The fault-summary table: one row per fault and design. Pure: a function of the result data only. */
 export function renderOutageTable(result: RunResult): string {
-  const cells = result.cells.filter((c) => c.scenario === 'outage');
+  const cells = outageCellsOf(result);
   if (cells.length === 0) return '';
   const table = new Table({ head: [...OUTAGE_HEAD], style: { head: [], border: [] } });
   for (const c of cells) table.push(outageRow(c));

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { non2xx, renderHeader, renderScenarioTable, renderTables } from './tables.js';
-import type { CellResult, RunResult } from '../result/schema.js';
+import type { LoadCell, RunResult } from '../result/schema.js';
 
-function cell(scenario: string, strategy: string, over: Partial<CellResult> = {}): CellResult {
+function cell(scenario: string, strategy: string, over: Partial<LoadCell> = {}): LoadCell {
   return {
+    kind: 'load',
     scenario,
     strategy,
     status: 'ok',
@@ -85,7 +86,7 @@ describe('terminal tables', () => {
     assert.match(t, /ERRORED: repetition 2: server redis-token killed by SIGKILL/);
   });
 
-  it('adds the revoked-accepted column to the revocation table only', () => {
+  it('adds the revoked-accepted column to the table of a scenario that counts revoked tokens accepted only', () => {
     assert.match(renderScenarioTable(result, 'revocation'), /revoked accepted/);
     assert.doesNotMatch(renderScenarioTable(result, 'validate'), /revoked accepted/);
     const jwtRow = renderScenarioTable(result, 'revocation').split('\n').find((l) => l.includes('│ jwt '));

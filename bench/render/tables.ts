@@ -2,13 +2,8 @@ import Table from 'cli-table3';
 import { renderCostTable } from './cost-table.js';
 import { renderDecompositionTable } from './decomposition-table.js';
 import { renderOutageTable } from './outage-table.js';
-import type { CellResult, RunResult } from '../result/schema.js';
-
-/** Formatting shared with the Markdown and HTML reports (bench/report/), so they show the same figures. */
-export const fmtInt = (n: number): string => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–');
-/** autocannon records whole milliseconds; 0 means "under one". */
-export const fmtMs = (n: number): string => (!Number.isFinite(n) ? '–' : n < 1 ? '<1' : String(Math.round(n)));
-export const fmtRatio = (n: number | undefined): string => (n === undefined ? '–' : `${(n * 100).toFixed(0)}%`);
+import { loadCellsOf, type CellIdentity, type LoadCell, type RunResult } from '../result/schema.js';
+import { fmtInt, fmtMs, fmtPercent } from './format.js';
 
 /** Non-2xx statuses as `401:12 503:3`, or `0`. */
 export function non2xx(counts: Record<string, number>): string {
@@ -32,7 +27,7 @@ export function renderHeader(result: RunResult): string {
 }
 
 /** The strategy as a table shows it: with the worker count when the server ran several (`serve --workers`). */
-export function strategyLabel(cell: Pick<CellResult, 'strategy' | 'workers'>): string {
+export function strategyLabel(cell: Pick<CellIdentity, 'strategy' | 'workers'>): string {
   return cell.workers === undefined || cell.workers === 1 ? cell.strategy : `${cell.strategy} · ${cell.workers} workers`;
 }
 
@@ -42,7 +37,7 @@ export function scenarioHead(withRevoked: boolean): string[] {
 }
 
 /** The cells of one row of a scenario table: the terminal, Markdown and HTML tables all use these. */
-export function scenarioRow(cell: CellResult, withRevoked: boolean): string[] {
+export function scenarioRow(cell: LoadCell, withRevoked: boolean): string[] {
   const s = cell.summary;
   const notes: string[] = [];
   if (cell.status === 'errored') notes.push(`ERRORED: ${cell.errors.join('; ')}`);
@@ -55,7 +50,7 @@ export function scenarioRow(cell: CellResult, withRevoked: boolean): string[] {
     strategyLabel(cell),
     fmtInt(r.median),
     `${fmtInt(r.min)}–${fmtInt(r.max)}`,
-    fmtRatio(s.ceilingFraction),
+    fmtPercent(s.ceilingFraction),
     fmtMs(s.latencyMs.p50),
     fmtMs(s.latencyMs.p90),
     fmtMs(s.latencyMs.p99),
@@ -69,10 +64,13 @@ export function scenarioRow(cell: CellResult, withRevoked: boolean): string[] {
   ];
 }
 
+/** True when the scenario counts revoked tokens accepted (its expectation says which answer that is): one more column. */
+export const countsRevoked = (cells: readonly LoadCell[]): boolean => cells.some((c) => c.summary?.revokedAccepted !== undefined);
+
 /** One table per scenario, a row per strategy. Pure: a function of the result data only. */
 export function renderScenarioTable(result: RunResult, scenario: string): string {
-  const cells = result.cells.filter((c) => c.scenario === scenario);
-  const withRevoked = scenario === 'revocation';
+  const cells = loadCellsOf(result).filter((c) => c.scenario === scenario);
+  const withRevoked = countsRevoked(cells);
   const table = new Table({ head: scenarioHead(withRevoked), style: { head: [], border: [] } });
   for (const cell of cells) table.push(scenarioRow(cell, withRevoked));
   return `${scenario}\n${table.toString()}`;
@@ -80,7 +78,7 @@ export function renderScenarioTable(result: RunResult, scenario: string): string
 
 /** The whole terminal report: header, then a table per scenario in run order. */
 export function renderTables(result: RunResult): string {
-  const scenarios = [...new Set(result.cells.filter((c) => c.scenario !== 'outage').map((c) => c.scenario))];
+  const scenarios = [...new Set(loadCellsOf(result).map((c) => c.scenario))];
   const extra = [renderCostTable(result), renderDecompositionTable(result), renderOutageTable(result)].filter((t) => t !== '');
   return [renderHeader(result), ...scenarios.map((s) => renderScenarioTable(result, s)), ...extra].join('\n\n');
 }

@@ -1,7 +1,7 @@
 /** Charts across several results of the same comparison, one per `--jwt-alg` value (or per run). Pure. */
 import type { RunResult } from '../result/schema.js';
 import { CONFIG, designScale, type ChartSpec } from './chart-specs.js';
-import { cellOf, designsOf, loadScenariosOf } from './model.js';
+import { loadCellOf, designsOf, measuredScenariosOf } from './model.js';
 
 interface Point {
   readonly run: string;
@@ -15,11 +15,10 @@ interface Point {
 
 function points(results: readonly RunResult[], labels: readonly string[]): Point[] {
   return results.flatMap((result, i) =>
-    loadScenariosOf(result)
-      .filter((s) => s !== 'ceiling')
+    measuredScenariosOf(result)
       .flatMap((scenario) =>
         designsOf(result).flatMap((strategy) => {
-          const s = cellOf(result, scenario, strategy)?.summary;
+          const s = loadCellOf(result, scenario, strategy)?.summary;
           if (s === undefined || !Number.isFinite(s.requestsPerSec.median)) return [];
           const r = s.requestsPerSec;
           return [{ run: labels[i] as string, scenario, strategy, median: r.median, min: r.min, max: r.max, p99: s.latencyMs.p99 }];

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadFixture } from '../../test-support/report-fixtures.js';
+import { loadCellOf } from '../result/schema.js';
 import { acrossRunsCharts } from './chart-across.js';
 import { costChart, latencyChart, outageCharts, percentileX, throughputChart } from './chart-specs.js';
 
@@ -29,7 +30,7 @@ describe('chart specifications', () => {
     const points = dataOf(chart.spec).filter((x) => x['scenario'] === 'validate' && x['strategy'] === 'jwt');
     assert.deepEqual(points.map((p) => p['p']), ['50%', '90%', '99%', '99.9%', 'max']);
     assert.deepEqual(points.map((p) => p['ms']), [4, 6, 9, 27, 88]);
-    const responses = result.cells.find((c) => c.scenario === 'validate' && c.strategy === 'jwt')?.summary?.responses;
+    const responses = loadCellOf(result, 'validate', 'jwt')?.summary?.responses;
     assert.equal(points[4]?.['x'], responses);
     assert.equal((chart.spec as { spec: { encoding: { x: { scale: { type: string } } } } }).spec.encoding.x.scale.type, 'log');
   });

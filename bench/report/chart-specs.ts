@@ -4,7 +4,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult } from '../result/schema.js';
-import { cellOf, costOf, decompositionOf, designsOf, faultWindowOf, faultsOf, loadScenariosOf, outageCellsOf } from './model.js';
+import { loadCellOf, costOf, decompositionOf, designsOf, faultWindowOf, faultsOf, loadScenariosOf, measuredScenariosOf, outageCellsOf } from './model.js';
 import { design as outageDesign } from '../render/outage-table.js';
 
 export interface ChartSpec {
@@ -48,7 +48,7 @@ export function throughputChart(result: RunResult, name = 'throughput'): ChartSp
   const designs = designsOf(result);
   const values = loadScenariosOf(result).flatMap((scenario) =>
     designs.flatMap((strategy) => {
-      const r = cellOf(result, scenario, strategy)?.summary?.requestsPerSec;
+      const r = loadCellOf(result, scenario, strategy)?.summary?.requestsPerSec;
       return r === undefined || !Number.isFinite(r.median) ? [] : [{ scenario, strategy, median: r.median, min: r.min, max: r.max }];
     }),
   );
@@ -83,7 +83,7 @@ export function latencyChart(result: RunResult, name = 'latency'): ChartSpec | u
   const designs = designsOf(result);
   const values = loadScenariosOf(result).flatMap((scenario) =>
     designs.flatMap((strategy) => {
-      const s = cellOf(result, scenario, strategy)?.summary;
+      const s = loadCellOf(result, scenario, strategy)?.summary;
       if (s === undefined) return [];
       const l = s.latencyMs;
       const maxX = Math.max(percentileX(0.999) * 10, s.responses);
@@ -219,11 +219,10 @@ export function costChart(result: RunResult, name = 'cost'): ChartSpec | undefin
       },
     };
   }
-  const values = loadScenariosOf(result)
-    .filter((s) => s !== 'ceiling')
+  const values = measuredScenariosOf(result)
     .flatMap((scenario) =>
       designs.flatMap((strategy) => {
-        const c = costOf(cellOf(result, scenario, strategy));
+        const c = costOf(loadCellOf(result, scenario, strategy));
         if (c?.serverCpuUsPerRequest === undefined || c.redisCpuUsPerRequest === undefined) return [];
         return [
           { scenario, strategy, part: 'server CPU', us: c.serverCpuUsPerRequest, order: 0 },

@@ -1,9 +1,8 @@
 /** Charts of a round-trip sweep: several results that differ in the Redis latency added by the proxy. Pure. */
 import type { RunResult } from '../result/schema.js';
 import { CONFIG, designScale, type ChartSpec } from './chart-specs.js';
-import { cellOf, designsOf } from './model.js';
-
-const SWEEP_SCENARIOS = ['validate', 'session'];
+import { SWEEP_SCENARIOS } from '../sweep/crossover.js';
+import { loadCellOf, designsOf } from './model.js';
 
 /** True when the results form a sweep: at least two distinct added latencies (and the same algorithm). */
 export function isLatencySweep(results: readonly RunResult[]): boolean {
@@ -25,7 +24,7 @@ function points(results: readonly RunResult[]): Point[] {
   return results.flatMap((r) =>
     SWEEP_SCENARIOS.flatMap((scenario) =>
       designsOf(r).flatMap((strategy) => {
-        const s = cellOf(r, scenario, strategy)?.summary;
+        const s = loadCellOf(r, scenario, strategy)?.summary;
         return s === undefined ? [] : [{ addedMs: r.config.redisLatencyMs ?? 0, scenario, strategy, rps: s.requestsPerSec.median, p50: s.latencyMs.p50, p99: s.latencyMs.p99 }];
       }),
     ),
@@ -34,21 +33,21 @@ function points(results: readonly RunResult[]): Point[] {
 
 /**
  * Throughput, then p50 and p99, against the added Redis round trip, a line per design and a panel per scenario:
- * where the jwt line crosses a Redis design's line is the crossover. Empty when the results are not a sweep.
+ * where the line of a design that validates without Redis crosses a Redis design's line is the crossover. Empty when the results are not a sweep.
  */
 export function latencySweepCharts(results: readonly RunResult[]): ChartSpec[] {
   if (!isLatencySweep(results)) return [];
   const values = points(results);
   if (values.length === 0) return [];
   const designs = [...new Set(results.flatMap(designsOf))];
-  const facet = { column: { field: 'scenario', type: 'nominal' as const, sort: SWEEP_SCENARIOS, title: null } };
+  const facet = { column: { field: 'scenario', type: 'nominal' as const, sort: [...SWEEP_SCENARIOS], title: null } };
   const x = { field: 'addedMs', type: 'quantitative' as const, title: 'added Redis latency (ms)' };
   const color = { field: 'strategy', type: 'nominal' as const, title: 'design', scale: designScale(designs) };
   return [
     {
       name: 'sweep-throughput',
       title: 'Throughput against the added Redis round trip',
-      caption: 'Median req/s (correct answers) per design at each added Redis latency; where the jwt line crosses a Redis design is the crossover.',
+      caption: 'Median req/s (correct answers) per design at each added Redis latency; where the line of a design that validates without Redis crosses that of a Redis design is the crossover.',
       spec: { config: CONFIG, data: { values }, facet, spec: { width: 260, height: 200, mark: { type: 'line', point: true }, encoding: { x, y: { field: 'rps', type: 'quantitative', title: 'req/s' }, color } } },
     },
     {

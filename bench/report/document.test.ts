@@ -6,7 +6,7 @@ import { loadFixture } from '../../test-support/report-fixtures.js';
 import { buildDocument, type Block, type RunSection } from './document.js';
 import { renderHtml } from './html.js';
 import { mdText, renderMarkdown } from './markdown.js';
-import type { RunResult } from '../result/schema.js';
+import { loadCellsOf, outageCellsOf, type RunResult } from '../result/schema.js';
 
 const section = (result: RunResult, label = 'HS256'): RunSection => ({ label, result, charts: new Map() });
 const tables = (blocks: Block[]) => blocks.flatMap((b) => (b.kind === 'table' ? [b] : []));
@@ -26,7 +26,7 @@ describe('report document', () => {
     for (const scenario of ['ceiling', 'login', 'validate', 'logout', 'revocation', 'session']) {
       const t = tables(blocks).find((x) => x.caption === scenario);
       assert.ok(t, scenario);
-      const expected = sample.cells.filter((c) => c.scenario === scenario).map((c) => scenarioRow(c, scenario === 'revocation'));
+      const expected = loadCellsOf(sample).filter((c) => c.scenario === scenario).map((c) => scenarioRow(c, scenario === 'revocation'));
       assert.deepEqual(t.rows, expected, scenario);
     }
   });
@@ -41,7 +41,7 @@ describe('report document', () => {
     const t = tables(buildDocument([section(outage)], [])).find((x) => x.caption.startsWith('outage'));
     assert.ok(t);
     assert.equal(t.caption, 'outage (open loop at 200 req/s: --rate)');
-    assert.deepEqual(t.rows, outage.cells.filter((c) => c.scenario === 'outage').map(outageRow));
+    assert.deepEqual(t.rows, outageCellsOf(outage).map(outageRow));
     assert.deepEqual(t.rows[1]?.slice(0, 5), ['kill', 'jwt-blacklist (closed)', '0.0%', '11', '26']);
   });
 

@@ -5,10 +5,11 @@
 import { COST_HEAD, COST_TITLE, costRow } from '../render/cost-table.js';
 import { decompositionTable } from '../render/decomposition-table.js';
 import { OUTAGE_HEAD, outageRow } from '../render/outage-table.js';
-import { fmtInt, fmtMs, renderHeader, scenarioHead, scenarioRow } from '../render/tables.js';
-import type { RunResult } from '../result/schema.js';
+import { fmtInt, fmtMs } from '../render/format.js';
+import { countsRevoked, renderHeader, scenarioHead, scenarioRow } from '../render/tables.js';
+import { loadCellsOf, type RunResult } from '../result/schema.js';
 import { caveats, configRows } from './method-section.js';
-import { cellOf, designsOf, loadScenariosOf, outageCellsOf } from './model.js';
+import { loadCellOf, designsOf, loadScenariosOf, outageCellsOf } from './model.js';
 import type { RenderedChart } from './svg.js';
 import { NOT_MEASURED, computeVerdict } from './findings.js';
 
@@ -45,12 +46,13 @@ function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
   const { result, charts } = section;
   const blocks: Block[] = [{ kind: 'heading', level: h, text: 'Scenarios' }];
   for (const scenario of loadScenariosOf(result)) {
-    const withRevoked = scenario === 'revocation';
-    const rows = result.cells.filter((c) => c.scenario === scenario).map((c) => scenarioRow(c, withRevoked));
+    const cells = loadCellsOf(result).filter((c) => c.scenario === scenario);
+    const withRevoked = countsRevoked(cells);
+    const rows = cells.map((c) => scenarioRow(c, withRevoked));
     blocks.push({ kind: 'table', caption: scenario, head: scenarioHead(withRevoked), rows });
   }
   blocks.push(...chartBlocks([charts.get('throughput'), charts.get('latency')]));
-  const costRows = result.cells.map(costRow).filter((r): r is string[] => r !== undefined);
+  const costRows = loadCellsOf(result).map(costRow).filter((r): r is string[] => r !== undefined);
   blocks.push({ kind: 'heading', level: h, text: 'Cost per request' });
   if (costRows.length === 0) blocks.push({ kind: 'paragraph', text: `Redis commands, CPU and state per request: ${NOT_MEASURED} (its cells have no summary.cost).` });
   else blocks.push({ kind: 'table', caption: COST_TITLE, head: COST_HEAD, rows: costRows });
@@ -87,7 +89,7 @@ function acrossBlocks(sections: readonly RunSection[], across: readonly Rendered
   const rows = sections.map(({ label, result }) => [
     label,
     ...designs.map((d) => {
-      const s = cellOf(result, 'validate', d)?.summary;
+      const s = loadCellOf(result, 'validate', d)?.summary;
       return s === undefined ? '–' : `${fmtInt(s.requestsPerSec.median)} req/s, p99 ${fmtMs(s.latencyMs.p99)} ms`;
     }),
   ]);
@@ -105,8 +107,9 @@ export function buildDocument(sections: readonly RunSection[], across: readonly 
     const e = result.environment;
     return `${label}: ${result.startedAt}, status ${result.status}, git ${e.gitCommit.slice(0, 10)}${e.gitDirty ? ' (dirty)' : ''}, ${result.cells.length} cells`;
   });
+  const designs = [...new Set(sections.flatMap(({ result }) => designsOf(result)))];
   const blocks: Block[] = [
-    { kind: 'heading', level: 1, text: 'authbench report: jwt vs jwt-blacklist vs redis-token' },
+    { kind: 'heading', level: 1, text: `authbench report: ${designs.join(' vs ')}` },
     { kind: 'paragraph', text: several ? `${sections.length} runs, each in its own section, then side by side:` : 'One run:' },
     { kind: 'list', items: overview },
   ];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CellResult, RunResult } from '../result/schema.js';
+import { loadCellOf, type LoadCell, type RunResult } from '../result/schema.js';
 import { loadFixture } from '../../test-support/report-fixtures.js';
 import { NOT_MEASURED, best, computeVerdict, type VerdictRow, type VerdictRowId } from './findings.js';
 
@@ -10,8 +10,8 @@ const row = (result: RunResult, id: VerdictRowId): VerdictRow => {
   return r;
 };
 
-const validate = (result: RunResult, strategy: string): CellResult => {
-  const c = result.cells.find((x) => x.scenario === 'validate' && x.strategy === strategy);
+const validate = (result: RunResult, strategy: string): LoadCell => {
+  const c = loadCellOf(result, 'validate', strategy);
   assert.ok(c);
   return c;
 };

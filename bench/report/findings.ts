@@ -3,10 +3,10 @@
  * Everything in a cell is computed from the result; only the row definitions and their rules are written here.
  * Pure: no clock, no I/O.
  */
-import type { CellResult, RunResult } from '../result/schema.js';
-import { design as outageDesign, pct } from '../render/outage-table.js';
-import { fmtInt, fmtMs, fmtRatio } from '../render/tables.js';
-import { cellOf, costOf, count5xx, designsOf, outageCellsOf } from './model.js';
+import { loadCellsOf, type LoadCell, type OutageCell, type RunResult } from '../result/schema.js';
+import { design as outageDesign } from '../render/outage-table.js';
+import { fmtInt, fmtMs, fmtPercent } from '../render/format.js';
+import { loadCellOf, costOf, count5xx, designsOf, outageCellsOf } from './model.js';
 
 export type VerdictRowId = 'statelessness' | 'performance' | 'reliability' | 'scalability' | 'logout';
 
@@ -58,12 +58,12 @@ function winnerText(winners: readonly string[], whyNone: string): string {
 }
 
 const round = (n: number, digits: number): number => Number(n.toFixed(digits));
-const okSummary = (cell: CellResult | undefined): CellResult['summary'] => (cell?.status === 'ok' ? cell.summary : undefined);
+const okSummary = (cell: LoadCell | undefined): LoadCell['summary'] => (cell?.status === 'ok' ? cell.summary : undefined);
 
-/** The largest state size any cell of the design measured, with its kind (the validate cell of jwt-blacklist has no revoked tokens to measure). */
+/** The largest state size any cell of the design measured, with its kind (a validate cell has no revoked tokens to measure). */
 function stateOf(result: RunResult, strategy: string): { bytes: number; kind: string } | undefined {
   let found: { bytes: number; kind: string } | undefined;
-  for (const cell of result.cells.filter((c) => c.strategy === strategy)) {
+  for (const cell of loadCellsOf(result).filter((c) => c.strategy === strategy)) {
     const c = costOf(cell);
     if (c?.stateBytes !== undefined && (found === undefined || c.stateBytes > found.bytes)) found = { bytes: c.stateBytes, kind: c.stateKind ?? 'key' };
   }
@@ -78,10 +78,10 @@ function statelessness(result: RunResult, designs: readonly string[]): VerdictRo
   const evidence: Record<string, string> = {};
   const scored: Scored[] = [];
   for (const d of designs) {
-    const cmds = costOf(cellOf(result, 'validate', d))?.redisCommandsPerRequest;
+    const cmds = costOf(loadCellOf(result, 'validate', d))?.redisCommandsPerRequest;
     const state = stateOf(result, d);
     const stateText = state === undefined ? 'state size not measured' : state.bytes === 0 ? 'no server-side state' : `${fmtInt(state.bytes)} B in Redis per ${state.kind.replace('-', ' ')}`;
-    const tokenBytes = costOf(cellOf(result, 'validate', d))?.tokenBytes;
+    const tokenBytes = costOf(loadCellOf(result, 'validate', d))?.tokenBytes;
     if (cmds === undefined) {
       evidence[d] = NOT_MEASURED;
       continue;
@@ -105,17 +105,17 @@ function statelessness(result: RunResult, designs: readonly string[]): VerdictRo
  * whose min–max range reaches the winner's min ties with it (the difference is within the run's own noise).
  */
 function performance(result: RunResult, designs: readonly string[]): VerdictRow {
-  const scenario = designs.some((d) => okSummary(cellOf(result, 'validate', d)) !== undefined) ? 'validate' : 'session';
+  const scenario = designs.some((d) => okSummary(loadCellOf(result, 'validate', d)) !== undefined) ? 'validate' : 'session';
   const evidence: Record<string, string> = {};
   const measured: { name: string; median: number; min: number; max: number }[] = [];
   for (const d of designs) {
-    const s = okSummary(cellOf(result, scenario, d));
+    const s = okSummary(loadCellOf(result, scenario, d));
     if (s === undefined || !Number.isFinite(s.requestsPerSec.median)) {
       evidence[d] = NOT_MEASURED;
       continue;
     }
     const r = s.requestsPerSec;
-    evidence[d] = `${scenario}: ${fmtInt(r.median)} req/s (${fmtInt(r.min)}–${fmtInt(r.max)}), p99 ${fmtMs(s.latencyMs.p99)} ms, ${fmtRatio(s.ceilingFraction)} of ceiling`;
+    evidence[d] = `${scenario}: ${fmtInt(r.median)} req/s (${fmtInt(r.min)}–${fmtInt(r.max)}), p99 ${fmtMs(s.latencyMs.p99)} ms, ${fmtPercent(s.ceilingFraction)} of ceiling`;
     measured.push({ name: d, ...r });
   }
   const top = [...measured].sort((a, b) => b.median - a.median)[0];
@@ -142,20 +142,20 @@ function reliability(result: RunResult, designs: readonly string[]): VerdictRow 
   for (const d of designs) {
     const cells = outage.filter((c) => c.strategy === d);
     if (cells.length === 0) {
-      const load = result.cells.filter((c) => c.strategy === d && c.scenario !== 'outage' && c.summary !== undefined);
-      const sum = (f: (s: NonNullable<CellResult['summary']>) => number): number => load.reduce((n, c) => n + f(c.summary as NonNullable<CellResult['summary']>), 0);
+      const load = loadCellsOf(result).filter((c) => c.strategy === d && c.summary !== undefined);
+      const sum = (f: (s: NonNullable<LoadCell['summary']>) => number): number => load.reduce((n, c) => n + f(c.summary as NonNullable<LoadCell['summary']>), 0);
       evidence[d] = `no outage cells; under load: ${sum((s) => s.errors)} errors, ${sum((s) => s.timeouts)} timeouts, ${sum((s) => count5xx(s.statusCounts))} 5xx`;
       continue;
     }
-    const policies = [...new Set(cells.map((c) => c.policy ?? 'none'))];
+    const policies = [...new Set(cells.map((c) => c.policy))];
     const parts = policies.map((policy) => {
-      const mine = cells.filter((c) => (c.policy ?? 'none') === policy);
-      const avail = mine.map((c) => `${c.fault ?? '?'} ${pct(c.outage?.availability)}`).join(', ');
+      const mine = cells.filter((c) => c.policy === policy);
+      const avail = mine.map((c) => `${c.fault} ${fmtPercent(c.outage?.availability, 1)}`).join(', ');
       const hung = mine.reduce((n, c) => n + (c.outage?.hungRequests ?? 0), 0);
       const lost = mine.reduce((n, c) => n + (c.outage?.sessionsLost ?? 0), 0);
       const unchecked = mine.reduce((n, c) => n + (c.outage?.uncheckedServed ?? 0), 0);
       const known = mine.map((c) => c.outage?.availability).filter((a): a is number => typeof a === 'number');
-      if (known.length > 0) scored.push({ name: outageDesign(mine[0] as CellResult), key: [-round(Math.min(...known), 3), hung, lost] });
+      if (known.length > 0) scored.push({ name: outageDesign(mine[0] as OutageCell), key: [-round(Math.min(...known), 3), hung, lost] });
       const extra = [hung > 0 ? `${hung} hung` : '', lost > 0 ? `${fmtInt(lost)} sessions lost` : '', unchecked > 0 ? `${fmtInt(unchecked)} served unchecked` : ''].filter((s) => s !== '');
       return `${policies.length > 1 ? `${policy}: ` : ''}available during ${avail}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
     });
@@ -181,11 +181,11 @@ function scalability(result: RunResult, designs: readonly string[]): VerdictRow 
   const evidence: Record<string, string> = {};
   const scored: Scored[] = [];
   for (const d of designs) {
-    const cell = cellOf(result, 'validate', d);
+    const cell = loadCellOf(result, 'validate', d);
     const c = costOf(cell);
     if (c?.redisCommandsPerRequest === undefined || c.redisCpuUsPerRequest === undefined || c.serverCpuUsPerRequest === undefined) {
       const f = okSummary(cell)?.ceilingFraction;
-      evidence[d] = f === undefined ? NOT_MEASURED : `validate at ${fmtRatio(f)} of the server's ceiling; Redis and CPU cost ${NOT_MEASURED}`;
+      evidence[d] = f === undefined ? NOT_MEASURED : `validate at ${fmtPercent(f)} of the server's ceiling; Redis and CPU cost ${NOT_MEASURED}`;
       continue;
     }
     const stateless = round(c.redisCommandsPerRequest, 2) === 0;
@@ -217,15 +217,16 @@ function logoutSemantics(result: RunResult, designs: readonly string[]): Verdict
   const evidence: Record<string, string> = {};
   const scored: Scored[] = [];
   for (const d of designs) {
-    const s = okSummary(cellOf(result, 'revocation', d));
+    // The cell of the scenario that counts revoked tokens accepted (its expectation declares that answer).
+    const s = okSummary(loadCellsOf(result).find((c) => c.strategy === d && c.summary?.revokedAccepted !== undefined));
     const accepted = s?.revokedAccepted;
     const share = accepted === undefined || s === undefined || s.responses === 0 ? undefined : accepted / s.responses;
     const outage = outageCellsOf(result).filter((c) => c.strategy === d && c.policy !== 'open' && c.outage !== undefined);
     const outageTotal = outage.reduce((n, c) => n + (c.outage ? c.outage.revokedAccepted.before + c.outage.revokedAccepted.during + c.outage.revokedAccepted.after : 0), 0);
     const parts: string[] = [];
-    if (share !== undefined && s !== undefined) parts.push(`${fmtInt(accepted ?? 0)} of ${fmtInt(s.responses)} requests with a logged-out token accepted (${pct(share)})`);
+    if (share !== undefined && s !== undefined) parts.push(`${fmtInt(accepted ?? 0)} of ${fmtInt(s.responses)} requests with a logged-out token accepted (${fmtPercent(share, 1)})`);
     if (outage.length > 0) {
-      const by = outage.map((c) => `${c.fault ?? '?'} ${c.outage?.revokedAccepted.before}/${c.outage?.revokedAccepted.during}/${c.outage?.revokedAccepted.after}`).join(', ');
+      const by = outage.map((c) => `${c.fault} ${c.outage?.revokedAccepted.before}/${c.outage?.revokedAccepted.during}/${c.outage?.revokedAccepted.after}`).join(', ');
       parts.push(`revoked tokens accepted before/during/after a fault: ${by}`);
     }
     evidence[d] = parts.length === 0 ? NOT_MEASURED : parts.join('; ');

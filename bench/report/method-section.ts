@@ -1,5 +1,5 @@
 /** The method part of a report: the run's options as a table, and what its numbers do not mean. Pure. */
-import type { RunResult } from '../result/schema.js';
+import { loadCellsOf, type RunResult } from '../result/schema.js';
 import { loadScenariosOf } from './model.js';
 
 /** Options that say where files went on the machine that ran, not how it measured. */
@@ -20,6 +20,12 @@ export function configRows(result: RunResult): string[][] {
     .map(([k, v]) => [k, k === 'redisUrl' ? (v === undefined || v === null ? 'none: Redis started by authbench' : 'given (not shown)') : show(v)]);
 }
 
+/** The designs that wait for Redis on every validate request (as the run recorded their traits), in words. */
+function flattered(result: RunResult): string {
+  const names = Object.entries(result.designs ?? {}).filter(([, d]) => d.traits.storeCommandsPerValidate > 0).map(([n]) => n);
+  return names.length === 0 ? 'any design that waits for Redis' : names.join(' and ');
+}
+
 /**
  * What the numbers of this run do not mean, from what the result records: the machine, where Redis was, the
  * repetitions, the load model, and anything that went wrong. Each sentence appears only when it applies.
@@ -34,7 +40,7 @@ export function caveats(result: RunResult): string[] {
   if (c.redisUrl === undefined) {
     const latency = c.redisLatencyMs > 0 ? ` This run added ${c.redisLatencyMs} ms to every Redis reply through a proxy.` : '';
     out.push(
-      `Redis ${e.redisVersion} (${e.redisSource}) ran on loopback: a round trip of about 0.1 ms, much less than to a Redis on another host (0.3–2 ms), which flatters jwt-blacklist and redis-token.${latency}`,
+      `Redis ${e.redisVersion} (${e.redisSource}) ran on loopback: a round trip of about 0.1 ms, much less than to a Redis on another host (0.3–2 ms), which flatters ${flattered(result)}.${latency}`,
     );
   } else {
     out.push(`Redis ${e.redisVersion} was given by URL: how far it was from the servers is not recorded.`);
@@ -56,7 +62,7 @@ export function caveats(result: RunResult): string[] {
   if (load.includes('login')) out.push('Login does no password hashing on purpose: it would dominate and be the same for all three designs.');
   if (c.quick) out.push('A --quick smoke run: short cells and small token pools, to check the plumbing rather than to compare designs.');
   if (result.status !== 'complete') out.push(`The run is ${result.status}: only the cells it finished are here.`);
-  const saturated = result.cells.filter((cell) => cell.summary?.loadGenerator.saturated === true).length;
+  const saturated = loadCellsOf(result).filter((cell) => cell.summary?.loadGenerator.saturated === true).length;
   if (saturated > 0) out.push(`The load generator was saturated in ${saturated} cell(s) (marked in the tables): there it, not the server, may have set the pace.`);
   const failed = result.cells.filter((cell) => cell.status !== 'ok').length;
   if (failed > 0) out.push(`${failed} cell(s) errored or were skipped: their rows say why.`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CellResult, RunResult } from '../result/schema.js';
+import { loadCellOf, loadCellsOf, outageCellsOf, type LoadCell, type RunResult } from '../result/schema.js';
 import { loadFixture } from '../../test-support/report-fixtures.js';
 import { costOf, decompositionOf, designsOf, faultWindowOf, jwtAlgOf, loadScenariosOf, runLabels } from './model.js';
 
@@ -25,24 +25,24 @@ describe('report model', () => {
   });
 
   it('reads the cost figures that are numbers and ignores a missing or malformed cost', () => {
-    const cell = loadFixture('alg-rs256').cells.find((c) => c.scenario === 'validate' && c.strategy === 'redis-token');
+    const cell = loadCellOf(loadFixture('alg-rs256'), 'validate', 'redis-token');
     assert.equal(costOf(cell)?.redisCommandsPerRequest?.toFixed(2), '1.00');
     assert.equal(costOf(cell)?.stateBytes, 152);
-    assert.equal(costOf(loadFixture('sample-run').cells[0]), undefined);
-    const odd = { summary: { cost: { stateBytes: null, tokenBytes: 'x', serverCpuUsPerRequest: 12 } } } as unknown as CellResult;
+    assert.equal(costOf(loadCellsOf(loadFixture('sample-run'))[0]), undefined);
+    const odd = { summary: { cost: { stateBytes: null, tokenBytes: 'x', serverCpuUsPerRequest: 12 } } } as unknown as LoadCell;
     assert.deepEqual(costOf(odd), { serverCpuUsPerRequest: 12 });
   });
 
   it('finds a decomposition on the validate cell as well as on the result', () => {
     const r = loadFixture('alg-es256');
-    const cell = r.cells.find((c) => c.scenario === 'validate' && c.strategy === 'jwt') as CellResult & { decomposition?: unknown };
+    const cell = loadCellOf(r, 'validate', 'jwt') as LoadCell & { decomposition?: unknown };
     cell.decomposition = { parts: { framework: 20, crypto: 100 } };
     assert.deepEqual(decompositionOf(r), [{ strategy: 'jwt', parts: [{ part: 'framework (GET /health)', us: 20 }, { part: 'JWT verify', us: 100 }] }]);
     assert.deepEqual(decompositionOf(loadFixture('sample-run') as RunResult), []);
   });
 
   it('takes the fault window from the first to the last timeline bucket that overlaps the fault', () => {
-    const cell = loadFixture('outage-run').cells.find((c) => c.outage !== undefined);
+    const cell = outageCellsOf(loadFixture('outage-run')).find((c) => c.outage !== undefined);
     const timeline = cell?.outage?.timeline ?? [];
     const w = faultWindowOf(timeline);
     assert.ok(w);

@@ -2,8 +2,9 @@
  * Read-only views of a result file that the report needs: which designs and scenarios it has, the figures of
  * one cell, the optional cost figures, and labels. Pure functions of the result data.
  */
-import type { CellResult, RunResult } from '../result/schema.js';
+import { cellOf, loadCellOf, loadCellsOf, measuredCellsOf, outageCellsOf, type LoadCell, type RunResult } from '../result/schema.js';
 import type { TimelineBucket } from '../measure/outage.js';
+import { LOAD_SCENARIO_NAMES, scenarios } from '../../scenarios/index.js';
 
 /** The designs of a run, in the order the run was asked for, then any other found in its cells. */
 export function designsOf(result: RunResult): string[] {
@@ -13,17 +14,18 @@ export function designsOf(result: RunResult): string[] {
 
 /** The throughput scenarios of a run (every one but outage), in run order, the ceiling first when present. */
 export function loadScenariosOf(result: RunResult): string[] {
-  return [...new Set(result.cells.filter((c) => c.scenario !== 'outage').map((c) => c.scenario))];
+  return [...new Set(loadCellsOf(result).map((c) => c.scenario))];
 }
 
-export function cellOf(result: RunResult, scenario: string, strategy: string): CellResult | undefined {
-  return result.cells.find((c) => c.scenario === scenario && c.strategy === strategy);
+/** The scenarios measured against the ceiling (every throughput scenario but the ceiling itself), in run order. */
+export function measuredScenariosOf(result: RunResult): string[] {
+  return [...new Set(measuredCellsOf(result).map((c) => c.scenario))];
 }
 
-export const outageCellsOf = (result: RunResult): CellResult[] => result.cells.filter((c) => c.scenario === 'outage');
+export { cellOf, loadCellOf, outageCellsOf };
 
 /** The faults of the outage cells, in run order. */
-export const faultsOf = (result: RunResult): string[] => [...new Set(outageCellsOf(result).map((c) => c.fault ?? '?'))];
+export const faultsOf = (result: RunResult): string[] => [...new Set(outageCellsOf(result).map((c) => c.fault))];
 
 /** The value of `--jwt-alg` the servers ran with (from config.serverArgs); undefined when not recorded. */
 export function jwtAlgOf(result: RunResult): string | undefined {
@@ -58,7 +60,7 @@ export interface CostFigures {
 
 const finite = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
-export function costOf(cell: CellResult | undefined): CostFigures | undefined {
+export function costOf(cell: LoadCell | undefined): CostFigures | undefined {
   const raw = (cell?.summary as { cost?: unknown } | undefined)?.cost;
   if (raw === null || typeof raw !== 'object') return undefined;
   const c = raw as Record<string, unknown>;
@@ -112,8 +114,11 @@ function partsOf(raw: unknown): DecompositionPart[] {
 export function decompositionOf(result: RunResult): { strategy: string; parts: DecompositionPart[] }[] {
   const top = (result as { decomposition?: unknown }).decomposition;
   const rows = top !== null && typeof top === 'object' && Array.isArray((top as { rows?: unknown }).rows) ? ((top as { rows: unknown[] }).rows as Record<string, unknown>[]) : [];
+  const recorded = top !== null && typeof top === 'object' ? (top as { scenario?: unknown }).scenario : undefined;
+  // The scenario decomposed: as recorded, else the one that declares it.
+  const scenario = typeof recorded === 'string' ? recorded : LOAD_SCENARIO_NAMES.find((n) => scenarios[n].decomposed === true);
   return designsOf(result).flatMap((strategy) => {
-    const cell = cellOf(result, 'validate', strategy) as (CellResult & { decomposition?: unknown }) | undefined;
+    const cell = scenario === undefined ? undefined : (loadCellOf(result, scenario, strategy) as (ReturnType<typeof loadCellOf> & { decomposition?: unknown }) | undefined);
     const candidates = [
       rows.find((r) => r !== null && typeof r === 'object' && r['strategy'] === strategy),
       rows.length === 0 && top !== null && typeof top === 'object' ? (top as Record<string, unknown>)[strategy] : undefined,

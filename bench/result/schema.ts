@@ -6,9 +6,14 @@ import type { RunConfig } from '../run/config.js';
 import type { OutageSummary } from '../measure/outage.js';
 import type { FailoverSummary } from '../measure/failover.js';
 import type { Spread } from '../../lib/stats.js';
+import type { DesignTraits, OutagePolicy } from '../../servers/design.js';
 
-/** Bumped whenever a field changes meaning or disappears; readers refuse other versions. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped whenever a field changes meaning or disappears. 2: cells are tagged by `kind` (load, ceiling, outage) and
+ * outage cells carry no repetitions; `designs` records each design's traits. bench/result/read.ts reads 1 and 2
+ * (a version 1 file is upgraded as it is read) and refuses any other.
+ */
+export const SCHEMA_VERSION = 2;
 
 export interface Repetition {
   /** 0-based repetition number. */
@@ -48,32 +53,90 @@ export interface CellSummary {
   readonly cost?: Cost;
 }
 
-export interface CellResult {
+/** What identifies a cell across runs: scenario × design × worker count. */
+export interface CellIdentity {
   readonly scenario: string;
   readonly strategy: string;
   /** Worker processes of the server (`serve --workers`); 1 = one process. Absent for --target (not known). */
-  readonly workers?: number;
+  readonly workers?: number | undefined;
+}
+
+interface CellBase extends CellIdentity {
   /** `skipped`: not possible in this run (the reason is in `errors`). */
   status: 'ok' | 'errored' | 'skipped';
-  /** Outage cells: the fault injected and the design's failure policy (`none` for jwt). */
-  readonly fault?: string;
-  readonly policy?: string;
-  /** Outage cells: the figures and the timeline. */
-  outage?: OutageSummary;
-  /** Outage cells of the kill-master fault: the failover, as watched and as the timeline shows it. */
-  failover?: FailoverSummary;
-  /** Outage cells: the load that was applied. */
-  load?: { rate: number; connections: number; maxPacerLagMs: number; persistence: string; phasesSec: readonly number[] };
-  readonly repetitions: Repetition[];
-  /** Over the repetitions that succeeded; absent when none did. */
-  summary?: CellSummary;
   /** Why the cell failed, and the server's last output. */
   readonly errors: string[];
   serverOutput?: string;
 }
 
+/**
+ * A throughput cell: repetitions of a closed- (or open-) loop load on one scenario. `ceiling` is the calibration
+ * cell (GET /health) every other figure of the same server is divided by.
+ */
+export interface LoadCell extends CellBase {
+  readonly kind: 'load' | 'ceiling';
+  readonly repetitions: Repetition[];
+  /** Over the repetitions that succeeded; absent when none did. */
+  summary?: CellSummary;
+}
+
+/** An outage cell: one open-loop load through one Redis fault, for one design and failure policy. */
+export interface OutageCell extends CellBase {
+  readonly kind: 'outage';
+  readonly fault: string;
+  readonly policy: OutagePolicy;
+  /** The figures and the timeline. */
+  outage?: OutageSummary;
+  /** Cells of the kill-master fault: the failover, as watched and as the timeline shows it. */
+  failover?: FailoverSummary;
+  /** The load that was applied. */
+  load?: { rate: number; connections: number; maxPacerLagMs: number; persistence: string; phasesSec: readonly number[] };
+}
+
+/** A cell of a run, told apart by `kind`. */
+export type CellResult = LoadCell | OutageCell;
+
+/** What a run knew about each design it measured: readers take traits from here, never from their own registry. */
+export interface DesignRecord {
+  readonly summary: string;
+  readonly traits: DesignTraits;
+}
+
+export const isLoadCell = (cell: CellResult): cell is LoadCell => cell.kind !== 'outage';
+export const isOutageCell = (cell: CellResult): cell is OutageCell => cell.kind === 'outage';
+/** The throughput cells of a run, the ceiling cells among them. */
+export const loadCellsOf = (result: Pick<RunResult, 'cells'>): LoadCell[] => result.cells.filter(isLoadCell);
+/** The throughput cells that measure a scenario (every load cell but the ceiling). */
+export const measuredCellsOf = (result: Pick<RunResult, 'cells'>): LoadCell[] => loadCellsOf(result).filter((c) => c.kind === 'load');
+export const ceilingCellsOf = (result: Pick<RunResult, 'cells'>): LoadCell[] => loadCellsOf(result).filter((c) => c.kind === 'ceiling');
+export const outageCellsOf = (result: Pick<RunResult, 'cells'>): OutageCell[] => result.cells.filter(isOutageCell);
+
+/** The one spelling of a cell's identity (maps, comparisons, notes): `validate × jwt`, `validate × jwt ×2 workers`. */
+export const cellKey = (cell: CellIdentity): string =>
+  `${cell.scenario} × ${cell.strategy}${cell.workers === undefined || cell.workers === 1 ? '' : ` ×${cell.workers} workers`}`;
+
+/**
+ * The key of a cell's ceiling in `RunResult.ceiling`: the design, for a one-process server (as it always was), and
+ * `design@workers` for a server of several workers, whose framework ceiling is its own.
+ */
+export const ceilingKey = (cell: Pick<CellIdentity, 'strategy' | 'workers'>): string =>
+  cell.workers === undefined || cell.workers === 1 ? cell.strategy : `${cell.strategy}@${cell.workers}`;
+
+/** The cell of `scenario` × `strategy` (one process, or the first worker count). */
+export function cellOf(result: Pick<RunResult, 'cells'>, scenario: string, strategy: string): CellResult | undefined {
+  return result.cells.find((c) => c.scenario === scenario && c.strategy === strategy);
+}
+
+/** The load cell of `scenario` × `strategy`, if it is one. */
+export function loadCellOf(result: Pick<RunResult, 'cells'>, scenario: string, strategy: string): LoadCell | undefined {
+  const cell = cellOf(result, scenario, strategy);
+  return cell !== undefined && isLoadCell(cell) ? cell : undefined;
+}
+
 export interface RunResult {
   readonly schemaVersion: typeof SCHEMA_VERSION;
+  /** Set by the reader when the file had an older schema version and was upgraded as it was read. */
+  readonly upgradedFrom?: number;
   readonly tool: 'authbench';
   readonly kind: 'run';
   readonly startedAt: string;
@@ -81,10 +144,12 @@ export interface RunResult {
   status: 'running' | 'complete' | 'interrupted';
   readonly environment: Environment;
   readonly config: RunConfig;
+  /** Every design of the run (`config.strategies`), with its traits. */
+  readonly designs: Record<string, DesignRecord>;
   readonly method: readonly string[];
   /**
    * GET /health req/s per design (median, min, max): the ceiling every other figure is divided by. Keyed by strategy,
-   * or `strategy@workers` for a server of several workers (see ceilingKey in aggregate.ts).
+   * or `strategy@workers` for a server of several workers (see ceilingKey).
    */
   ceiling: Record<string, Spread>;
   /** Where the server time of a validate request goes, per design (when validate ran). */

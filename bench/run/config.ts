@@ -1,15 +1,15 @@
 import { InvalidOptionError } from '../../lib/errors.js';
-import { LOAD_SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioName } from '../../scenarios/index.js';
+import { CEILING_SCENARIO, LOAD_SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioName } from '../../scenarios/index.js';
 import { CLUSTER_FAULTS, DEFAULT_FAULTS, FAULT_NAMES, isFaultName, type FaultName } from '../faults/injector.js';
 import type { Persistence } from '../../redis/local-server.js';
 import { resolveServerConfig, type JwtAlg } from '../../servers/config.js';
 import { resolveScaleConfig, type ScaleConfig, type ScaleFlags } from './scale.js';
-import { STRATEGY_NAMES, isStrategyName, type StrategyName } from '../../servers/designs/index.js';
+import { designNames, isDesignName, type DesignName } from '../../servers/designs/index.js';
 import { rawServerOptions, serverArgv, type ServerFlagValues } from '../../servers/options.js';
 
 /** Resolved options of `authbench run`. Recorded whole in every result file. */
 export interface RunConfig extends ScaleConfig {
-  readonly strategies: readonly StrategyName[];
+  readonly strategies: readonly DesignName[];
   /** The load scenarios asked for; the ceiling is measured in addition, always. */
   readonly scenarios: readonly ScenarioName[];
   readonly durationSec: number;
@@ -109,7 +109,7 @@ function phases(value: string | undefined, fallback: readonly [number, number, n
   return parts as [number, number, number];
 }
 
-function list<T extends string>(flag: string, value: string | undefined, valid: readonly T[], isValid: (s: string) => s is T, fallback: readonly T[]): T[] {
+function list<T extends string>(flag: string, value: string | undefined, valid: readonly T[], isValid: (s: string) => boolean, fallback: readonly T[]): T[] {
   if (value === undefined) return [...fallback];
   const items = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   if (items.length === 0) throw new InvalidOptionError(`${flag} needs at least one of: ${valid.join(', ')}`);
@@ -130,14 +130,14 @@ function num(flag: string, value: string | undefined, fallback: number, check: (
 export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = new Date()): RunConfig {
   const base = flags.quick === true ? quickDefaults : runDefaults;
   // Server options are validated here too, so a bad --jwt-alg fails before any process starts.
-  const strategies = list('--strategies', flags.strategies, STRATEGY_NAMES, isStrategyName, STRATEGY_NAMES);
+  const strategies = list('--strategies', flags.strategies, designNames(), isDesignName, designNames());
   const scale = resolveScaleConfig(flags, { given: flags.strategies, resolved: strategies });
   // `--redis-cluster local` is the run's to start; the servers get the seed nodes once it runs.
   const server = resolveServerConfig(rawServerOptions({ ...flags, ...(scale.redisCluster === 'local' ? { redisCluster: undefined } : {}) }, env));
-  const scenarioNames: readonly string[] = [...SCENARIO_NAMES.filter((s) => s !== 'ceiling'), 'all'];
+  const scenarioNames: readonly string[] = [...SCENARIO_NAMES.filter((s) => s !== CEILING_SCENARIO), 'all'];
   const scenarios: ScenarioName[] = (
     flags.scenarios?.trim() === 'all' ? [...SCENARIO_NAMES] : list('--scenarios', flags.scenarios, scenarioNames as ScenarioName[], isScenarioName, LOAD_SCENARIOS)
-  ).filter((s) => s !== 'ceiling');
+  ).filter((s) => s !== CEILING_SCENARIO);
   const faults = list('--faults', flags.faults, FAULT_NAMES, isFaultName, scale.redisCluster === undefined ? base.faults : CLUSTER_FAULTS);
   const persistence = (flags.redisPersistence ?? 'none') as Persistence;
   if (persistence !== 'none' && persistence !== 'aof') throw new InvalidOptionError(`--redis-persistence must be one of none, aof, got ${JSON.stringify(persistence)}`);

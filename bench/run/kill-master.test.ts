@@ -3,11 +3,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
-import type { CellResult, RunResult } from '../result/schema.js';
+import { outageCellsOf, type OutageCell, type RunResult } from '../result/schema.js';
 import { spawnCli } from '../../test-support/cli-process.js';
 import { descendants, isAlive, type ProcInfo } from '../../test-support/processes.js';
 
-type KillMasterCell = CellResult & { outage: NonNullable<CellResult['outage']>; failover: NonNullable<CellResult['failover']> };
+type KillMasterCell = OutageCell & { outage: NonNullable<OutageCell['outage']>; failover: NonNullable<OutageCell['failover']> };
 
 /**
  * The kill-master outage fault on a Redis Cluster authbench starts (3 masters + 3 replicas, cluster-node-timeout
@@ -37,7 +37,7 @@ describe('outage scenario on a Redis Cluster: kill-master', () => {
   });
 
   function cellOf(strategy: string, policy: string): KillMasterCell {
-    const cell = result.cells.find((c) => c.scenario === 'outage' && c.fault === 'kill-master' && c.strategy === strategy && c.policy === policy);
+    const cell = outageCellsOf(result).find((c) => c.fault === 'kill-master' && c.strategy === strategy && c.policy === policy);
     assert.ok(cell, `no kill-master cell for ${strategy} (${policy})`);
     assert.equal(cell.status, 'ok', cell.errors.join('; '));
     assert.ok(cell.outage && cell.failover, 'outage figures and the failover');

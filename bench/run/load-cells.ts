@@ -1,11 +1,11 @@
-import { scenarios, type LoadScenarioName } from '../../scenarios/index.js';
+import { CEILING_SCENARIO, isLoadScenario, scenarios, type LoadScenarioName } from '../../scenarios/index.js';
 import type { Scenario, ScenarioContext } from '../../scenarios/scenario.js';
-import type { StrategyName } from '../../servers/designs/index.js';
+import { designOf, type DesignName } from '../../servers/designs/index.js';
 import { getJson } from '../../lib/http.js';
 import { applyCeiling, judge, summarise } from '../measure/aggregate.js';
 import { computeCost, redisSnapshot, sampleState, serverSnapshotOf } from '../measure/cost.js';
 import { runLoad } from '../load/autocannon.js';
-import type { CellResult, Repetition } from '../result/schema.js';
+import { cellKey, type LoadCell, type Repetition } from '../result/schema.js';
 import type { RunConfig } from './config.js';
 import type { RunContext } from './context.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
@@ -18,9 +18,9 @@ export function orderFor<T>(items: readonly T[], rep: number): T[] {
 
 function poolSize(scenario: Scenario, config: RunConfig, phase: ScenarioContext['phase']): number {
   if (scenario.pool === undefined) return 0;
-  const full = config.pools[scenario.pool];
-  // A consumable pool (logout) is sized to the phase's length; the others are re-issued at full size.
-  if (scenario.pool === 'logout' && phase === 'warmup') return Math.max(100, Math.ceil((full * config.warmupSec) / config.durationSec));
+  const full = config.pools[scenario.pool.name];
+  // A consumed pool (logout) is sized to the phase's length; the others are re-issued at full size.
+  if (scenario.pool.consumed && phase === 'warmup') return Math.max(100, Math.ceil((full * config.warmupSec) / config.durationSec));
   return full;
 }
 
@@ -39,12 +39,9 @@ function targetServer(url: string): Measurable {
 
 /** One server setup of a run: a design at one worker count (undefined for --target, whose setup is not known). */
 interface Unit {
-  readonly strategy: StrategyName;
+  readonly strategy: DesignName;
   readonly workers: number | undefined;
 }
-
-/** The cell identity: scenario × strategy × workers. */
-const cellKey = (name: string, unit: Unit): string => `${name}|${unit.strategy}|${unit.workers ?? ''}`;
 
 /** A failed repetition as data: the first line of the error, and the server's last output. */
 export function failedRepetition(err: unknown, rep: number, position: number, server: Measurable | undefined): Measured {
@@ -66,7 +63,8 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
   try {
     const tokens = httpTokenSource(server.url, config.users, config.connections);
     const load = { url: server.url, connections: config.connections, rate: config.rate, timeoutSec: config.timeoutSec, signal: io.signal };
-    const sctx = (phase: ScenarioContext['phase']): ScenarioContext => ({ strategy, tokens, users: config.users, phase, poolSize: poolSize(scenario, config, phase) });
+    const { traits } = designOf(strategy);
+    const sctx = (phase: ScenarioContext['phase']): ScenarioContext => ({ traits, tokens, users: config.users, phase, poolSize: poolSize(scenario, config, phase) });
     const [sampleToken] = await tokens.issue(1);
     if (config.warmupSec > 0) await runLoad(await scenario.plan(sctx('warmup')), { ...load, durationSec: config.warmupSec });
     if (io.signal.aborted) throw new Error('interrupted');
@@ -77,11 +75,11 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
     const after = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) };
     const gone = server.exited();
     if (gone !== undefined) throw new Error(`server ${strategy} ${gone} during the measurement`);
-    const j = judge(measurement, scenario.expect(strategy));
+    const j = judge(measurement, scenario.expect(traits));
     const cost =
       inspector === undefined || before?.server === undefined || after?.server === undefined
         ? undefined
-        : computeCost(measurement.responses, { before: before.redis, after: after.redis }, { before: before.server, after: after.server }, await sampleState(inspector, strategy), sampleToken?.length ?? null);
+        : computeCost(measurement.responses, { before: before.redis, after: after.redis }, { before: before.server, after: after.server }, await sampleState(inspector, traits.state), sampleToken?.length ?? null);
     return { repetition: { index: rep, position, status: 'ok', measurement, ...j, ...(cost === undefined ? {} : { cost }) } };
   } catch (err) {
     return failedRepetition(err, rep, position, server);
@@ -96,14 +94,15 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
  */
 export async function runLoadCells(ctx: RunContext): Promise<void> {
   const { config, io, result } = ctx;
-  const names: LoadScenarioName[] = ['ceiling', ...config.scenarios.filter((s): s is LoadScenarioName => s !== 'outage' && s !== 'ceiling')];
-  const cells = new Map<string, CellResult>();
+  const names: LoadScenarioName[] = [CEILING_SCENARIO, ...config.scenarios.filter(isLoadScenario).filter((s) => s !== CEILING_SCENARIO)];
+  const cells = new Map<string, LoadCell>();
   const units = config.strategies.flatMap((strategy): Unit[] => (config.target === undefined ? config.workers.map((workers) => ({ strategy, workers })) : [{ strategy, workers: undefined }]));
   // Cells are created up front, in table order, so the result lists every cell even if the run stops early.
   for (const name of names) {
     for (const unit of units) {
-      const cell: CellResult = { scenario: name, strategy: unit.strategy, ...(unit.workers === undefined ? {} : { workers: unit.workers }), status: 'ok', repetitions: [], errors: [] };
-      cells.set(cellKey(name, unit), cell);
+      const kind = name === CEILING_SCENARIO ? 'ceiling' : 'load';
+      const cell: LoadCell = { kind, scenario: name, strategy: unit.strategy, ...(unit.workers === undefined ? {} : { workers: unit.workers }), status: 'ok', repetitions: [], errors: [] };
+      cells.set(cellKey(cell), cell);
       result.cells.push(cell);
     }
   }
@@ -130,7 +129,7 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
           }
           const measured = server === undefined ? failedRepetition(startError, rep, position, undefined) : await measureOnce(name, unit, rep, position, server, ctx);
           if (io.signal.aborted) return; // a repetition cut short is not a measurement
-          const cell = cells.get(cellKey(name, unit)) as CellResult;
+          const cell = cells.get(cellKey({ scenario: name, ...unit })) as LoadCell;
           cell.repetitions.push(measured.repetition);
           if (measured.repetition.status === 'errored') {
             cell.status = 'errored';

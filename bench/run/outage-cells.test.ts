@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { CellResult, RunResult } from '../result/schema.js';
+import { outageCellsOf, type OutageCell, type RunResult } from '../result/schema.js';
 import { spawnCli } from '../../test-support/cli-process.js';
 import { sleep, waitFor } from '../../test-support/faults.js';
 import { descendants, isAlive } from '../../test-support/processes.js';
@@ -22,12 +22,12 @@ async function outageRun(args: string[]): Promise<RunResult> {
   }
 }
 
-function cellOf(result: RunResult, fault: string, strategy: string, policy: string): CellResult & { outage: NonNullable<CellResult['outage']> } {
-  const cell = result.cells.find((c) => c.scenario === 'outage' && c.fault === fault && c.strategy === strategy && c.policy === policy);
+function cellOf(result: RunResult, fault: string, strategy: string, policy: string): OutageCell & { outage: NonNullable<OutageCell['outage']> } {
+  const cell = outageCellsOf(result).find((c) => c.fault === fault && c.strategy === strategy && c.policy === policy);
   assert.ok(cell, `no cell ${fault} × ${strategy} (${policy})`);
   assert.equal(cell.status, 'ok', `${fault} × ${strategy} (${policy}): ${cell.errors.join('; ')}`);
   assert.ok(cell.outage, `${fault} × ${strategy} (${policy}) has no outage figures`);
-  return cell as CellResult & { outage: NonNullable<CellResult['outage']> };
+  return cell as OutageCell & { outage: NonNullable<OutageCell['outage']> };
 }
 
 describe('outage scenario without persistence: kill, stop, flush', () => {
@@ -37,7 +37,7 @@ describe('outage scenario without persistence: kill, stop, flush', () => {
   });
 
   it('has a cell per fault and design, jwt-blacklist with both failure policies', () => {
-    const outage = result.cells.filter((c) => c.scenario === 'outage');
+    const outage = outageCellsOf(result);
     assert.equal(outage.length, 3 * 4);
     for (const c of outage) assert.ok(c.outage !== undefined && c.outage.timeline.length > 0, `${c.fault} × ${c.strategy} has a timeline`);
   });

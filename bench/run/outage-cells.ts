@@ -1,11 +1,13 @@
 import { getJson } from '../../lib/http.js';
 import { LocalCluster } from '../../redis/local-cluster.js';
 import { LocalRedis } from '../../redis/local-server.js';
-import { scenarios } from '../../scenarios/index.js';
-import type { StrategyName } from '../../servers/designs/index.js';
+import { isOutageScenario, scenarios } from '../../scenarios/index.js';
+import type { OutageScenario } from '../../scenarios/scenario.js';
+import { refusesRevoked, type OutagePolicy } from '../../servers/design.js';
+import { designOf, type DesignName } from '../../servers/designs/index.js';
 import { FAULTS, type FaultMode, type FaultName, type FaultTarget } from '../faults/injector.js';
 import { RedisProxy } from '../faults/proxy.js';
-import type { CellResult } from '../result/schema.js';
+import { ceilingCellsOf, measuredCellsOf, type OutageCell } from '../result/schema.js';
 import type { RunConfig } from './config.js';
 import type { RunContext } from './context.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
@@ -15,22 +17,18 @@ import type { HealthSample } from '../measure/outage-events.js';
 import { summariseFailover } from '../measure/failover.js';
 import { runOutageLoad } from '../load/paced.js';
 
-export type OutagePolicy = 'closed' | 'open' | 'none';
-
 export interface OutageVariant {
-  readonly strategy: StrategyName;
+  readonly strategy: DesignName;
   readonly policy: OutagePolicy;
 }
 
-/** jwt has no Redis and no policy; jwt-blacklist runs fail-closed and fail-open side by side; redis-token fails closed. */
-export function outageVariants(strategies: readonly StrategyName[]): OutageVariant[] {
-  return strategies.flatMap((strategy): OutageVariant[] =>
-    strategy === 'jwt' ? [{ strategy, policy: 'none' }] : strategy === 'jwt-blacklist' ? [{ strategy, policy: 'closed' }, { strategy, policy: 'open' }] : [{ strategy, policy: 'closed' }],
-  );
+/** Each design once per failure policy it declares (fail-closed and fail-open side by side where it has both). */
+export function outageVariants(strategies: readonly DesignName[]): OutageVariant[] {
+  return strategies.flatMap((strategy) => designOf(strategy).traits.failurePolicies.map((policy) => ({ strategy, policy })));
 }
 
 export function outageCellCount(config: RunConfig): number {
-  return config.scenarios.includes('outage') ? outageVariants(config.strategies).length * config.outage.faults.length : 0;
+  return config.scenarios.filter(isOutageScenario).length * outageVariants(config.strategies).length * config.outage.faults.length;
 }
 
 /** Per-request timeout of the outage load: past the 1 s "hung" mark, short enough to keep the phases honest. */
@@ -41,14 +39,14 @@ export const OUTAGE_TIMEOUT_SEC = 2;
  * validate throughput in this run; else a twentieth of the slowest ceiling (validate runs at about a quarter of
  * it here). Bounded to 50..2000 req/s.
  */
-export function chooseOutageRate(ctx: RunContext): { rate: number; source: string } {
+export function chooseOutageRate(ctx: RunContext, scenario: OutageScenario): { rate: number; source: string } {
   if (ctx.config.rate !== undefined) return { rate: ctx.config.rate, source: '--rate' };
-  const medians = (scenario: string) =>
-    ctx.result.cells.filter((c) => c.scenario === scenario && c.summary !== undefined).map((c) => c.summary?.requestsPerSec.median ?? Infinity);
+  const cells = measuredCellsOf(ctx.result);
+  const medians = (of: typeof cells) => of.flatMap((c) => (c.summary === undefined ? [] : [c.summary.requestsPerSec.median]));
   const bound = (n: number) => Math.round(Math.min(2000, Math.max(50, n)));
-  const validate = medians('validate');
-  if (validate.length > 0) return { rate: bound(Math.min(...validate) * 0.25), source: '25% of the slowest validate median in this run' };
-  const ceiling = medians('ceiling');
+  const reference = medians(cells.filter((c) => c.scenario === scenario.rateReference));
+  if (reference.length > 0) return { rate: bound(Math.min(...reference) * 0.25), source: `25% of the slowest ${scenario.rateReference} median in this run` };
+  const ceiling = medians(ceilingCellsOf(ctx.result));
   if (ceiling.length > 0) return { rate: bound(Math.min(...ceiling) * 0.05), source: '5% of the slowest ceiling median in this run' };
   return { rate: 200, source: 'default (nothing measured yet)' };
 }
@@ -62,9 +60,8 @@ function withPolicy(args: readonly string[], policy: OutagePolicy): string[] {
   return policy === 'open' ? [...out, '--blacklist-failure', 'open'] : [...out, '--blacklist-failure', 'closed'];
 }
 
-async function runOne(ctx: RunContext, variant: OutageVariant, fault: FaultMode, cell: CellResult, rate: number): Promise<void> {
+async function runOne(ctx: RunContext, scenario: OutageScenario, variant: OutageVariant, fault: FaultMode, cell: OutageCell, rate: number): Promise<void> {
   const { config, io } = ctx;
-  const scenario = scenarios.outage;
   let server: ServerProcess | undefined;
   let proxy: RedisProxy | undefined;
   const target: { current?: FaultTarget } = {};
@@ -150,7 +147,7 @@ async function runOne(ctx: RunContext, variant: OutageVariant, fault: FaultMode,
       errors: load.errors,
       health,
       uncheckedServed: unchecked,
-      expectRevokedRefused: variant.strategy !== 'jwt',
+      expectRevokedRefused: refusesRevoked(designOf(variant.strategy).traits),
     });
     cell.load = { rate, connections, maxPacerLagMs: Math.round(load.maxPacerLagMs), persistence: config.outage.persistence, phasesSec: [b, d, a] };
     const watch = target.current?.failover;
@@ -184,34 +181,37 @@ export function skipReason(config: RunConfig, fault: FaultMode, redisOwned: bool
 }
 
 /**
- * The outage cells: for each fault, each design (jwt-blacklist with both failure policies) under an open-loop
- * load at a fixed rate, the fault injected after the first phase and cleared after the second. A fault that
- * needs a Redis authbench started is skipped, with the reason, when the run was given a URL.
+ * The outage cells: for each fault, each design under each failure policy it declares, under an open-loop load at
+ * a fixed rate, the fault injected after the first phase and cleared after the second. A fault that needs a Redis
+ * authbench started is skipped, with the reason, when the run was given a URL.
  */
 export async function runOutageCells(ctx: RunContext): Promise<void> {
   const { config, io, result } = ctx;
-  const { rate, source } = chooseOutageRate(ctx);
-  result.outageRate = { rate, source };
-  for (const name of config.outage.faults as FaultName[]) {
-    const fault = FAULTS[name];
-    for (const variant of outageVariants(config.strategies)) {
-      if (io.signal.aborted) return;
-      const label = variant.policy === 'none' ? variant.strategy : `${variant.strategy} (${variant.policy})`;
-      ctx.step(`outage × ${label}, fault ${name}`);
-      const cell: CellResult = { scenario: 'outage', strategy: variant.strategy, ...(config.target === undefined ? { workers: 1 } : {}), policy: variant.policy, fault: name, status: 'ok', repetitions: [], errors: [] };
-      result.cells.push(cell);
-      const skip = skipReason(config, fault, ctx.redis.owned);
-      if (skip !== undefined) {
-        cell.status = 'skipped';
-        cell.errors.push(skip);
-      } else {
-        await runOne(ctx, variant, fault, cell, rate);
-        if (io.signal.aborted) {
-          result.cells.pop(); // cut short: not a measurement
-          return;
+  for (const name of config.scenarios.filter(isOutageScenario)) {
+    const scenario = scenarios[name];
+    const { rate, source } = chooseOutageRate(ctx, scenario);
+    result.outageRate = { rate, source };
+    for (const faultName of config.outage.faults as FaultName[]) {
+      const fault = FAULTS[faultName];
+      for (const variant of outageVariants(config.strategies)) {
+        if (io.signal.aborted) return;
+        const label = variant.policy === 'none' ? variant.strategy : `${variant.strategy} (${variant.policy})`;
+        ctx.step(`${name} × ${label}, fault ${faultName}`);
+        const cell: OutageCell = { kind: 'outage', scenario: name, strategy: variant.strategy, ...(config.target === undefined ? { workers: 1 } : {}), policy: variant.policy, fault: faultName, status: 'ok', errors: [] };
+        result.cells.push(cell);
+        const skip = skipReason(config, fault, ctx.redis.owned);
+        if (skip !== undefined) {
+          cell.status = 'skipped';
+          cell.errors.push(skip);
+        } else {
+          await runOne(ctx, scenario, variant, fault, cell, rate);
+          if (io.signal.aborted) {
+            result.cells.pop(); // cut short: not a measurement
+            return;
+          }
         }
+        await io.checkpoint(result);
       }
-      await io.checkpoint(result);
     }
   }
 }

@@ -1,3 +1,5 @@
+import { isLoadScenario, isOutageScenario, scenarios } from '../../scenarios/index.js';
+import { designOf } from '../../servers/designs/index.js';
 import { measureDecomposition } from '../measure/decomposition.js';
 import { collectEnvironment } from './environment.js';
 import { RedisProxy } from '../faults/proxy.js';
@@ -35,11 +37,12 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       status: 'running',
       environment: await collectEnvironment(redis.url, redis.source),
       config,
+      designs: Object.fromEntries(config.strategies.map((name) => [name, { summary: designOf(name).summary, traits: designOf(name).traits }])),
       method: describeMethod(config, redis.owned),
       ceiling: {},
       cells: [],
     };
-    const loadNames = 1 + config.scenarios.filter((s) => s !== 'outage').length;
+    const loadNames = 1 + config.scenarios.filter(isLoadScenario).length;
     const total = loadNames * config.repeat * config.strategies.length * config.workers.length + outageCellCount(config);
     let done = 0;
     const ctx: RunContext = {
@@ -57,13 +60,14 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       },
     };
     await runLoadCells(ctx);
+    const decomposed = config.scenarios.filter(isLoadScenario).find((s) => scenarios[s].decomposed === true);
     // Not for a cluster (its GET round trip is not one node's) nor for --target (no server cost is measured).
-    if (config.scenarios.includes('validate') && config.redisCluster === undefined && config.target === undefined && !io.signal.aborted) {
+    if (decomposed !== undefined && config.redisCluster === undefined && config.target === undefined && !io.signal.aborted) {
       // Through the proxy when there is one: the round trip the servers see.
-      result.decomposition = await measureDecomposition(result, config.jwtAlg, ctx.serverRedisUrl, config.quick ? 2000 : 10000);
+      result.decomposition = await measureDecomposition(result, decomposed, config.jwtAlg, ctx.serverRedisUrl, config.quick ? 2000 : 10000);
       await io.checkpoint(result);
     }
-    if (config.scenarios.includes('outage') && !io.signal.aborted) await runOutageCells(ctx);
+    if (config.scenarios.some(isOutageScenario) && !io.signal.aborted) await runOutageCells(ctx);
     io.progress.finish();
     result.status = io.signal.aborted ? 'interrupted' : 'complete';
     result.finishedAt = new Date().toISOString();

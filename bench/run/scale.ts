@@ -1,7 +1,7 @@
 import { MAX_WORKERS } from '../../servers/process/workers.js';
 import { InvalidOptionError } from '../../lib/errors.js';
 import { parseNodeList } from '../../redis/cluster-topology.js';
-import type { StrategyName } from '../../servers/designs/index.js';
+import { designNames, type DesignName } from '../../servers/designs/index.js';
 
 /** The scaling-out options of `run`: worker counts, a Redis Cluster, or a server running elsewhere. */
 export interface ScaleConfig {
@@ -50,7 +50,7 @@ export function parseTarget(value: string): string {
 }
 
 /** Validates the scaling-out flags and how they combine; throws InvalidOptionError (exit 2) naming the flags. */
-export function resolveScaleConfig(flags: ScaleFlags, strategies: { given: string | undefined; resolved: readonly StrategyName[] }): ScaleConfig {
+export function resolveScaleConfig(flags: ScaleFlags, strategies: { given: string | undefined; resolved: readonly DesignName[] }): ScaleConfig {
   const workers = parseWorkerList(flags.workers);
   let redisCluster: ScaleConfig['redisCluster'];
   if (flags.redisCluster !== undefined) {
@@ -70,7 +70,7 @@ export function resolveScaleConfig(flags: ScaleFlags, strategies: { given: strin
   if (flags.target !== undefined) {
     target = parseTarget(flags.target);
     const only = strategies.resolved.length === 1 && strategies.given !== undefined;
-    if (!only) throw new InvalidOptionError(`--target needs --strategies with exactly one name, the design the target runs: one of jwt, jwt-blacklist, redis-token`);
+    if (!only) throw new InvalidOptionError(`--target needs --strategies with exactly one name, the design the target runs: one of ${designNames().join(', ')}`);
     const clash = (
       [
         ['--workers', flags.workers],

@@ -1,8 +1,7 @@
 import Table from 'cli-table3';
+import { fmtInt as int, fmtMs as ms } from '../render/format.js';
+import { SWEEP_SCENARIOS } from './crossover.js';
 import type { SweepResult } from './run-sweep.js';
-
-const int = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : Math.round(n).toLocaleString('en-US'));
-const ms = (n: number): string => (n < 1 ? '<1' : String(Math.round(n)));
 
 /** Throughput and p50/p99 against the added Redis latency, a table per algorithm and scenario, then the crossovers. Pure. */
 export function renderSweep(sweep: SweepResult): string {
@@ -12,7 +11,7 @@ export function renderSweep(sweep: SweepResult): string {
     if (points.length === 0) continue;
     const rtt = points.map((p) => `${p.addedLatencyMs} ms → ${p.measuredRoundTripUs === null ? '?' : (p.measuredRoundTripUs / 1000).toFixed(2)} ms`).join(', ');
     parts.push(`${alg}: added latency → measured Redis round trip: ${rtt}`);
-    for (const scenario of ['validate', 'session']) {
+    for (const scenario of SWEEP_SCENARIOS) {
       const strategies = [...new Set(points.flatMap((p) => p.cells.filter((c) => c.scenario === scenario).map((c) => c.strategy)))];
       const table = new Table({ head: ['strategy', ...points.map((p) => `+${p.addedLatencyMs} ms: req/s (p50/p99 ms)`)], style: { head: [], border: [] } });
       for (const s of strategies) {
@@ -27,8 +26,8 @@ export function renderSweep(sweep: SweepResult): string {
       parts.push(`${scenario}, ${alg}\n${table.toString()}`);
     }
   }
-  const cross = new Table({ head: ['jwt alg', 'scenario', 'Redis design', 'jwt overtakes it at', 'verdict'], style: { head: [], border: [] } });
-  for (const c of sweep.crossovers) cross.push([c.jwtAlg, c.scenario, c.redisDesign, c.crossoverMs === null ? '–' : `+${c.crossoverMs.toFixed(2)} ms`, c.verdict]);
-  parts.push(`crossover (added Redis latency at which jwt's throughput overtakes the Redis design)\n${cross.toString()}`);
+  const cross = new Table({ head: ['jwt alg', 'scenario', 'Redis design', 'local design', 'overtakes it at', 'verdict'], style: { head: [], border: [] } });
+  for (const c of sweep.crossovers) cross.push([c.jwtAlg, c.scenario, c.redisDesign, c.localDesign, c.crossoverMs === null ? '–' : `+${c.crossoverMs.toFixed(2)} ms`, c.verdict]);
+  parts.push(`crossover (added Redis latency at which a design that validates without Redis overtakes one that waits for it)\n${cross.toString()}`);
   return parts.join('\n\n');
 }

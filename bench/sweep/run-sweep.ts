@@ -3,14 +3,13 @@ import type { JwtAlg } from '../../servers/config.js';
 import { writeAtomicJson } from '../result/write.js';
 import type { Progress } from '../run/progress.js';
 import type { Environment } from '../run/environment.js';
-import type { RunResult } from '../result/schema.js';
+import { loadCellsOf, type DesignRecord, type RunResult } from '../result/schema.js';
 import { resolveRunConfig, type RunFlags } from '../run/config.js';
 import { runBench } from '../run/runner.js';
 import type { Spread } from '../../lib/stats.js';
-import { crossover, type Crossover } from './crossover.js';
+import { crossover, SWEEP_SCENARIOS, type Crossover } from './crossover.js';
 
-export const SWEEP_SCENARIOS = ['validate', 'session'] as const;
-const REDIS_DESIGNS = ['redis-token', 'jwt-blacklist'] as const;
+export { SWEEP_SCENARIOS };
 
 export interface SweepCell {
   readonly scenario: string;
@@ -39,6 +38,8 @@ export interface SweepResult {
   finishedAt?: string;
   status: 'running' | 'complete' | 'interrupted';
   environment?: Environment;
+  /** The designs of the runs, with their traits (which ones wait for Redis on a validate request). */
+  designs?: Record<string, DesignRecord>;
   readonly config: { readonly latenciesMs: readonly number[]; readonly jwtAlgs: readonly JwtAlg[]; readonly run: RunResult['config'] | undefined };
   readonly method: string[];
   readonly points: SweepPointResult[];
@@ -53,7 +54,7 @@ export interface SweepIO {
 
 /** The figures of one run that a sweep keeps. Pure. */
 export function sweepCells(result: RunResult): SweepCell[] {
-  return result.cells
+  return loadCellsOf(result)
     .filter((c) => (SWEEP_SCENARIOS as readonly string[]).includes(c.scenario))
     .map((c) => ({
       scenario: c.scenario,
@@ -64,9 +65,15 @@ export function sweepCells(result: RunResult): SweepCell[] {
     }));
 }
 
-/** Crossovers of jwt with each Redis design, per algorithm and scenario, from the points so far. Pure. */
-export function sweepCrossovers(points: readonly SweepPointResult[]): (Crossover & { jwtAlg: JwtAlg })[] {
+/**
+ * Crossovers of each design that validates without Redis with each design that waits for it (as their traits
+ * declare), per algorithm and scenario, from the points so far. Pure.
+ */
+export function sweepCrossovers(points: readonly SweepPointResult[], designs: Readonly<Record<string, DesignRecord>>): (Crossover & { jwtAlg: JwtAlg })[] {
   const out: (Crossover & { jwtAlg: JwtAlg })[] = [];
+  const names = Object.keys(designs);
+  const redisDesigns = names.filter((d) => (designs[d]?.traits.storeCommandsPerValidate ?? 0) > 0);
+  const localDesigns = names.filter((d) => designs[d]?.traits.storeCommandsPerValidate === 0);
   for (const alg of [...new Set(points.map((p) => p.jwtAlg))]) {
     const mine = points.filter((p) => p.jwtAlg === alg);
     const series = (scenario: string, strategy: string) =>
@@ -75,9 +82,8 @@ export function sweepCrossovers(points: readonly SweepPointResult[]): (Crossover
         return rps === undefined ? [] : [{ addedLatencyMs: p.addedLatencyMs, requestsPerSec: rps }];
       });
     for (const scenario of SWEEP_SCENARIOS) {
-      for (const design of REDIS_DESIGNS) {
-        if (!mine.some((p) => p.cells.some((c) => c.strategy === design))) continue;
-        out.push({ ...crossover(scenario, design, series(scenario, design), series(scenario, 'jwt')), jwtAlg: alg });
+      for (const design of redisDesigns) {
+        for (const local of localDesigns) out.push({ ...crossover(scenario, design, local, series(scenario, design), series(scenario, local)), jwtAlg: alg });
       }
     }
   }
@@ -86,8 +92,8 @@ export function sweepCrossovers(points: readonly SweepPointResult[]): (Crossover
 
 /**
  * `authbench sweep`: one run of validate and session per algorithm and added Redis latency, every design behind
- * the same delaying proxy (also at 0, so each point pays the same hop), then the crossover where jwt overtakes each
- * Redis design. Each point is a full run (its own result.json under DIR); sweep.json is rewritten after each point.
+ * the same delaying proxy (also at 0, so each point pays the same hop), then the crossover where each design that
+ * validates without Redis overtakes each Redis design. Each point is a full run (its own result.json under DIR); sweep.json is rewritten after each point.
  */
 export async function runSweep(flags: RunFlags, latenciesMs: readonly number[], jwtAlgs: readonly JwtAlg[], outDir: string, io: SweepIO): Promise<SweepResult> {
   const sweep: SweepResult = {
@@ -100,7 +106,7 @@ export async function runSweep(flags: RunFlags, latenciesMs: readonly number[], 
     method: [
       'each point is an `authbench run --scenarios validate,session` with every Redis reply delayed by the added latency, through a TCP proxy in front of Redis (present at 0 too)',
       'the proxy delays with timers: delays under 1 ms come out at about 1 ms; the measured round trip per point is recorded beside the asked one',
-      'crossover: where jwt req/s (median) overtakes the Redis design, linearly interpolated between two points',
+      'crossover: where the req/s (median) of a design that validates without Redis overtakes a design that waits for Redis on every validate, linearly interpolated between two points',
     ],
     points: [],
     crossovers: [],
@@ -113,6 +119,7 @@ export async function runSweep(flags: RunFlags, latenciesMs: readonly number[], 
       const config = resolveRunConfig({ ...flags, scenarios: SWEEP_SCENARIOS.join(','), redisLatency: `${lat}ms`, redisProxy: true, jwtAlg: alg, out: dir, json: undefined }, process.env);
       const result = await runBench(config, { ...io, checkpoint: async (r) => void (await writeAtomicJson(join(dir, 'result.json'), r)) });
       sweep.environment ??= result.environment;
+      sweep.designs ??= result.designs;
       (sweep.config as { run: RunResult['config'] | undefined }).run ??= result.config;
       sweep.points.push({
         jwtAlg: alg,
@@ -122,7 +129,7 @@ export async function runSweep(flags: RunFlags, latenciesMs: readonly number[], 
         resultFile: join(dir, 'result.json'),
         cells: sweepCells(result),
       });
-      sweep.crossovers = sweepCrossovers(sweep.points);
+      sweep.crossovers = sweepCrossovers(sweep.points, sweep.designs);
       await writeAtomicJson(sweepFile, sweep);
     }
   }

@@ -1,17 +1,24 @@
 import { StoreUnavailableError, UnauthorizedError } from '../../lib/errors.js';
 import { JwtCodec } from '../jwt/codec.js';
-import { requireStore, type AuthStrategy, type StrategyContext, type StrategyDefinition } from '../design.js';
+import { requireStore, type AuthStrategy, type DesignContext, type DesignDefinition } from '../design.js';
 import { userOf } from './jwt.js';
 
 /** Key of a revoked token: the `jti`, never the token string (a re-encoded signature still verifies). */
 export const blacklistKey = (jti: string): string => `blacklist:${jti}`;
 
 /** JWT plus a Redis blacklist of revoked `jti`s, checked on every request after the signature. */
-export const jwtBlacklist: StrategyDefinition = {
+export const jwtBlacklist: DesignDefinition = {
   name: 'jwt-blacklist',
   summary: 'JWT + Redis blacklist of revoked jti (one EXISTS per request)',
   usesStore: true,
-  async create(ctx: StrategyContext): Promise<AuthStrategy> {
+  traits: {
+    state: { kind: 'revoked-token', keyPattern: blacklistKey('*') },
+    revocation: 'immediate',
+    failurePolicies: ['closed', 'open'],
+    verifiesJwt: true,
+    storeCommandsPerValidate: 1,
+  },
+  async create(ctx: DesignContext): Promise<AuthStrategy> {
     const codec = await JwtCodec.create(ctx.config, ctx.clock);
     const store = requireStore(ctx, 'jwt-blacklist');
     const failOpen = ctx.config.blacklistFailure === 'open';

@@ -1,24 +1,25 @@
 import { UnauthorizedError } from '../../lib/errors.js';
 import { JwtCodec, type VerifiedClaims } from '../jwt/codec.js';
-import type { AuthStrategy, StrategyContext, StrategyDefinition } from '../design.js';
+import type { AuthStrategy, DesignContext, DesignDefinition } from '../design.js';
 import type { User } from '../users.js';
 
 /**
  * The user a verified token names. Roles come from the token (that is what a stateless design trusts); the
  * username from the in-memory directory, and an unknown `sub` is refused like any other bad token.
  */
-export function userOf(ctx: StrategyContext, claims: VerifiedClaims): User {
+export function userOf(ctx: DesignContext, claims: VerifiedClaims): User {
   const user = ctx.users.byId(claims.sub);
   if (user === undefined) throw new UnauthorizedError('unknown_user');
   return { userId: user.userId, username: user.username, roles: claims.roles };
 }
 
 /** Stateless JWT: sign at login, verify signature and claims on every request, no store at all. */
-export const jwt: StrategyDefinition = {
+export const jwt: DesignDefinition = {
   name: 'jwt',
   summary: 'stateless JWT (jose); logout is a no-op the token outlives until exp',
   usesStore: false,
-  async create(ctx: StrategyContext): Promise<AuthStrategy> {
+  traits: { state: { kind: 'none' }, revocation: 'at-expiry', failurePolicies: ['none'], verifiesJwt: true, storeCommandsPerValidate: 0 },
+  async create(ctx: DesignContext): Promise<AuthStrategy> {
     const codec = await JwtCodec.create(ctx.config, ctx.clock);
     return {
       async issue(user) {

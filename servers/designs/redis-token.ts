@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { UnauthorizedError } from '../../lib/errors.js';
-import { requireStore, type AuthStrategy, type StrategyContext, type StrategyDefinition } from '../design.js';
+import { requireStore, type AuthStrategy, type DesignContext, type DesignDefinition } from '../design.js';
 import type { User } from '../users.js';
 
 export const tokenKey = (token: string): string => `token:${token}`;
@@ -29,11 +29,12 @@ function parseStoredUser(raw: string): User | undefined {
  * Opaque token in Redis: login SETEX token:{uuid} <ttl> <userJSON>, /me is one GET, logout one DEL.
  * Expiry is absolute (SETEX at login); using the token does not extend it.
  */
-export const redisToken: StrategyDefinition = {
+export const redisToken: DesignDefinition = {
   name: 'redis-token',
   summary: 'opaque UUID token, user JSON in Redis (one GET per request)',
   usesStore: true,
-  async create(ctx: StrategyContext): Promise<AuthStrategy> {
+  traits: { state: { kind: 'session', keyPattern: tokenKey('*') }, revocation: 'immediate', failurePolicies: ['closed'], verifiesJwt: false, storeCommandsPerValidate: 1 },
+  async create(ctx: DesignContext): Promise<AuthStrategy> {
     const store = requireStore(ctx, 'redis-token');
     const ttl = ctx.config.tokenTtlSec;
     return {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { STRATEGY_NAMES } from '../designs/index.js';
+import { designNames } from '../designs/index.js';
 import { spawnCli, type CliProcess } from '../../test-support/cli-process.js';
 import { login, me, request } from '../../test-support/http.js';
 import { cwdOf, isAlive, portAccepts, redisPing, redisServersOnPort } from '../../test-support/processes.js';
@@ -82,7 +82,7 @@ describe('authbench serve: output and signals', () => {
     assert.equal(cli.stdout(), `listening on http://127.0.0.1:${port}\n`, 'nothing else on stdout, before or after the signal');
   });
 
-  for (const strategy of STRATEGY_NAMES) {
+  for (const strategy of designNames()) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       it(`${strategy}: ${signal} makes the server close and exit 0`, async () => {
         const server: ServerProcess = await startServerProcess(strategy, ['--redis-url', redis.server.url]);
@@ -100,7 +100,7 @@ describe('authbench serve: output and signals', () => {
     }
   }
 
-  for (const strategy of STRATEGY_NAMES.filter((s) => s !== 'jwt')) {
+  for (const strategy of designNames().filter((s) => s !== 'jwt')) {
     it(`${strategy} without --redis-url starts its own redis-server, and SIGTERM stops it and removes its directory`, async () => {
       const server = await startServerProcess(strategy);
       running.add(server);

@@ -4,7 +4,7 @@ import { LocalCluster } from '../../redis/local-cluster.js';
 import { obtainRedis, type RedisHandle } from '../../redis/provider.js';
 import { buildServer } from '../app.js';
 import { resolveServerConfig } from '../config.js';
-import { STRATEGY_NAMES, isStrategyName, strategies } from '../designs/index.js';
+import { designNames, isDesignName, designOf } from '../designs/index.js';
 import { MAX_WORKERS, startWorkers, type WorkerGroup } from './workers.js';
 import { rawServerOptions, type ServerFlagValues } from '../options.js';
 
@@ -35,10 +35,10 @@ export function listenUrl(host: string, port: number): string {
  * everything listens, and close everything (the Redis it started too) on SIGINT / SIGTERM.
  */
 export async function serve(name: string, flags: ServeFlags, env: NodeJS.ProcessEnv): Promise<void> {
-  if (!isStrategyName(name)) {
-    throw new InvalidOptionError(`unknown strategy ${JSON.stringify(name)}; valid strategies: ${STRATEGY_NAMES.join(', ')}`);
+  if (!isDesignName(name)) {
+    throw new InvalidOptionError(`unknown strategy ${JSON.stringify(name)}; valid strategies: ${designNames().join(', ')}`);
   }
-  const definition = strategies[name];
+  const definition = designOf(name);
   const workers = parseWorkers('--workers', flags.workers);
   const localCluster = flags.redisCluster === 'local';
   let config = resolveServerConfig({ ...rawServerOptions({ ...flags, ...(localCluster ? { redisCluster: undefined } : {}) }, env), port: flags.port, host: flags.host });

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../app.js';
 import type { ServerConfig } from '../config.js';
-import { isStrategyName, strategies } from '../designs/index.js';
+import { isDesignName, designOf } from '../designs/index.js';
 import { isWorkerStart, type WorkerMessage } from './messages.js';
 
 let app: FastifyInstance | undefined;
@@ -26,8 +26,8 @@ async function close(code: number): Promise<never> {
 }
 
 async function start(strategy: string, config: ServerConfig, log: boolean): Promise<void> {
-  if (!isStrategyName(strategy)) throw new Error(`unknown strategy ${strategy}`);
-  app = await buildServer(strategies[strategy], config, { logger: log });
+  if (!isDesignName(strategy)) throw new Error(`unknown strategy ${strategy}`);
+  app = await buildServer(designOf(strategy), config, { logger: log });
   if (closing) return;
   await app.listen({ port: config.port, host: config.host });
 }
