@@ -83,7 +83,7 @@ function compareMetric(base: CellSeries, cur: CellSeries, metric: MetricName, th
 
 /**
  * Compares two run results, cell by cell, on the throughput and the p99 latency normalised by the ceiling of
- * the same repetition (bench/compare/series.ts), with a bootstrap interval on the ratio of medians.
+ * the same repetition (bench/gate/series.ts), with a bootstrap interval on the ratio of medians.
  * When the files cannot be compared the comparison says why and has no rows.
  */
 export function compareRuns(baseline: RunResult, current: RunResult, options: CompareOptions): Comparison {

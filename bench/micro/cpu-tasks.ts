@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { UserDirectory } from '../../servers/users.js';
 import { batched, type MicroTaskDef } from './task.js';
 
-/** The record redis-token stores under token:{uuid}, as servers/strategies/redis-token.ts writes it at login. */
+/** The record redis-token stores under token:{uuid}, as servers/designs/redis-token.ts writes it at login. */
 export function storedUserRecord(): { userId: string; username: string; roles: readonly string[] } {
   const user = new UserDirectory(1000).authenticate('user42', 'pass42');
   if (user === undefined) throw new Error('user42 is not seeded');

@@ -22,7 +22,7 @@ interface KeyVariant {
  *   a CryptoKey on every call (the PEM parsing is counted too: it is part of what that code does).
  * - `KeyObject reused` (asymmetric only): one KeyObject made at start and passed every time. jose 6 caches its
  *   conversion per KeyObject, so this shows whether a naive but long-lived key already avoids the per-call import.
- * - `imported`: a CryptoKey imported once, what the servers do (servers/jwt-codec.ts).
+ * - `imported`: a CryptoKey imported once, what the servers do (servers/jwt/codec.ts).
  */
 export const JOSE_VARIANTS = ['raw', 'KeyObject reused', 'imported'] as const;
 
@@ -36,7 +36,7 @@ export function joseTaskNames(): string[] {
 async function keyVariants(alg: JwtAlg): Promise<KeyVariant[]> {
   if (alg === 'HS256') {
     const secret = new Uint8Array(randomBytes(32));
-    // Imported exactly as servers/jwt-codec.ts loadKeys does.
+    // Imported exactly as servers/jwt/codec.ts loadKeys does.
     const key = await webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
     return [
       { variant: 'raw', signKey: () => secret, verifyKey: () => secret },

@@ -12,7 +12,7 @@ export function describeMicroMethod(config: MicroConfig, tinybenchVersion: strin
   ];
   if (groups.has('jose')) {
     lines.push(
-      "jose: the servers' claims and verify options (servers/jwt-codec.ts: sub, roles, iat, exp, jti, iss, aud; typ and kid in the header; HS256 key 32 bytes, RSA 2048, P-256, Ed25519); only the key form differs between rows",
+      "jose: the servers' claims and verify options (servers/jwt/codec.ts: sub, roles, iat, exp, jti, iss, aud; typ and kid in the header; HS256 key 32 bytes, RSA 2048, P-256, Ed25519); only the key form differs between rows",
       "jose raw: HS256 a Uint8Array secret, which jose imports into WebCrypto on every call; RS256/ES256/EdDSA a KeyObject made from the PEM inside each call (createPrivateKey/createPublicKey, as a port of jsonwebtoken's verify(token, pem) does), which jose converts on every call, PEM parsing included",
       'jose KeyObject reused: one KeyObject made at start and passed on every call (jose 6 caches its conversion per object); imported: a CryptoKey imported once, as the servers do',
     );
@@ -22,7 +22,7 @@ export function describeMicroMethod(config: MicroConfig, tinybenchVersion: strin
   }
   if (groups.has('redis')) {
     lines.push(
-      `redis: ${redis}; one ioredis connection configured as the servers' (servers/redis-store.ts); keys token:{uuid} (a stored session record for GET; written before each DEL, untimed) and blacklist:{uuid} (absent, for EXISTS); every answer checked`,
+      `redis: ${redis}; one ioredis connection configured as the servers' (servers/store/redis-store.ts); keys token:{uuid} (a stored session record for GET; written before each DEL, untimed) and blacklist:{uuid} (absent, for EXISTS); every answer checked`,
       `redis "one at a time": one sample = one command awaited; "${config.inFlight} in flight": one sample = ${config.inFlight} commands sent at once and awaited together, divided by ${config.inFlight}, so ops/s is commands per second at that concurrency and mean is amortised, not one command's latency`,
     );
   }

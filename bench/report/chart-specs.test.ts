@@ -61,7 +61,7 @@ describe('chart specifications', () => {
 
   it('stacks the validate decomposition by part when the result has one', () => {
     const result = loadFixture('alg-rs256');
-    // The shape bench/decomposition.ts writes: a row per design, parts as <part>Us, the rest possibly negative.
+    // The shape bench/measure/decomposition.ts writes: a row per design, parts as <part>Us, the rest possibly negative.
     (result as unknown as { decomposition: unknown }).decomposition = {
       scenario: 'validate',
       rows: [

@@ -79,7 +79,7 @@ export interface DecompositionPart {
   readonly us: number;
 }
 
-/** Names of the parts a decomposition row of bench/decomposition.ts carries as `<part>Us`. */
+/** Names of the parts a decomposition row of bench/measure/decomposition.ts carries as `<part>Us`. */
 const PART_NAMES: Record<string, string> = { framework: 'framework (GET /health)', crypto: 'JWT verify', redis: 'Redis command', rest: 'rest' };
 /** Fields that are not parts of the server time: the total, and the Redis round trip (waited for, not CPU). */
 const NOT_PARTS = /^(total|measured|redisRoundTrip)/i;
@@ -107,7 +107,7 @@ function partsOf(raw: unknown): DecompositionPart[] {
 
 /**
  * The validate decomposition per design (server time per request by part), when the run measured one:
- * `result.decomposition.rows[]` as bench/decomposition.ts writes it (`{ strategy, frameworkUs, cryptoUs, ... }`),
+ * `result.decomposition.rows[]` as bench/measure/decomposition.ts writes it (`{ strategy, frameworkUs, cryptoUs, ... }`),
  * or a map `result.decomposition[design]`, or `decomposition` on the validate cell or its summary; a design's
  * entry is `{ parts: [{ part, us }] }`, `{ parts: { name: us } }` or `{ name: us }`.
  */

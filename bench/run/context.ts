@@ -16,7 +16,7 @@ export interface RunContext {
   readonly result: RunResult;
   /**
    * A plain client on the run's Redis (never through the proxy) for INFO, SCAN and MEMORY USAGE: read-only. A
-   * cluster client for a Redis Cluster (bench/run-redis.ts nodesOf gives its masters); none for --target.
+   * cluster client for a Redis Cluster (bench/run/redis.ts nodesOf gives its masters); none for --target.
    */
   readonly inspector: Redis | Cluster | undefined;
   /** Reports progress for the next cell (counts it). */

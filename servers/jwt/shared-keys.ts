@@ -29,7 +29,7 @@ export async function createSharedJwtKeys(alg: JwtAlg, secret: string | undefine
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] as const;
 
-/** The keys as JwtCodec holds them: imported once as CryptoKeys (see jwt-codec.ts for why). */
+/** The keys as JwtCodec holds them: imported once as CryptoKeys (see codec.ts for why). */
 export async function importSharedJwtKeys(alg: JwtAlg, keys: SharedJwtKeys): Promise<{ kid: string; signKey: CryptoKey; verifyKey: CryptoKey }> {
   if (alg === 'HS256') {
     const key = await webcrypto.subtle.importKey('jwk', keys.jwk as webcrypto.JsonWebKey, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);

@@ -1,5 +1,5 @@
 /**
- * The entry of each worker process of `authbench serve --workers N` (cli/serve-workers.ts forks it with
+ * The entry of each worker process of `authbench serve --workers N` (servers/process/workers.ts forks it with
  * node:cluster). It waits for its configuration from the primary over the IPC channel, builds the same Fastify app
  * as a single server, and listens on the primary's shared handle. It closes and exits on SIGTERM from the primary,
  * and when the primary goes away (the IPC channel closes), so no worker outlives its primary.

@@ -28,7 +28,7 @@ function describeExit(worker: Worker, code: number | null, signal: string | null
 }
 
 /**
- * Forks `count` workers with node:cluster, each running the same app (cli/serve-worker.ts) on one shared port,
+ * Forks `count` workers with node:cluster, each running the same app (servers/process/worker.ts) on one shared port,
  * and resolves once every one of them listens. With port 0 the primary's shared handle gives every worker the
  * same port (node:cluster keys the handle by address and port). Connections are handed out round robin by the
  * primary (cluster's default on Linux), so the keep-alive connections of a load generator are spread evenly; the

@@ -12,7 +12,7 @@ export interface RedisStoreOptions {
   readonly readyTimeoutMs?: number;
 }
 
-/** A single Redis, or a Redis Cluster through ioredis' cluster client (redis-cluster-client.ts). */
+/** A single Redis, or a Redis Cluster through ioredis' cluster client (cluster-client.ts). */
 export type StoreClient = Redis | Cluster;
 
 /**
@@ -41,7 +41,7 @@ export const PROBE_INTERVAL_MS = MAX_RECONNECT_DELAY_MS;
  * them forever. Here every command ends: no offline queue (reject at once while disconnected), a command
  * timeout, a socket timeout that tears down a connection that stopped answering, one attempt per request
  * (retrying would multiply the wait), and a capped reconnect backoff so recovery is automatic and quick.
- * The same holds for a Redis Cluster (redis-cluster-client.ts says how).
+ * The same holds for a Redis Cluster (cluster-client.ts says how).
  */
 export class RedisStore<C extends StoreClient = Redis> {
   readonly client: C;
