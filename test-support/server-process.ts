@@ -1,2 +1,3 @@
 // The tests start servers exactly the way the bench runner does.
-export { CLI_PATH, runCli, startServerProcess, type CliResult, type ServerProcess } from '../bench/run/server-process.js';
+export { CLI_PATH, startServerProcess, type ServerProcess } from '../bench/run/server-process.js';
+export { runCli, type CliResult } from './cli-process.js';
