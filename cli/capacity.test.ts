@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CapacityResult } from '../bench/capacity/run-capacity.js';
 import { stepOf } from '../bench/capacity/run-capacity.js';
+import { capacityOf, DEFAULT_RULES, judgeStep } from '../bench/capacity/steps.js';
 import { runCli } from '../test-support/server-process.js';
 
 describe('capacity step figures', () => {
@@ -29,11 +30,22 @@ describe('authbench capacity on a real server', () => {
       assert.equal(r.code, 0, r.stderr);
       const result = JSON.parse(await readFile(join(dir, 'capacity.json'), 'utf8')) as CapacityResult;
       const jwt = result.designs[0];
-      assert.equal(jwt?.strategy, 'jwt');
-      assert.deepEqual(jwt?.steps.map((s) => s.rate), [200, 400]);
-      assert.equal(jwt?.sustainableRate, 400);
-      assert.equal(jwt?.stoppedBy, 'max-steps', 'a 1 s target is not reached at 400 req/s: the search ran out of steps');
-      for (const s of jwt?.steps ?? []) assert.ok(s.p99UncorrectedMs !== null && s.p99CorrectedMs >= 0);
+      assert.ok(jwt, 'the jwt design');
+      assert.equal(jwt.strategy, 'jwt');
+      assert.equal(jwt.error, undefined);
+      // Whether a step passes is a measurement (a busy machine can miss 90% of the rate, or the target): asserted
+      // here is the search itself, deterministic given its steps. Where it stops is tested in bench/capacity/steps.test.ts.
+      const rules = { sloP99Ms: 1000, ...DEFAULT_RULES };
+      const [first] = jwt.steps;
+      assert.ok(first, 'at least one step');
+      assert.equal(first.rate, 200, 'starts at --start-rate');
+      assert.deepEqual(jwt.steps.map((s) => s.rate), [200, 400].slice(0, jwt.steps.length), 'steps ×2 from there');
+      assert.equal(jwt.steps.length, first.verdict === 'ok' ? 2 : 1, 'goes on after a step that passed, up to --max-steps, and stops at one that failed');
+      for (const s of jwt.steps) {
+        assert.equal(s.verdict, judgeStep(s, rules), `the ${s.rate} req/s step is judged by its own figures`);
+        assert.ok(s.p99UncorrectedMs !== null && s.p99CorrectedMs >= 0, 'both p99s');
+      }
+      assert.deepEqual({ sustainableRate: jwt.sustainableRate, stoppedBy: jwt.stoppedBy }, capacityOf(jwt.steps, rules, 2));
       assert.match(r.stdout, /highest rate with p99 ≤ 1000 ms/);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { registerCompare } from './compare.js';
 import { registerMicro } from './micro.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
+import { registerSensitivity } from './sensitivity.js';
 import { registerSweep } from './sweep.js';
 import { registerCapacity } from './capacity.js';
 import { serve, type ServeFlags } from '../servers/process/serve.js';
@@ -42,6 +43,7 @@ registerCapacity(program);
 registerMicro(program);
 registerCompare(program);
 registerGate(program);
+registerSensitivity(program);
 registerReport(program);
 
 try {
