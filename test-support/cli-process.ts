@@ -84,22 +84,14 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs the CLI to completion (for argument errors); kills it after `timeoutMs`. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000): Promise<CliResult> {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, REDIS_URL: '', AUTHBENCH_JWT_SECRET: '', ...env },
-  });
-  trackChild(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** Runs the CLI to completion (for argument errors and whole runs); kills it after `timeoutMs` (then `code` is null). */
+export async function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 15_000): Promise<CliResult> {
+  const cli = spawnCli(args, env);
+  const timer = setTimeout(() => cli.child.kill('SIGKILL'), timeoutMs);
+  try {
+    const { code } = await cli.exited(timeoutMs + 5000);
+    return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+  } finally {
+    clearTimeout(timer);
+  }
 }
