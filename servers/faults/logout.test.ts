@@ -35,7 +35,11 @@ describe('logout while Redis cannot answer', () => {
   let all: ServerProcess[] = [];
 
   before(async () => {
-    redis = await LocalRedis.start({ persistence: 'aof' });
+    // appendfsync no: what this file checks survives a SIGKILL of redis-server without fsync (Redis writes the AOF
+    // before it replies, and the kernel keeps what was written), and fsync on every write (LocalRedis's default for
+    // AOF) makes each login and logout wait on the disk, which on a busy machine outlasted the 250 ms command timeout:
+    // a login refused with 503 before any test had run.
+    redis = await LocalRedis.start({ persistence: 'aof', extraArgs: ['--appendfsync', 'no'] });
     const args = ['--redis-url', redis.url];
     const [redisToken, jwtBlacklist] = await startServers([['redis-token', args], ['jwt-blacklist', args]]);
     servers = { 'redis-token': redisToken, 'jwt-blacklist': jwtBlacklist };
