@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { sleep } from '../../test-support/faults.js';
-import { assertNothingLeft, faultClient, netResources, proxyFor, timed } from '../../test-support/proxy-clients.js';
+import { assertNothingLeft, faultClient, netResources, proxyFor, timed, until } from '../../test-support/proxy-clients.js';
 import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
 
 /**
@@ -52,10 +52,17 @@ describe('RedisProxy: delay', () => {
     proxy.setDelay(150);
     const sentAt = performance.now();
     const slow = Array.from({ length: 20 }, (_, i) => client.echo(`slow${i}`));
-    await sleep(20); // the slow replies are now queued in the proxy
+    // The slow replies must be queued in the proxy (at 150 ms) before the delay is lowered, or they go out at once too
+    // and the last assertion fails for nothing. A fixed 20 ms sleep was a guess that a busy machine can miss; instead
+    // wait until Redis has run a SET sent after them on the same connection (so it has answered them all), then give
+    // this process's event loop a moment to read those answers into the proxy.
+    const marker = client.set('proxy:overtake:marker', 'sent after the slow echoes');
+    await until('Redis to run the commands sent before the marker', async () => ((await redis.client.get('proxy:overtake:marker')) === null ? undefined : true));
+    await sleep(20);
     proxy.setDelay(0);
     const fast = Array.from({ length: 20 }, (_, i) => client.echo(`fast${i}`).then((v) => ({ v, at: performance.now() })));
     assert.deepEqual(await Promise.all(slow), slow.map((_, i) => `slow${i}`));
+    assert.equal(await marker, 'OK');
     const fastReplies = await Promise.all(fast);
     assert.deepEqual(fastReplies.map((r) => r.v), fast.map((_, i) => `fast${i}`));
     const firstFast = Math.min(...fastReplies.map((r) => r.at)) - sentAt;
