@@ -12,7 +12,8 @@ import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
  * make easier to meet.
  */
 
-describe('RedisProxy: delay', () => {
+// The tests run together: each has its own proxy, clients and keys, and most of their time is spent waiting on timers.
+describe('RedisProxy: delay', { concurrency: true }, () => {
   let redis: TestRedis;
   const handlesBefore = netResources();
 

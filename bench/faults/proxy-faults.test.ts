@@ -23,7 +23,8 @@ import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
 /** Enough alternations of a flapping link to count as "alternates": a down and an up phase, twice. */
 const FLAP_RUNS = 4;
 
-describe('RedisProxy: blackhole, reset and flap', () => {
+// The tests run together: each has its own proxy, clients and keys, and most of their time is spent waiting on timers.
+describe('RedisProxy: blackhole, reset and flap', { concurrency: true }, () => {
   let redis: TestRedis;
   const handlesBefore = netResources();
 
