@@ -22,8 +22,8 @@ export const USER_42 = { userId: 'u42', username: 'user42', roles: ['user'] };
 /**
  * "Did not hang": a bound on one request's duration. With no offline queue and no retries, a request waits on Redis
  * for at most the command timeout (the servers' default --redis-timeout, 250 ms; the slowest request of a fault run
- * measures about 260 ms). The bound is twelve times that because on a busy 2-core machine a request that failed fast
- * can still be held up by scheduling; a request that really waits on a stopped Redis lasts until SIGCONT, so a test
+ * measured 260-340 ms here). The bound is twelve times that because on a busy 2-core machine a request that failed
+ * fast can still be held up by scheduling; a request that really waits on a stopped Redis lasts until SIGCONT, so a test
  * that relies on this bound to catch that keeps Redis stopped for longer than it.
  */
 export const HANG_BOUND_MS = 12 * serverDefaults.redisCommandTimeoutMs;
