@@ -74,8 +74,9 @@ export class RedisStore<C extends StoreClient = Redis> {
     // socketTimeout timer is kept on the client, is not cleared when its connection closes, and when it fires it
     // destroys `client.stream`, which by then is the NEW connection. Seen here after SIGCONT and after SIGKILL plus a
     // restart within a second: the fresh, healthy connection was torn down up to 1 s after recovery, a second burst
-    // of 503s (servers/faults.test.ts, "stays recovered"). Clearing the timer on close is what the upstream fix
-    // does; the next command on the new connection arms its own. If ioredis renames the field this is a no-op.
+    // of 503s (servers/faults/stop.test.ts, "stays recovered", and kill.test.ts, "answers no 503 after the first
+    // reply"). Clearing the timer on close is what the upstream fix does; the next command on the new connection
+    // arms its own. If ioredis renames the field this is a no-op.
     client.on('close', () => {
       const internals = client as unknown as { socketTimeoutTimer?: ReturnType<typeof setTimeout> };
       clearTimeout(internals.socketTimeoutTimer);

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { after, before, describe, it } from 'node:test';
+import { sleep } from '../../test-support/faults.js';
+import { assertNothingLeft, faultClient, netResources, proxyFor, timed, until } from '../../test-support/proxy-clients.js';
+import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
+
+/**
+ * RedisProxy's added latency: setDelay and setBaseDelay hold each reply from Redis at least that long, keep replies
+ * whole and in order, and a lowered delay never lets a later reply overtake an earlier one. Each assertion on time is
+ * a lower bound the proxy guarantees (it runs in this process, on the same clock), which a busy machine can only
+ * make easier to meet.
+ */
+
+// The tests run together: each has its own proxy, clients and keys, and most of their time is spent waiting on timers.
+describe('RedisProxy: delay', { concurrency: true }, () => {
+  let redis: TestRedis;
+  const handlesBefore = netResources();
+
+  before(async () => {
+    redis = await startTestRedis();
+  });
+  after(async () => {
+    await redis?.close();
+    await assertNothingLeft(handlesBefore);
+  });
+
+  it('setDelay(50) holds every reply at least 50 ms', async (t) => {
+    const proxy = await proxyFor(t, redis.server.port);
+    const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
+    proxy.setDelay(50);
+    for (let i = 0; i < 3; i++) {
+      const { ms } = await timed(() => client.get('proxy:delay'));
+      assert.ok(ms >= 50, `round trip ${i} took ${ms.toFixed(2)} ms`);
+    }
+  });
+
+  it('with a delay, 100 pipelined replies of mixed sizes arrive whole and in order', async (t) => {
+    const proxy = await proxyFor(t, redis.server.port);
+    const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
+    proxy.setDelay(20);
+    // Up to ~30 KB each, so that replies span and share TCP chunks.
+    const values = Array.from({ length: 100 }, (_, i) => `v${i}:${'x'.repeat(i * 300)}`);
+    const pipeline = client.pipeline();
+    for (const v of values) pipeline.echo(v);
+    const results = await pipeline.exec();
+    assert.deepEqual(results?.map(([err, value]) => err ?? value), values);
+  });
+
+  it('lowering the delay never lets a later reply overtake an earlier one', async (t) => {
+    const proxy = await proxyFor(t, redis.server.port);
+    const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
+    proxy.setDelay(150);
+    const sentAt = performance.now();
+    const slow = Array.from({ length: 20 }, (_, i) => client.echo(`slow${i}`));
+    // The slow replies must be queued in the proxy (at 150 ms) before the delay is lowered, or they go out at once too
+    // and the last assertion fails for nothing. A fixed 20 ms sleep was a guess that a busy machine can miss; instead
+    // wait until Redis has run a SET sent after them on the same connection (so it has answered them all), then give
+    // this process's event loop a moment to read those answers into the proxy.
+    const marker = client.set('proxy:overtake:marker', 'sent after the slow echoes');
+    await until('Redis to run the commands sent before the marker', async () => ((await redis.client.get('proxy:overtake:marker')) === null ? undefined : true));
+    await sleep(20);
+    proxy.setDelay(0);
+    const fast = Array.from({ length: 20 }, (_, i) => client.echo(`fast${i}`).then((v) => ({ v, at: performance.now() })));
+    assert.deepEqual(await Promise.all(slow), slow.map((_, i) => `slow${i}`));
+    assert.equal(await marker, 'OK');
+    const fastReplies = await Promise.all(fast);
+    assert.deepEqual(fastReplies.map((r) => r.v), fast.map((_, i) => `fast${i}`));
+    const firstFast = Math.min(...fastReplies.map((r) => r.at)) - sentAt;
+    assert.ok(firstFast >= 150, `the first undelayed reply waited behind the delayed ones (${firstFast.toFixed(1)} ms)`);
+  });
+
+  it('setBaseDelay stays in force through restore(), and setDelay adds on top of it', async (t) => {
+    const proxy = await proxyFor(t, redis.server.port);
+    const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
+    proxy.setBaseDelay(30);
+    assert.ok((await timed(() => client.ping())).ms >= 30, 'base delay applies');
+    proxy.setDelay(40);
+    assert.equal(proxy.delayMs, 70);
+    const during = await timed(() => client.ping());
+    assert.ok(during.ms >= 70, `base + extra: ${during.ms.toFixed(1)} ms`);
+    proxy.restore();
+    assert.equal(proxy.delayMs, 30);
+    assert.equal(proxy.mode, 'pass');
+    assert.ok((await timed(() => client.ping())).ms >= 30, 'base delay still applies after restore()');
+  });
+});
