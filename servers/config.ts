@@ -1,9 +1,9 @@
 import { InvalidOptionError } from '../lib/errors.js';
 import { parseNodeList } from '../redis/cluster-topology.js';
-import { JWT_ALGS, type JwtAlg } from './jwt/algs.js';
+import { JWT_ALGS, JWT_IMPLS, type JwtAlg, type JwtImpl } from './jwt/algs.js';
 import type { SharedJwtKeys } from './jwt/shared-keys.js';
 
-export { JWT_ALGS, type JwtAlg };
+export { JWT_ALGS, JWT_IMPLS, type JwtAlg, type JwtImpl };
 
 export const FAILURE_POLICIES = ['closed', 'open'] as const;
 export type FailurePolicy = (typeof FAILURE_POLICIES)[number];
@@ -16,6 +16,10 @@ export interface ServerConfig {
   /** Seed nodes of a Redis Cluster (--redis-cluster); the Redis designs then use ioredis' cluster client. */
   readonly redisCluster: readonly { readonly host: string; readonly port: number }[] | undefined;
   readonly jwtAlg: JwtAlg;
+  /** The JWT library of the designs that verify JWTs (--jwt-impl). */
+  readonly jwtImpl: JwtImpl;
+  /** fast-jwt's verification cache: entries, 0 = off (--jwt-cache). A revoked token is still checked after a hit. */
+  readonly jwtCache: number;
   /** HMAC key material for HS256 (UTF-8 bytes of --jwt-secret, or 32 random bytes). */
   readonly jwtSecret: string | undefined;
   /** Set only for the workers of `serve --workers N`: the one key they all sign and verify with. */
@@ -38,6 +42,8 @@ export const serverDefaults: ServerConfig = Object.freeze({
   redisUrl: undefined,
   redisCluster: undefined,
   jwtAlg: 'HS256',
+  jwtImpl: JWT_IMPLS[0],
+  jwtCache: 0,
   jwtSecret: undefined,
   jwtKeys: undefined,
   tokenTtlSec: 3600,
@@ -108,12 +114,17 @@ export function resolveServerConfig(raw: RawServerOptions = {}): ServerConfig {
     }
     if (redisUrl !== undefined) throw new InvalidOptionError('use one of --redis-url (or REDIS_URL) and --redis-cluster, not both');
   }
+  const jwtImpl = choice('--jwt-impl', raw.jwtImpl, JWT_IMPLS, d.jwtImpl);
+  const jwtCache = intOption('--jwt-cache', raw.jwtCache, d.jwtCache, 0, 1_000_000);
+  if (jwtCache > 0 && jwtImpl !== 'fast-jwt') throw new InvalidOptionError(`--jwt-cache is fast-jwt's verification cache: it needs --jwt-impl fast-jwt, got --jwt-impl ${jwtImpl}`);
   return Object.freeze({
     host: text('--host', raw.host, d.host),
     port: intOption('--port', raw.port, d.port, 0, 65535),
     redisUrl,
     redisCluster,
     jwtAlg: choice('--jwt-alg', raw.jwtAlg, JWT_ALGS, d.jwtAlg),
+    jwtImpl,
+    jwtCache,
     jwtSecret,
     jwtKeys: undefined,
     tokenTtlSec: intOption('--token-ttl', raw.tokenTtlSec, d.tokenTtlSec, 1, 31 * 24 * 3600),

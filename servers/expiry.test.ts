@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from './app.js';
 import { resolveServerConfig } from './config.js';
+import { JWT_IMPLS } from './jwt/algs.js';
 import { designOf } from './designs/index.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess } from '../test-support/server-process.js';
@@ -17,10 +18,10 @@ describe('token expiry', () => {
     await redis?.close();
   });
 
-  for (const name of ['jwt', 'jwt-blacklist'] as const) {
-    it(`${name}: a token is accepted until exp and refused from exp on (frozen clock)`, async () => {
+  for (const [name, jwtImpl] of (['jwt', 'jwt-blacklist'] as const).flatMap((d) => JWT_IMPLS.map((i) => [d, i] as const))) {
+    it(`${name}, ${jwtImpl}: a token is accepted until exp and refused from exp on (frozen clock)`, async () => {
       let now = Date.UTC(2026, 0, 1, 12, 0, 0);
-      const config = resolveServerConfig({ redisUrl: redis.server.url, tokenTtlSec: 60 });
+      const config = resolveServerConfig({ redisUrl: redis.server.url, tokenTtlSec: 60, jwtImpl });
       const app: FastifyInstance = await buildServer(designOf(name), config, { clock: () => now });
       try {
         const res = await app.inject({ method: 'POST', url: '/login', payload: { username: 'user1', password: 'pass1' } });

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { RejectReason } from '../lib/errors.js';
-import { assertAccepted, assertRefused, httpTarget, type AuthTarget } from '../test-support/auth-probe.js';
-import { decodeJwt, forgeJwt, hmacSigner, omit, type JsonObject } from '../test-support/jwt-forge.js';
+import { assertAccepted, assertRefused } from '../test-support/auth-probe.js';
+import { forgeJwt, omit, type JsonObject } from '../test-support/jwt-forge.js';
+import { JWT_DESIGNS, JWT_MATRIX, withJwtServer } from '../test-support/jwt-servers.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
-import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
 
 /**
- * Claim checks of the JWT codec, against real server processes: required claims, issuer, audience, subject,
- * jti and roles. Every token is correctly signed with the server's own secret and kid, from a genuine token's
- * claims with one claim changed, so the claim is the only thing wrong with it.
+ * Claim checks of the JWT codec, for every JWT implementation and algorithm (in-process servers on a real Redis,
+ * whose key the test knows): required claims, issuer, audience, subject, jti and roles. Every token is correctly
+ * signed with the server's own key and kid, from a genuine token's claims with one claim changed, so the claim is
+ * the only thing wrong with it, and the reason must be the same whatever the library.
  * (Time claims with a frozen clock are in jwt-time-security.test.ts.)
  */
-
-const SECRET = 'authbench-security-tests-known-secret-0123456789';
-const sign = hmacSigner('HS256', SECRET);
 
 interface ClaimCase {
   readonly what: string;
@@ -53,45 +51,34 @@ after(async () => {
   await redis?.close();
 });
 
-for (const strategy of ['jwt', 'jwt-blacklist'] as const) {
-  describe(`${strategy}: claim checks on correctly signed tokens`, () => {
-    let server: ServerProcess | undefined;
-    let target: AuthTarget;
-    let header: JsonObject;
-    let genuine: JsonObject;
-    /** The genuine claims with a fresh jti (no blacklist entry can play a part), then edited. */
-    const token = (edit: (c: JsonObject) => JsonObject = (c) => c): string =>
-      forgeJwt(header, edit({ ...genuine, jti: randomUUID() }), sign);
+for (const strategy of JWT_DESIGNS) {
+  for (const { impl, alg } of JWT_MATRIX) {
+    describe(`${strategy}, ${impl}, ${alg}: claim checks on correctly signed tokens`, () => {
+      const s = withJwtServer(strategy, impl, alg, () => redis.server.url);
+      /** The genuine claims with a fresh jti (no blacklist entry can play a part), then edited. */
+      const token = (edit: (c: JsonObject) => JsonObject = (c) => c): string => forgeJwt(s.header, edit({ ...s.payload, jti: randomUUID() }), s.sign);
 
-    before(async () => {
-      server = await startServerProcess(strategy, ['--redis-url', redis.server.url, '--jwt-secret', SECRET, '--users', '1000']);
-      target = httpTarget(server.url);
-      ({ header, payload: genuine } = decodeJwt(await target.login(42)));
-    });
-    after(async () => {
-      await server?.stop();
-    });
-
-    it('the genuine claims re-signed with the known secret are accepted, so each refusal below has one cause', async () => {
-      await assertAccepted(target, token(), 'u42');
-    });
-
-    it('an aud list that includes this audience is accepted (RFC 7519 allows an array)', async () => {
-      await assertAccepted(target, token((c) => ({ ...c, aud: ['another-api', c['aud']] })), 'u42');
-    });
-
-    it('the last seeded user (u999 of 1000) is a known sub', async () => {
-      await assertAccepted(target, token((c) => ({ ...c, sub: 'u999' })), 'u999');
-    });
-
-    for (const { what, edit, reason } of refused) {
-      it(`${what} is refused`, async () => {
-        await assertRefused(target, token(edit), reason);
+      it('the genuine claims re-signed with the server key are accepted, so each refusal below has one cause', async () => {
+        await assertAccepted(s.target, token(), 'u42');
       });
-    }
 
-    it('a token whose claims fail a check cannot be used to log out either', async () => {
-      await assertRefused(target, token((c) => omit(c, 'jti')), 'bad_claims', 'logout');
+      it('an aud list that includes this audience is accepted (RFC 7519 allows an array)', async () => {
+        await assertAccepted(s.target, token((c) => ({ ...c, aud: ['another-api', c['aud']] })), 'u42');
+      });
+
+      it('the last seeded user (u999 of 1000) is a known sub', async () => {
+        await assertAccepted(s.target, token((c) => ({ ...c, sub: 'u999' })), 'u999');
+      });
+
+      for (const { what, edit, reason } of refused) {
+        it(`${what} is refused`, async () => {
+          await assertRefused(s.target, token(edit), reason);
+        });
+      }
+
+      it('a token whose claims fail a check cannot be used to log out either', async () => {
+        await assertRefused(s.target, token((c) => omit(c, 'jti')), 'bad_claims', 'logout');
+      });
     });
-  });
+  }
 }

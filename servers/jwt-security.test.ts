@@ -1,5 +1,6 @@
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID, sign } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import { JWT_IMPLS } from './jwt/algs.js';
 import { MAX_TOKEN_LENGTH } from './jwt/codec.js';
 import { assertAccepted, assertRefused, httpTarget, type AuthTarget } from '../test-support/auth-probe.js';
 import {
@@ -18,7 +19,8 @@ import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
 
 /**
- * Header, algorithm, signature and format checks of the JWT codec, against real server processes. Tokens are
+ * Header, algorithm, signature and format checks of the JWT codec, for every JWT implementation, against real
+ * server processes (HS256, with RS256, ES256 and EdDSA servers for foreign keys and key confusion). Tokens are
  * forged with node:crypto from a genuine token's header and claims (its real kid), so each one is wrong in
  * exactly one way, and the reject counter on GET /metrics shows which check refused it.
  */
@@ -49,9 +51,9 @@ function withServer(strategy: string, flags: readonly string[]) {
   return ctx;
 }
 
-for (const strategy of JWT_STRATEGIES) {
-  describe(`${strategy}: forged, foreign and malformed HS256 tokens`, () => {
-    const s = withServer(strategy, ['--jwt-secret', SECRET]);
+for (const [strategy, impl] of JWT_STRATEGIES.flatMap((d) => JWT_IMPLS.map((i) => [d, i] as const))) {
+  describe(`${strategy}, ${impl}: forged, foreign and malformed HS256 tokens`, () => {
+    const s = withServer(strategy, ['--jwt-impl', impl, '--jwt-secret', SECRET]);
     const right = hmacSigner('HS256', SECRET);
     /** The genuine claims with a fresh jti, so no blacklist entry can play a part. */
     const claims = (): JsonObject => ({ ...s.payload, jti: randomUUID() });
@@ -154,8 +156,8 @@ for (const strategy of JWT_STRATEGIES) {
     }
   });
 
-  describe(`${strategy}: an RS256 server refuses key confusion and foreign keys`, () => {
-    const s = withServer(strategy, ['--jwt-alg', 'RS256']);
+  describe(`${strategy}, ${impl}: an RS256 server refuses key confusion and foreign keys`, () => {
+    const s = withServer(strategy, ['--jwt-impl', impl, '--jwt-alg', 'RS256']);
     const foreign = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const claims = (): JsonObject => ({ ...s.payload, jti: randomUUID() });
 
@@ -173,13 +175,32 @@ for (const strategy of JWT_STRATEGIES) {
     });
   });
 
-  describe(`${strategy}: an ES256 server refuses a foreign key`, () => {
-    const s = withServer(strategy, ['--jwt-alg', 'ES256']);
+  describe(`${strategy}, ${impl}: an ES256 server refuses a foreign key`, () => {
+    const s = withServer(strategy, ['--jwt-impl', impl, '--jwt-alg', 'ES256']);
     const foreign = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 
     it('an ES256 token signed with a foreign P-256 key under the real kid is refused', async () => {
       const token = forgeJwt(s.header, { ...s.payload, jti: randomUUID() }, es256Signer(foreign.privateKey));
       await assertRefused(s.target, token, 'bad_signature');
+    });
+  });
+
+  describe(`${strategy}, ${impl}: an EdDSA server refuses a foreign key and another algorithm`, () => {
+    const s = withServer(strategy, ['--jwt-impl', impl, '--jwt-alg', 'EdDSA']);
+    const foreign = generateKeyPairSync('ed25519');
+    const claims = (): JsonObject => ({ ...s.payload, jti: randomUUID() });
+
+    it('its genuine EdDSA token is accepted', async () => {
+      await assertAccepted(s.target, await s.target.login(42), 'u42');
+    });
+
+    it('an EdDSA token signed with a foreign Ed25519 key under the real kid is refused', async () => {
+      await assertRefused(s.target, forgeJwt(s.header, claims(), (input) => sign(null, Buffer.from(input), foreign.privateKey).toString('base64url')), 'bad_signature');
+    });
+
+    it('an HS256 token HMAC-keyed with an Ed25519 public key PEM is refused (key confusion)', async () => {
+      const pem = foreign.publicKey.export({ type: 'spki', format: 'pem' });
+      await assertRefused(s.target, forgeJwt({ ...s.header, alg: 'HS256' }, claims(), hmacSigner('HS256', pem)), 'bad_header');
     });
   });
 }

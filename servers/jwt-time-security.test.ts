@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { FastifyInstance } from 'fastify';
-import { buildServer } from './app.js';
-import { resolveServerConfig, type ServerConfig } from './config.js';
-import { designOf } from './designs/index.js';
+import type { ServerConfig } from './config.js';
 import type { RejectReason } from '../lib/errors.js';
-import { assertAccepted, assertRefused, injectTarget, type AuthTarget } from '../test-support/auth-probe.js';
-import { decodeJwt, forgeJwt, hmacSigner, type JsonObject } from '../test-support/jwt-forge.js';
+import { assertAccepted, assertRefused } from '../test-support/auth-probe.js';
+import { forgeJwt } from '../test-support/jwt-forge.js';
+import { JWT_DESIGNS, JWT_MATRIX, withJwtServer } from '../test-support/jwt-servers.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 
 /**
- * Time claims with a frozen clock (in-process app, clock option): exp checked strictly, a small clock
- * tolerance on iat, and a maximum token age (the token lifetime) measured from iat whatever exp says.
+ * Time claims with a frozen clock (in-process app, clock option), for every JWT implementation and algorithm: exp
+ * checked strictly, a small clock tolerance on iat, and a maximum token age (the token lifetime) measured from iat
+ * whatever exp says.
  * Each case is one second either side of a boundary, which only a frozen clock makes exact.
  */
 
-const SECRET = 'authbench-security-tests-known-secret-0123456789';
-const sign = hmacSigner('HS256', SECRET);
 const NOW_MS = Date.UTC(2026, 0, 1, 12, 0, 0);
 const NOW = NOW_MS / 1000;
 
@@ -74,35 +71,24 @@ after(async () => {
   await redis?.close();
 });
 
-for (const strategy of ['jwt', 'jwt-blacklist'] as const) {
-  describe(`${strategy}: time claims against a frozen clock`, () => {
-    let app: FastifyInstance | undefined;
-    let target: AuthTarget;
-    let header: JsonObject;
-    let genuine: JsonObject;
-    const config = resolveServerConfig({ jwtSecret: SECRET, tokenTtlSec: 600, clockToleranceSec: 5 });
+for (const strategy of JWT_DESIGNS) {
+  for (const { impl, alg } of JWT_MATRIX) {
+    describe(`${strategy}, ${impl}, ${alg}: time claims against a frozen clock`, () => {
+      const s = withJwtServer(strategy, impl, alg, () => redis.server.url, { config: { tokenTtlSec: 600, clockToleranceSec: 5 }, clock: () => NOW_MS });
 
-    before(async () => {
-      app = await buildServer(designOf(strategy), { ...config, redisUrl: redis.server.url }, { clock: () => NOW_MS });
-      target = injectTarget(app);
-      ({ header, payload: genuine } = decodeJwt(await target.login(42)));
-    });
-    after(async () => {
-      await app?.close();
-    });
-
-    it('the server issues iat = now and exp = now + token lifetime on the frozen clock', async () => {
-      assert.equal(genuine['iat'], NOW);
-      assert.equal(genuine['exp'], NOW + config.tokenTtlSec);
-    });
-
-    for (const { what, times, reason } of cases) {
-      it(what, async () => {
-        const { iat, exp } = times(config);
-        const token = forgeJwt(header, { ...genuine, jti: randomUUID(), iat: NOW + iat, exp: NOW + exp }, sign);
-        if (reason === undefined) await assertAccepted(target, token, 'u42');
-        else await assertRefused(target, token, reason);
+      it('the server issues iat = now and exp = now + token lifetime on the frozen clock', () => {
+        assert.equal(s.payload['iat'], NOW);
+        assert.equal(s.payload['exp'], NOW + s.config.tokenTtlSec);
       });
-    }
-  });
+
+      for (const { what, times, reason } of cases) {
+        it(what, async () => {
+          const { iat, exp } = times(s.config);
+          const token = forgeJwt(s.header, { ...s.payload, jti: randomUUID(), iat: NOW + iat, exp: NOW + exp }, s.sign);
+          if (reason === undefined) await assertAccepted(s.target, token, 'u42');
+          else await assertRefused(s.target, token, reason);
+        });
+      }
+    });
+  }
 }

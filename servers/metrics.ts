@@ -9,6 +9,9 @@ export class ServerMetrics {
   uncheckedServed = 0;
   /** Redis calls the strategy made (issued, whatever the outcome). */
   storeCalls = 0;
+  /** fast-jwt's verification cache (--jwt-cache N): lookups that found a verified token, and that did not. */
+  jwtCacheHits = 0;
+  jwtCacheMisses = 0;
 
   reject(reason: RejectReason): void {
     this.rejected[reason] = (this.rejected[reason] ?? 0) + 1;
@@ -20,6 +23,8 @@ export class ServerMetrics {
       storeErrors: this.storeErrors,
       uncheckedServed: this.uncheckedServed,
       storeCalls: this.storeCalls,
+      jwtCacheHits: this.jwtCacheHits,
+      jwtCacheMisses: this.jwtCacheMisses,
     };
   }
 }
@@ -29,4 +34,6 @@ export interface MetricsSnapshot {
   storeErrors: number;
   uncheckedServed: number;
   storeCalls: number;
+  jwtCacheHits: number;
+  jwtCacheMisses: number;
 }

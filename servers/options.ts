@@ -5,6 +5,8 @@ export interface ServerFlagValues {
   redisUrl?: string;
   redisCluster?: string;
   jwtAlg?: string;
+  jwtImpl?: string;
+  jwtCache?: string;
   jwtSecret?: string;
   tokenTtl?: string;
   users?: string;
@@ -21,6 +23,8 @@ export function rawServerOptions(flags: ServerFlagValues, env: NodeJS.ProcessEnv
     redisUrl: flags.redisUrl ?? (flags.redisCluster === undefined ? env['REDIS_URL'] : undefined),
     redisCluster: flags.redisCluster,
     jwtAlg: flags.jwtAlg,
+    jwtImpl: flags.jwtImpl,
+    jwtCache: flags.jwtCache,
     jwtSecret: flags.jwtSecret ?? env['AUTHBENCH_JWT_SECRET'],
     tokenTtlSec: flags.tokenTtl,
     users: flags.users,
@@ -39,6 +43,8 @@ export function serverArgv(flags: ServerFlagValues): string[] {
   const argv: string[] = [];
   const pairs: [string, string | undefined][] = [
     ['--jwt-alg', flags.jwtAlg],
+    ['--jwt-impl', flags.jwtImpl],
+    ['--jwt-cache', flags.jwtCache],
     ['--token-ttl', flags.tokenTtl],
     ['--users', flags.users],
     ['--blacklist-failure', flags.blacklistFailure],

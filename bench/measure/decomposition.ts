@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { resolveServerConfig, type JwtAlg } from '../../servers/config.js';
-import { JwtCodec } from '../../servers/jwt/codec.js';
+import { createJwtCodec } from '../../servers/jwt/codec.js';
 import type { DesignTraits } from '../../servers/design.js';
 
 /** Where the server time of one `validate` request goes, for one design. Microseconds of server CPU. */
@@ -99,9 +99,9 @@ async function cpuPerCall(op: () => Promise<unknown>, total: number, concurrency
  * verifying one token, and GETs through ioredis against the run's Redis.
  */
 export async function measureParts(alg: JwtAlg, redisUrl: string, calls: number): Promise<PartCosts> {
-  const codec = await JwtCodec.create(resolveServerConfig({ jwtAlg: alg }), Date.now);
+  const codec = await createJwtCodec(resolveServerConfig({ jwtAlg: alg }), Date.now);
   const token = await codec.sign('u1', ['user']);
-  const verifyCpuUs = await cpuPerCall(() => codec.verify(token), calls, 64);
+  const verifyCpuUs = await cpuPerCall(async () => codec.verify(token), calls, 64);
   const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
   client.on('error', () => {});
   try {

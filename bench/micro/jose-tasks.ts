@@ -1,7 +1,8 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, webcrypto, type KeyObject } from 'node:crypto';
 import { importPKCS8, importSPKI, jwtVerify } from 'jose';
 import { JWT_ALGS, type JwtAlg } from '../../servers/config.js';
-import { jwtVerifyOptions, unsignedJwt, type JwtClaimsConfig } from '../../servers/jwt/codec.js';
+import type { JwtClaimsConfig } from '../../servers/jwt/claims.js';
+import { jwtVerifyOptions, unsignedJwt } from '../../servers/jwt/jose-codec.js';
 import { joseTaskName } from './schema.js';
 import { failing, type MicroTaskDef } from './task.js';
 

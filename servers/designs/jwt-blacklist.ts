@@ -1,5 +1,5 @@
 import { StoreUnavailableError, UnauthorizedError } from '../../lib/errors.js';
-import { JwtCodec } from '../jwt/codec.js';
+import { createJwtCodec } from '../jwt/codec.js';
 import { requireStore, type AuthStrategy, type DesignContext, type DesignDefinition } from '../design.js';
 import { userOf } from './jwt.js';
 
@@ -19,7 +19,7 @@ export const jwtBlacklist: DesignDefinition = {
     storeCommandsPerValidate: 1,
   },
   async create(ctx: DesignContext): Promise<AuthStrategy> {
-    const codec = await JwtCodec.create(ctx.config, ctx.clock);
+    const codec = await createJwtCodec(ctx.config, ctx.clock, ctx.metrics);
     const store = requireStore(ctx, 'jwt-blacklist');
     const failOpen = ctx.config.blacklistFailure === 'open';
     return {

@@ -1,5 +1,5 @@
 import { UnauthorizedError } from '../../lib/errors.js';
-import { JwtCodec, type VerifiedClaims } from '../jwt/codec.js';
+import { createJwtCodec, type VerifiedClaims } from '../jwt/codec.js';
 import type { AuthStrategy, DesignContext, DesignDefinition } from '../design.js';
 import type { User } from '../users.js';
 
@@ -16,11 +16,11 @@ export function userOf(ctx: DesignContext, claims: VerifiedClaims): User {
 /** Stateless JWT: sign at login, verify signature and claims on every request, no store at all. */
 export const jwt: DesignDefinition = {
   name: 'jwt',
-  summary: 'stateless JWT (jose); logout is a no-op the token outlives until exp',
+  summary: 'stateless JWT; logout is a no-op the token outlives until exp',
   usesStore: false,
   traits: { state: { kind: 'none' }, revocation: 'at-expiry', failurePolicies: ['none'], verifiesJwt: true, storeCommandsPerValidate: 0 },
   async create(ctx: DesignContext): Promise<AuthStrategy> {
-    const codec = await JwtCodec.create(ctx.config, ctx.clock);
+    const codec = await createJwtCodec(ctx.config, ctx.clock, ctx.metrics);
     return {
       async issue(user) {
         return { token: await codec.sign(user.userId, user.roles), expiresIn: ctx.config.tokenTtlSec };

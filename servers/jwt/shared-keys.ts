@@ -1,4 +1,4 @@
-import { randomBytes, webcrypto } from 'node:crypto';
+import { createPrivateKey, createPublicKey, randomBytes, webcrypto, type JsonWebKey } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { JwtAlg } from './algs.js';
 
@@ -41,4 +41,22 @@ export async function importSharedJwtKeys(alg: JwtAlg, keys: SharedJwtKeys): Pro
   const verifyKey = await importJWK(publicJwk, alg);
   if (signKey instanceof Uint8Array || verifyKey instanceof Uint8Array) throw new Error(`shared ${alg} keys must be asymmetric`);
   return { kid: keys.kid, signKey, verifyKey };
+}
+
+/**
+ * The keys in the forms node:crypto and fast-jwt take: the HMAC secret as bytes (HS256), or the private key as
+ * PKCS#8 PEM and the public key as SPKI PEM. fast-jwt turns them into KeyObjects once, when the signer and the
+ * verifier are made.
+ */
+export function nodeKeysOf(alg: JwtAlg, keys: SharedJwtKeys): { readonly kid: string; readonly signKey: Buffer | string; readonly verifyKey: Buffer | string } {
+  if (alg === 'HS256') {
+    const secret = Buffer.from(keys.jwk.k ?? '', 'base64url');
+    return { kid: keys.kid, signKey: secret, verifyKey: secret };
+  }
+  const privateKey = createPrivateKey({ key: keys.jwk as JsonWebKey, format: 'jwk' });
+  return {
+    kid: keys.kid,
+    signKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
+    verifyKey: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }) as string,
+  };
 }
