@@ -52,6 +52,8 @@ export function registerSweep(program: Command): void {
   cmd.action(async (flags: SweepFlags) => {
     const lats = latencies(flags.redisLatency);
     const jwtAlgs = algs(flags.jwtAlg);
+    // A crossover compares designs, one server each: one library per sweep (run it again for another).
+    if (flags.jwtImpl?.includes(',') === true) throw new InvalidOptionError(`--jwt-impl: a sweep takes one library (run one sweep per library), got ${JSON.stringify(flags.jwtImpl)}`);
     const outDir = flags.out ?? join('results', `sweep-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     const runFlags: RunFlags = { ...flags, redisLatency: undefined, jwtAlg: undefined };
     // Validate every run option once, before anything starts (exit 2 on a bad value).

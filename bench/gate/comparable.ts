@@ -31,7 +31,7 @@ export function environmentClass(env: Environment): EnvironmentClass {
 export const describeClass = (c: EnvironmentClass): string => `${c.os} ${c.arch}, ${c.cpuCount} CPUs, Node ${c.nodeMajor}, Redis ${c.redisMajor}`;
 
 /** The load options of every run; the server options recorded in `config.serverArgs` come on top. */
-export const LOAD_OPTION_NAMES = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'pools', 'users', 'redis-latency', 'redis', 'redis-cluster', 'target'] as const;
+export const LOAD_OPTION_NAMES = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'pools', 'users', 'redis-latency', 'redis', 'redis-cluster', 'target', 'jwt-impl', 'jwt-cache'] as const;
 
 /**
  * The load options of a run, by the name used on the command line: the run's own, and every server option it
@@ -54,6 +54,9 @@ export function loadOptions(config: RunConfig): Record<string, string> {
     // Results from before --redis-cluster and --target have neither field.
     'redis-cluster': scale.redisCluster === undefined ? 'none' : scale.redisCluster === 'local' ? 'local' : 'given',
     target: scale.target === undefined ? 'servers started by authbench' : 'a server given by --target',
+    // Results from before --jwt-impl verified with jose, without a cache.
+    'jwt-impl': (config as Partial<RunConfig>).jwtImpls?.join(',') ?? 'jose',
+    'jwt-cache': String((config as Partial<RunConfig>).jwtCache ?? 0),
   };
   const argv = config.serverArgs;
   for (let i = 0; i + 1 < argv.length; i += 2) {

@@ -10,6 +10,8 @@ export interface MetricComparison {
   readonly strategy: string;
   /** Worker processes of the server (`run --workers`); absent = one. */
   readonly workers?: number;
+  /** The JWT library, when the run measured several (`run --jwt-impl a,b`). */
+  readonly jwtImpl?: string;
   readonly metric: MetricName;
   /** Medians over repetitions of the normalised metric. */
   readonly baseline?: number;

@@ -1,3 +1,4 @@
+import { unitLabel } from '../result/schema.js';
 import { NOISY_DETECTABLE_DROP, type MetricComparison, type Verdict } from './verdict.js';
 
 /** Formatting shared by the terminal table and the Markdown summary. */
@@ -17,7 +18,7 @@ export const fmtChange = (row: MetricComparison): string => (row.change === unde
 export const fmtInterval = (row: MetricComparison): string => (row.low === undefined || row.high === undefined ? '–' : `${signed(row.low)} … ${signed(row.high)}`);
 
 /** The strategy column: the design, and its worker count when the server ran several (`run --workers`). */
-export const fmtStrategy = (row: MetricComparison): string => (row.workers === undefined ? row.strategy : `${row.strategy} ×${row.workers} workers`);
+export const fmtStrategy = (row: MetricComparison): string => unitLabel(row);
 
 export const fmtMetric = (row: MetricComparison): string => (row.metric === 'throughput' ? 'req/s ÷ ceiling' : 'p99 × ceiling');
 

@@ -33,6 +33,8 @@ export interface CellSeries {
   readonly strategy: string;
   /** Worker processes of the server (`run --workers`); absent = one. */
   readonly workers?: number;
+  /** The JWT library, when the run measured several (`run --jwt-impl a,b`). */
+  readonly jwtImpl?: string;
   readonly repetitions: readonly PairedRepetition[];
   /** Why some repetitions could not be used: errored, or no ceiling to pair with. */
   readonly problems: readonly string[];
@@ -75,11 +77,17 @@ export function cellSeries(result: RunResult, cell: LoadCell): CellSeries {
       p99: (p99Ms / 1000) * ceilingRps,
     });
   }
-  return { scenario: cell.scenario, strategy: cell.strategy, ...workersOf(cell), repetitions, problems };
+  return { scenario: cell.scenario, strategy: cell.strategy, ...unitOf(cell), repetitions, problems };
 }
 
-/** `{ workers }` for a server of several workers, nothing for one process (as results before --workers). */
-export const workersOf = (cell: { readonly workers?: number | undefined }): { workers?: number } => (cell.workers === undefined || cell.workers === 1 ? {} : { workers: cell.workers });
+/**
+ * What tells two servers of one design apart in a comparison: `{ workers }` for a server of several workers (nothing
+ * for one process, as results before --workers), `{ jwtImpl }` when the run measured several JWT libraries.
+ */
+export const unitOf = (cell: { readonly workers?: number | undefined; readonly jwtImpl?: string | undefined }): { workers?: number; jwtImpl?: string } => ({
+  ...(cell.workers === undefined || cell.workers === 1 ? {} : { workers: cell.workers }),
+  ...(cell.jwtImpl === undefined ? {} : { jwtImpl: cell.jwtImpl }),
+});
 
 /** Every load cell of a run (the ceiling is the denominator, not compared on its own; outage cells have no repetitions). */
 export const comparedCells = measuredCellsOf;

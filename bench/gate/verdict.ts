@@ -6,7 +6,7 @@ import { BOOTSTRAP_DEFAULTS, bootstrapRatioOfMedians } from './bootstrap.js';
 import { ceilingKey } from '../result/schema.js';
 import { ceilingShifts, guardBusyBaseline } from './ceiling-shift.js';
 import { comparability, type ComparabilityOptions } from './comparable.js';
-import { cellSeries, comparedCells, METRICS, valuesOf, workersOf, type CellSeries, type MetricName } from './series.js';
+import { cellSeries, comparedCells, METRICS, unitOf, valuesOf, type CellSeries, type MetricName } from './series.js';
 import { cellKey } from '../result/schema.js';
 
 export interface CompareOptions extends ComparabilityOptions {
@@ -55,7 +55,7 @@ function compareMetric(base: CellSeries, cur: CellSeries, metric: MetricName, th
   const common = {
     scenario: base.scenario,
     strategy: base.strategy,
-    ...workersOf(base),
+    ...unitOf(base),
     metric,
     repetitions: { baseline: b.length, current: c.length },
     threshold,

@@ -13,7 +13,7 @@ used_cpu_user:2.250000
 used_cpu_sys_children:0.000000
 `;
 
-const server = (over: Partial<ServerSnapshot> = {}): ServerSnapshot => ({ cpuUserUs: 0, cpuSystemUs: 0, maxRssBytes: 100, bytesIn: 0, bytesOut: 0, ...over });
+const server = (over: Partial<ServerSnapshot> = {}): ServerSnapshot => ({ cpuUserUs: 0, cpuSystemUs: 0, maxRssBytes: 100, bytesIn: 0, bytesOut: 0, jwtCacheHits: 0, jwtCacheMisses: 0, ...over });
 
 describe('Redis INFO parsing', () => {
   it('reads calls per command and user + system CPU seconds', () => {
@@ -54,6 +54,14 @@ describe('per-request cost', () => {
     assert.equal(c.tokenBytes, 36);
   });
 
+  it('gives the share of JWT verifications the cache served in the measured phase, and null without a lookup', () => {
+    const redis = { before: { calls: {}, cpuSec: 0 }, after: { calls: {}, cpuSec: 0 } };
+    const state = { kind: 'none', bytesPerKey: 0, sampled: 0 } as const;
+    const cached = computeCost(100, redis, { before: server({ jwtCacheHits: 50, jwtCacheMisses: 10 }), after: server({ jwtCacheHits: 140, jwtCacheMisses: 20 }) }, state, null);
+    assert.equal(cached.jwtCacheHitRate, 0.9);
+    assert.equal(computeCost(100, redis, { before: server(), after: server() }, state, null).jwtCacheHitRate, null);
+  });
+
   it('is zero per request, not a division by zero, when nothing was answered', () => {
     const c = computeCost(0, { before: { calls: {}, cpuSec: 0 }, after: { calls: { get: 5 }, cpuSec: 1 } }, { before: server(), after: server() }, { kind: 'none', bytesPerKey: 0, sampled: 0 }, null);
     assert.equal(c.redisCommandsPerRequest, 0);
@@ -75,6 +83,7 @@ describe('cost over repetitions', () => {
     tokenBytes: 36,
     requestBytes: 120,
     responseBytes: 220,
+    jwtCacheHitRate: null,
     ...over,
   });
 

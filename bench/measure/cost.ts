@@ -16,6 +16,9 @@ export interface ServerSnapshot {
   readonly maxRssBytes: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
+  /** fast-jwt's verification cache (--jwt-cache): lookups that hit and that missed, since the server started. */
+  readonly jwtCacheHits: number;
+  readonly jwtCacheMisses: number;
 }
 
 export type StateKind = StateTrait['kind'];
@@ -50,6 +53,11 @@ export interface Cost {
   /** HTTP bytes per request and per response, headers included, as counted on the server's sockets. */
   readonly requestBytes: number;
   readonly responseBytes: number;
+  /**
+   * Share of JWT verifications served from fast-jwt's cache in the measured phase; null without a cache or without
+   * a lookup. A token pool smaller than the cache is served from it once warm: the figure says how much.
+   */
+  readonly jwtCacheHitRate: number | null;
 }
 
 /** Commands authbench itself sends to Redis (bookkeeping, health probes, handshakes): not the servers' work. */
@@ -118,6 +126,7 @@ export function computeCost(
     tokenBytes,
     requestBytes: per(server.after.bytesIn - server.before.bytesIn),
     responseBytes: per(server.after.bytesOut - server.before.bytesOut),
+    jwtCacheHitRate: hitRate(server.after.jwtCacheHits - server.before.jwtCacheHits, server.after.jwtCacheMisses - server.before.jwtCacheMisses),
   };
 }
 
@@ -146,11 +155,22 @@ export async function sampleState(client: Redis | Cluster, state: StateTrait, sa
   return { kind, bytesPerKey: known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length, sampled: picked.length };
 }
 
+const hitRate = (hits: number, misses: number): number | null => (hits + misses > 0 ? hits / (hits + misses) : null);
+
 export function serverSnapshotOf(metrics: unknown): ServerSnapshot | undefined {
-  const h = (metrics as { health?: Record<string, unknown> } | undefined)?.health;
-  if (h === undefined) return undefined;
-  const n = (k: string): number => (typeof h[k] === 'number' ? (h[k] as number) : 0);
-  return { cpuUserUs: n('cpuUserUs'), cpuSystemUs: n('cpuSystemUs'), maxRssBytes: n('maxRssBytes'), bytesIn: n('bytesIn'), bytesOut: n('bytesOut') };
+  const m = metrics as ({ health?: Record<string, unknown> } & Record<string, unknown>) | undefined;
+  const h = m?.health;
+  if (m === undefined || h === undefined) return undefined;
+  const n = (o: Record<string, unknown>, k: string): number => (typeof o[k] === 'number' ? (o[k] as number) : 0);
+  return {
+    cpuUserUs: n(h, 'cpuUserUs'),
+    cpuSystemUs: n(h, 'cpuSystemUs'),
+    maxRssBytes: n(h, 'maxRssBytes'),
+    bytesIn: n(h, 'bytesIn'),
+    bytesOut: n(h, 'bytesOut'),
+    jwtCacheHits: n(m, 'jwtCacheHits'),
+    jwtCacheMisses: n(m, 'jwtCacheMisses'),
+  };
 }
 
 /** The cost of a cell over its repetitions: the median of each figure, the largest peak RSS. */
@@ -176,5 +196,7 @@ export function summariseCost(costs: readonly Cost[]): Cost | undefined {
     tokenBytes: medOrNull(costs.map((c) => c.tokenBytes)),
     requestBytes: med(costs.map((c) => c.requestBytes)),
     responseBytes: med(costs.map((c) => c.responseBytes)),
+    // Results from before --jwt-cache have no such field.
+    jwtCacheHitRate: medOrNull(costs.map((c) => c.jwtCacheHitRate ?? null)),
   };
 }

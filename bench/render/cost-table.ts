@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import { loadCellsOf, type LoadCell, type RunResult } from '../result/schema.js';
+import { cellKey, loadCellsOf, unitLabel, type LoadCell, type RunResult } from '../result/schema.js';
+import { fmtPercent } from './format.js';
 
 const n1 = (n: number): string => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 const cmds = (byName: Record<string, number>): string =>
@@ -21,7 +22,7 @@ export function costRow(cell: LoadCell): string[] | undefined {
   const state = c.stateKind === 'none' ? '0 (stateless)' : c.stateBytes === null ? `– (no ${c.stateKind} keys)` : `${Math.round(c.stateBytes)} per ${c.stateKind}`;
   return [
     cell.scenario,
-    cell.strategy,
+    unitLabel(cell),
     c.redisCommandsPerRequest.toFixed(2),
     cmds(c.redisCommandsByName),
     n1(c.redisCpuUsPerRequest),
@@ -40,5 +41,15 @@ export function renderCostTable(result: RunResult): string {
   if (rows.length === 0) return '';
   const table = new Table({ head: [...COST_HEAD], style: { head: [], border: [] } });
   for (const r of rows) table.push(r);
-  return [COST_TITLE, table.toString()].join('\n');
+  const cache = cacheLine(result);
+  return [COST_TITLE, table.toString(), ...(cache === undefined ? [] : [cache])].join('\n');
+}
+
+/** fast-jwt's verification cache, when a run turned it on: the share of verifications it served, per cell. */
+export function cacheLine(result: RunResult): string | undefined {
+  const rates = loadCellsOf(result).flatMap((c) => {
+    const rate = c.summary?.cost?.jwtCacheHitRate;
+    return rate === undefined || rate === null ? [] : [`${cellKey(c)} ${fmtPercent(rate)}`];
+  });
+  return rates.length === 0 ? undefined : `JWT verification cache hit rate (fast-jwt --jwt-cache; a pool smaller than the cache is served from it): ${rates.join(', ')}`;
 }

@@ -1,19 +1,24 @@
 import Table from 'cli-table3';
-import type { RunResult } from '../result/schema.js';
+import { unitLabel, type RunResult } from '../result/schema.js';
+import { fmtUs } from './format.js';
 
-const us = (n: number | null): string => (n === null ? '–' : n.toFixed(1));
+const us = (n: number | null | undefined): string => fmtUs(n);
 
-/** Column titles of the decomposition table (the JWT algorithm is part of one). */
+/** Column titles of the decomposition table (the JWT algorithm is part of them). */
 export function decompositionHead(jwtAlg: string): string[] {
-  return ['strategy', 'measured µs/req', 'framework (ceiling)', `JWT verify (${jwtAlg})`, 'Redis command (client CPU)', 'rest', 'Redis round trip (waited, not CPU)', 'note'];
+  return ['strategy', 'measured µs/req', 'framework', `${jwtAlg} floor`, 'thread-pool hop', 'JWT library', 'Redis cmd', 'rest', 'Redis RTT', 'note'];
 }
 
 /** Title and rows of the decomposition table (the terminal, Markdown and HTML tables all use these); undefined without one. */
 export function decompositionTable(result: RunResult): { title: string; head: string[]; rows: string[][] } | undefined {
   const d = result.decomposition;
   if (d === undefined || d.rows.length === 0) return undefined;
-  const rows = d.rows.map((r) => [r.strategy, us(r.measuredUs), us(r.frameworkUs), us(r.cryptoUs), us(r.redisUs), us(r.restUs), us(r.redisRoundTripUs), r.note ?? '']);
-  return { title: `where a validate request's server time goes (${d.method})`, head: decompositionHead(d.jwtAlg), rows };
+  const rows = d.rows.map((r) => [unitLabel(r), us(r.measuredUs), us(r.frameworkUs), us(r.cryptoFloorUs), us(r.threadPoolUs), us(r.jwtLibraryUs), us(r.redisUs), us(r.restUs), us(r.redisRoundTripUs), r.note ?? '']);
+  return {
+    title: `where a ${d.scenario} request's server CPU goes, µs (floor: the signature check alone; thread-pool hop: what WebCrypto adds to it; JWT library: the rest of its verify; Redis RTT is waited, not CPU) (${d.method})`,
+    head: decompositionHead(d.jwtAlg),
+    rows,
+  };
 }
 
 /** One table: for each design, the measured server CPU per validate request next to its parts. Pure. */

@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import { renderCostTable } from './cost-table.js';
 import { renderDecompositionTable } from './decomposition-table.js';
 import { renderOutageTable } from './outage-table.js';
-import { loadCellsOf, type CellIdentity, type LoadCell, type RunResult } from '../result/schema.js';
+import { loadCellsOf, unitLabel, type LoadCell, type RunResult } from '../result/schema.js';
 import { fmtInt, fmtMs, fmtPercent } from './format.js';
 
 /** Non-2xx statuses as `401:12 503:3`, or `0`. */
@@ -26,11 +26,6 @@ export function renderHeader(result: RunResult): string {
   return lines.join('\n');
 }
 
-/** The strategy as a table shows it: with the worker count when the server ran several (`serve --workers`). */
-export function strategyLabel(cell: Pick<CellIdentity, 'strategy' | 'workers'>): string {
-  return cell.workers === undefined || cell.workers === 1 ? cell.strategy : `${cell.strategy} · ${cell.workers} workers`;
-}
-
 /** Column titles of a scenario table (the revocation table has one more). */
 export function scenarioHead(withRevoked: boolean): string[] {
   return ['strategy', 'req/s', 'range', '× ceiling', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'non-2xx', 'err/timeout', 'wrong', ...(withRevoked ? ['revoked accepted'] : []), 'notes'];
@@ -43,11 +38,11 @@ export function scenarioRow(cell: LoadCell, withRevoked: boolean): string[] {
   if (cell.status === 'errored') notes.push(`ERRORED: ${cell.errors.join('; ')}`);
   if (s?.loadGenerator.saturated) notes.push('load generator saturated');
   if (s === undefined) {
-    return [strategyLabel(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', ...(withRevoked ? ['–'] : []), notes.join('; ')];
+    return [unitLabel(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', ...(withRevoked ? ['–'] : []), notes.join('; ')];
   }
   const r = s.requestsPerSec;
   return [
-    strategyLabel(cell),
+    unitLabel(cell),
     fmtInt(r.median),
     `${fmtInt(r.min)}–${fmtInt(r.max)}`,
     fmtPercent(s.ceilingFraction),

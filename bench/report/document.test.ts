@@ -53,11 +53,12 @@ describe('report document', () => {
 
   it('shows the validate decomposition table with the terminal\'s rows when the run has one', () => {
     const result = loadFixture('validate-eddsa');
-    const t = tables(buildDocument([section(result)], [])).find((x) => x.caption.startsWith("where a validate request's server time goes"));
+    const t = tables(buildDocument([section(result)], [])).find((x) => x.caption.startsWith("where a validate request's server CPU goes"));
     assert.ok(t);
-    assert.deepEqual(t.head.slice(0, 4), ['strategy', 'measured µs/req', 'framework (ceiling)', 'JWT verify (EdDSA)']);
-    assert.deepEqual(t.rows.map((r) => r[0]), ['jwt', 'jwt-blacklist', 'redis-token']);
-    assert.equal(t.rows[2]?.[3], '–', 'redis-token verifies no JWT');
+    assert.deepEqual(t.head.slice(0, 6), ['strategy', 'measured µs/req', 'framework', 'EdDSA floor', 'thread-pool hop', 'JWT library']);
+    // A version 1 file verified with jose: the rows name it.
+    assert.deepEqual(t.rows.map((r) => r[0]), ['jwt (jose)', 'jwt-blacklist (jose)', 'redis-token']);
+    assert.equal(t.rows[2]?.[5], '–', 'redis-token verifies no JWT');
   });
 
   it('lists the method lines and the options of the run, not where its files went', () => {

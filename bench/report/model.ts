@@ -80,7 +80,15 @@ export interface DecompositionPart {
 }
 
 /** Names of the parts a decomposition row of bench/measure/decomposition.ts carries as `<part>Us`. */
-const PART_NAMES: Record<string, string> = { framework: 'framework (GET /health)', crypto: 'JWT verify', redis: 'Redis command', rest: 'rest' };
+const PART_NAMES: Record<string, string> = {
+  framework: 'framework (GET /health)',
+  cryptoFloor: 'signature check (floor)',
+  threadPool: 'thread-pool hop',
+  jwtLibrary: 'JWT library',
+  crypto: 'JWT verify',
+  redis: 'Redis command',
+  rest: 'rest',
+};
 /** Fields that are not parts of the server time: the total, and the Redis round trip (waited for, not CPU). */
 const NOT_PARTS = /^(total|measured|redisRoundTrip)/i;
 
@@ -117,7 +125,11 @@ export function decompositionOf(result: RunResult): { strategy: string; parts: D
   const recorded = top !== null && typeof top === 'object' ? (top as { scenario?: unknown }).scenario : undefined;
   // The scenario decomposed: as recorded, else the one that declares it.
   const scenario = typeof recorded === 'string' ? recorded : LOAD_SCENARIO_NAMES.find((n) => scenarios[n].decomposed === true);
+  const partsOfRow = (r: object): DecompositionPart[] => partsOf(Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'strategy' && k !== 'note' && k !== 'jwtImpl')));
   return designsOf(result).flatMap((strategy) => {
+    // A row per JWT library when the run measured several: each is its own bar.
+    const mine = rows.filter((r) => r !== null && typeof r === 'object' && r['strategy'] === strategy);
+    if (mine.length > 1) return mine.flatMap((r) => (partsOfRow(r).length === 0 ? [] : [{ strategy: `${strategy} (${String(r['jwtImpl'] ?? '?')})`, parts: partsOfRow(r) }]));
     const cell = scenario === undefined ? undefined : (loadCellOf(result, scenario, strategy) as (ReturnType<typeof loadCellOf> & { decomposition?: unknown }) | undefined);
     const candidates = [
       rows.find((r) => r !== null && typeof r === 'object' && r['strategy'] === strategy),

@@ -70,9 +70,29 @@ function comparisonProblem(o: Json, cells: readonly Json[]): string | undefined 
 }
 
 /**
+ * A version 1 decomposition verified with jose and could not split the verify: its whole cost becomes the library
+ * part of a jose row, and the floor and the thread-pool hop are unknown.
+ */
+function upgradeDecomposition(d: unknown): unknown {
+  if (!isObject(d) || !Array.isArray(d['rows'])) return d;
+  const parts = isObject(d['parts']) ? d['parts'] : {};
+  return {
+    ...d,
+    parts: { jwt: {}, redisCommandCpuUs: parts['redisCommandCpuUs'], redisRoundTripUs: parts['redisRoundTripUs'] },
+    rows: (d['rows'] as unknown[]).map((r) => {
+      if (!isObject(r)) return r;
+      const { strategy, measuredUs, frameworkUs, cryptoUs, redisUs, restUs, redisRoundTripUs, ...rest } = r;
+      const jwt = typeof cryptoUs === 'number';
+      // In the order of the parts (a chart stacks them so).
+      return { strategy, ...(jwt ? { jwtImpl: 'jose' } : {}), measuredUs, frameworkUs, cryptoFloorUs: null, threadPoolUs: null, jwtLibraryUs: jwt ? cryptoUs : null, redisUs, restUs, redisRoundTripUs, ...rest };
+    }),
+  };
+}
+
+/**
  * Version 1 had no `kind` on cells (the scenario said it: `ceiling`, `outage`, else a load cell), gave outage cells an
- * empty `repetitions`, and recorded no design traits: the designs of a version 1 file were the built-in three,
- * whose traits have not changed. Pure: returns a new object.
+ * empty `repetitions`, recorded no design traits (its designs were the built-in three, whose traits have not
+ * changed), verified JWTs with jose only, and decomposed the verify as one part. Pure: returns a new object.
  */
 export function upgradeResult(o: Json): Json {
   if (o['schemaVersion'] !== 1) return o;
@@ -83,7 +103,9 @@ export function upgradeResult(o: Json): Json {
   });
   const names = [...new Set([...((o['config'] as Json)['strategies'] as string[] | undefined ?? []), ...cells.map((c) => c['strategy'] as string)])];
   const designs: Record<string, DesignRecord> = Object.fromEntries(names.filter(isDesignName).map((n) => [n, { summary: designOf(n).summary, traits: designOf(n).traits }]));
-  return { ...o, schemaVersion: SCHEMA_VERSION, cells, designs, upgradedFrom: 1 };
+  const config = { jwtImpls: ['jose'], jwtCache: 0, ...(o['config'] as Json) };
+  const decomposition = o['decomposition'] === undefined ? {} : { decomposition: upgradeDecomposition(o['decomposition']) };
+  return { ...o, schemaVersion: SCHEMA_VERSION, config, cells, designs, ...decomposition, upgradedFrom: 1 };
 }
 
 /** What is wrong with parsed JSON as a run result, or undefined when it is fine. Pure. */

@@ -59,6 +59,11 @@ export interface CellIdentity {
   readonly strategy: string;
   /** Worker processes of the server (`serve --workers`); 1 = one process. Absent for --target (not known). */
   readonly workers?: number | undefined;
+  /**
+   * The JWT library of a design that verifies JWTs, when the run measured several (`run --jwt-impl a,b`); absent
+   * otherwise: the one library of the run is `config.jwtImpls[0]`.
+   */
+  readonly jwtImpl?: string | undefined;
 }
 
 interface CellBase extends CellIdentity {
@@ -111,16 +116,20 @@ export const measuredCellsOf = (result: Pick<RunResult, 'cells'>): LoadCell[] =>
 export const ceilingCellsOf = (result: Pick<RunResult, 'cells'>): LoadCell[] => loadCellsOf(result).filter((c) => c.kind === 'ceiling');
 export const outageCellsOf = (result: Pick<RunResult, 'cells'>): OutageCell[] => result.cells.filter(isOutageCell);
 
-/** The one spelling of a cell's identity (maps, comparisons, notes): `validate × jwt`, `validate × jwt ×2 workers`. */
-export const cellKey = (cell: CellIdentity): string =>
-  `${cell.scenario} × ${cell.strategy}${cell.workers === undefined || cell.workers === 1 ? '' : ` ×${cell.workers} workers`}`;
+/** The server a cell ran on, as tables name it: `jwt`, `jwt (jose)`, `jwt ×2 workers`. */
+export const unitLabel = (cell: Pick<CellIdentity, 'strategy' | 'workers' | 'jwtImpl'>): string =>
+  `${cell.strategy}${cell.jwtImpl === undefined ? '' : ` (${cell.jwtImpl})`}${cell.workers === undefined || cell.workers === 1 ? '' : ` ×${cell.workers} workers`}`;
+
+/** The one spelling of a cell's identity (maps, comparisons, notes): `validate × jwt`, `validate × jwt (jose) ×2 workers`. */
+export const cellKey = (cell: CellIdentity): string => `${cell.scenario} × ${unitLabel(cell)}`;
 
 /**
- * The key of a cell's ceiling in `RunResult.ceiling`: the design, for a one-process server (as it always was), and
- * `design@workers` for a server of several workers, whose framework ceiling is its own.
+ * The key of a cell's ceiling in `RunResult.ceiling`: the design, for a one-process server (as it always was);
+ * `design@workers` for a server of several workers, whose framework ceiling is its own; `design/impl` when the run
+ * measured several JWT libraries (each server process has its own ceiling).
  */
-export const ceilingKey = (cell: Pick<CellIdentity, 'strategy' | 'workers'>): string =>
-  cell.workers === undefined || cell.workers === 1 ? cell.strategy : `${cell.strategy}@${cell.workers}`;
+export const ceilingKey = (cell: Pick<CellIdentity, 'strategy' | 'workers' | 'jwtImpl'>): string =>
+  `${cell.strategy}${cell.jwtImpl === undefined ? '' : `/${cell.jwtImpl}`}${cell.workers === undefined || cell.workers === 1 ? '' : `@${cell.workers}`}`;
 
 /** The cell of `scenario` × `strategy` (one process, or the first worker count). */
 export function cellOf(result: Pick<RunResult, 'cells'>, scenario: string, strategy: string): CellResult | undefined {

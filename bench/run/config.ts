@@ -2,7 +2,7 @@ import { InvalidOptionError } from '../../lib/errors.js';
 import { CEILING_SCENARIO, LOAD_SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioName } from '../../scenarios/index.js';
 import { CLUSTER_FAULTS, DEFAULT_FAULTS, FAULT_NAMES, isFaultName, type FaultName } from '../faults/injector.js';
 import type { Persistence } from '../../redis/local-server.js';
-import { resolveServerConfig, type JwtAlg } from '../../servers/config.js';
+import { JWT_IMPLS, resolveServerConfig, type JwtAlg, type JwtImpl } from '../../servers/config.js';
 import { resolveScaleConfig, type ScaleConfig, type ScaleFlags } from './scale.js';
 import { designNames, isDesignName, type DesignName } from '../../servers/designs/index.js';
 import { rawServerOptions, serverArgv, type ServerFlagValues } from '../../servers/options.js';
@@ -28,6 +28,13 @@ export interface RunConfig extends ScaleConfig {
   readonly users: number;
   /** The JWT algorithm of the servers (--jwt-alg). */
   readonly jwtAlg: JwtAlg;
+  /**
+   * The JWT libraries (--jwt-impl, a list): each design that verifies JWTs is measured with each, in turn; the first
+   * is the one of the outage cells. Results from before this option ran jose.
+   */
+  readonly jwtImpls: readonly JwtImpl[];
+  /** fast-jwt's verification cache for the fast-jwt servers (--jwt-cache), entries; 0 = off. */
+  readonly jwtCache: number;
   /** Server options passed through to every `authbench serve`, as argv. */
   readonly serverArgs: readonly string[];
   /** Milliseconds added to every Redis reply for the whole run, through the proxy (0 = direct). */
@@ -132,8 +139,17 @@ export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = 
   // Server options are validated here too, so a bad --jwt-alg fails before any process starts.
   const strategies = list('--strategies', flags.strategies, designNames(), isDesignName, designNames());
   const scale = resolveScaleConfig(flags, { given: flags.strategies, resolved: strategies });
-  // `--redis-cluster local` is the run's to start; the servers get the seed nodes once it runs.
-  const server = resolveServerConfig(rawServerOptions({ ...flags, ...(scale.redisCluster === 'local' ? { redisCluster: undefined } : {}) }, env));
+  const jwtImpls = list('--jwt-impl', flags.jwtImpl, JWT_IMPLS, (s) => (JWT_IMPLS as readonly string[]).includes(s), [JWT_IMPLS[0]]);
+  // `--redis-cluster local` is the run's to start; the servers get the seed nodes once it runs. Each implementation's
+  // server options are checked (the cache is fast-jwt's, so only its servers get --jwt-cache).
+  const serverFlags = { ...flags, ...(scale.redisCluster === 'local' ? { redisCluster: undefined } : {}) };
+  const [server] = jwtImpls.map((jwtImpl) => resolveServerConfig(rawServerOptions({ ...serverFlags, jwtImpl, ...(jwtImpl === 'fast-jwt' ? {} : { jwtCache: undefined }) }, env)));
+  if (server === undefined) throw new InvalidOptionError('--jwt-impl needs at least one implementation');
+  const jwtCache = resolveServerConfig(rawServerOptions({ jwtImpl: 'fast-jwt', jwtCache: flags.jwtCache }, {})).jwtCache;
+  if (scale.target !== undefined && (flags.jwtImpl !== undefined || flags.jwtCache !== undefined)) {
+    throw new InvalidOptionError('--target measures a server authbench does not start: its JWT library is its own, so --jwt-impl and --jwt-cache cannot apply to it');
+  }
+  if (jwtCache > 0 && !jwtImpls.includes('fast-jwt')) throw new InvalidOptionError(`--jwt-cache is fast-jwt's verification cache: it needs fast-jwt among --jwt-impl, got ${jwtImpls.join(',')}`);
   const scenarioNames: readonly string[] = [...SCENARIO_NAMES.filter((s) => s !== CEILING_SCENARIO), 'all'];
   const scenarios: ScenarioName[] = (
     flags.scenarios?.trim() === 'all' ? [...SCENARIO_NAMES] : list('--scenarios', flags.scenarios, scenarioNames as ScenarioName[], isScenarioName, LOAD_SCENARIOS)
@@ -160,7 +176,10 @@ export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = 
     redisUrl: server.redisUrl,
     users: server.users,
     jwtAlg: server.jwtAlg,
-    serverArgs: serverArgv(flags),
+    jwtImpls: scale.target === undefined ? jwtImpls : [],
+    jwtCache,
+    // The implementation and its cache go per server (jwtArgs), not to every server.
+    serverArgs: serverArgv({ ...flags, jwtImpl: undefined, jwtCache: undefined }),
     redisLatencyMs: flags.redisLatency === undefined ? 0 : parseMs('--redis-latency', flags.redisLatency),
     redisProxy: flags.redisProxy === true,
     outage: {
@@ -171,4 +190,9 @@ export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = 
       bucketMs: 250,
     },
   });
+}
+
+/** The server flags of one JWT implementation in this run: --jwt-impl, and the cache for fast-jwt when asked for. */
+export function jwtArgs(config: Pick<RunConfig, 'jwtCache'>, impl: JwtImpl): string[] {
+  return ['--jwt-impl', impl, ...(impl === 'fast-jwt' && config.jwtCache > 0 ? ['--jwt-cache', String(config.jwtCache)] : [])];
 }

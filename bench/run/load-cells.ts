@@ -5,8 +5,9 @@ import { getJson } from '../../lib/http.js';
 import { applyCeiling, judge, summarise } from '../measure/aggregate.js';
 import { computeCost, redisSnapshot, sampleState, serverSnapshotOf } from '../measure/cost.js';
 import { runLoad } from '../load/autocannon.js';
-import { cellKey, type LoadCell, type Repetition } from '../result/schema.js';
-import type { RunConfig } from './config.js';
+import { cellKey, unitLabel, type LoadCell, type Repetition } from '../result/schema.js';
+import type { JwtImpl } from '../../servers/config.js';
+import { jwtArgs, type RunConfig } from './config.js';
 import type { RunContext } from './context.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { httpTokenSource } from '../load/tokens.js';
@@ -37,11 +38,31 @@ function targetServer(url: string): Measurable {
   return { url, stderr: () => '', exited: () => undefined, stop: async () => {} };
 }
 
-/** One server setup of a run: a design at one worker count (undefined for --target, whose setup is not known). */
+/**
+ * One server setup of a run: a design at one worker count (undefined for --target, whose setup is not known) and,
+ * for a design that verifies JWTs, one JWT library (named on the cells only when the run has several).
+ */
 interface Unit {
   readonly strategy: DesignName;
   readonly workers: number | undefined;
+  readonly jwtImpl: JwtImpl | undefined;
 }
+
+/** The units of a run: each design × worker count × JWT library (the library only for designs that verify JWTs). */
+export function unitsOf(config: Pick<RunConfig, 'strategies' | 'workers' | 'target' | 'jwtImpls'>): Unit[] {
+  return config.strategies.flatMap((strategy): Unit[] => {
+    // A --target runs its own library: the run names none.
+    const impls: (JwtImpl | undefined)[] = designOf(strategy).traits.verifiesJwt && config.jwtImpls.length > 0 ? [...config.jwtImpls] : [undefined];
+    const workers: (number | undefined)[] = config.target === undefined ? [...config.workers] : [undefined];
+    return impls.flatMap((jwtImpl) => workers.map((w) => ({ strategy, workers: w, jwtImpl })));
+  });
+}
+
+/** What identifies a unit's cells: its worker count, and its library when the run measured several. */
+const identityOf = (unit: Unit, config: Pick<RunConfig, 'jwtImpls'>): { workers?: number; jwtImpl?: string } => ({
+  ...(unit.workers === undefined ? {} : { workers: unit.workers }),
+  ...(unit.jwtImpl !== undefined && config.jwtImpls.length > 1 ? { jwtImpl: unit.jwtImpl } : {}),
+});
 
 /** A failed repetition as data: the first line of the error, and the server's last output. */
 export function failedRepetition(err: unknown, rep: number, position: number, server: Measurable | undefined): Measured {
@@ -96,12 +117,12 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
   const { config, io, result } = ctx;
   const names: LoadScenarioName[] = [CEILING_SCENARIO, ...config.scenarios.filter(isLoadScenario).filter((s) => s !== CEILING_SCENARIO)];
   const cells = new Map<string, LoadCell>();
-  const units = config.strategies.flatMap((strategy): Unit[] => (config.target === undefined ? config.workers.map((workers) => ({ strategy, workers })) : [{ strategy, workers: undefined }]));
+  const units = unitsOf(config);
   // Cells are created up front, in table order, so the result lists every cell even if the run stops early.
   for (const name of names) {
     for (const unit of units) {
       const kind = name === CEILING_SCENARIO ? 'ceiling' : 'load';
-      const cell: LoadCell = { kind, scenario: name, strategy: unit.strategy, ...(unit.workers === undefined ? {} : { workers: unit.workers }), status: 'ok', repetitions: [], errors: [] };
+      const cell: LoadCell = { kind, scenario: name, strategy: unit.strategy, ...identityOf(unit, config), status: 'ok', repetitions: [], errors: [] };
       cells.set(cellKey(cell), cell);
       result.cells.push(cell);
     }
@@ -109,7 +130,7 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
   for (let rep = 0; rep < config.repeat; rep++) {
     for (const [position, unit] of orderFor(units, rep).entries()) {
       const { strategy } = unit;
-      const label = unit.workers === undefined || config.workers.length === 1 ? strategy : `${strategy} ×${unit.workers} workers`;
+      const label = unitLabel({ strategy, ...identityOf(unit, config) });
       let server: Measurable | undefined;
       let startError: unknown;
       try {
@@ -122,14 +143,15 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
             server = undefined;
             try {
               const workerArgs = unit.workers !== undefined && unit.workers > 1 ? ['--workers', String(unit.workers)] : [];
-              server = config.target !== undefined ? targetServer(config.target) : await startServerProcess(strategy, [...ctx.serverRedisArgs, ...workerArgs, ...config.serverArgs], io.serverEnv);
+              const implArgs = unit.jwtImpl === undefined ? [] : jwtArgs(config, unit.jwtImpl);
+              server = config.target !== undefined ? targetServer(config.target) : await startServerProcess(strategy, [...ctx.serverRedisArgs, ...workerArgs, ...implArgs, ...config.serverArgs], io.serverEnv);
             } catch (err) {
               startError = err;
             }
           }
           const measured = server === undefined ? failedRepetition(startError, rep, position, undefined) : await measureOnce(name, unit, rep, position, server, ctx);
           if (io.signal.aborted) return; // a repetition cut short is not a measurement
-          const cell = cells.get(cellKey({ scenario: name, ...unit })) as LoadCell;
+          const cell = cells.get(cellKey({ scenario: name, strategy, ...identityOf(unit, config) })) as LoadCell;
           cell.repetitions.push(measured.repetition);
           if (measured.repetition.status === 'errored') {
             cell.status = 'errored';

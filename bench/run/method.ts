@@ -19,6 +19,14 @@ function serverLines(config: RunConfig, redisOwned: boolean): string[] {
   return lines;
 }
 
+/** Which JWT library signed and verified, and how: a figure of a JWT design depends on it. */
+function jwtLines(config: RunConfig): string[] {
+  if (config.jwtImpls.length === 0) return [];
+  const cache = config.jwtCache > 0 ? `; fast-jwt's verification cache on (${config.jwtCache} entries: a token pool smaller than that is served from it, see the hit rate)` : "; no verification cache";
+  const each = config.jwtImpls.length > 1 ? `each design that verifies JWTs measured with each library in turn (${config.jwtImpls.join(', ')}; the outage cells with ${config.jwtImpls[0]})` : `library ${config.jwtImpls[0]}`;
+  return [`JWT: ${config.jwtAlg}, ${each}, every check the same whatever the library (servers/jwt/claims.ts)${cache}`];
+}
+
 /** The method, in words, recorded with the numbers and printed above every table. */
 export function describeMethod(config: RunConfig, redisOwned: boolean): string[] {
   const loop =
@@ -27,6 +35,7 @@ export function describeMethod(config: RunConfig, redisOwned: boolean): string[]
       : `open loop: ${config.rate} req/s over ${config.connections} connections (autocannon overallRate), latencies corrected for coordinated omission`;
   return [
     `load: autocannon, ${loop}; pipelining 1; request timeout ${config.timeoutSec} s`,
+    ...jwtLines(config),
     `each cell: ${config.warmupSec} s warm-up (not counted), then ${config.durationSec} s measured; ${config.repeat} repetition(s), strategies in alternating order (A B C, C B A, …)`,
     ...serverLines(config, redisOwned),
     'req/s counts only correct answers (median, min–max over repetitions); errors, timeouts, non-2xx and wrong answers are shown apart',

@@ -8,7 +8,7 @@ import { designOf, type DesignName } from '../../servers/designs/index.js';
 import { FAULTS, type FaultMode, type FaultName, type FaultTarget } from '../faults/injector.js';
 import { RedisProxy } from '../faults/proxy.js';
 import { ceilingCellsOf, measuredCellsOf, type OutageCell } from '../result/schema.js';
-import type { RunConfig } from './config.js';
+import { jwtArgs, type RunConfig } from './config.js';
 import type { RunContext } from './context.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { httpTokenSource } from '../load/tokens.js';
@@ -85,7 +85,10 @@ async function runOne(ctx: RunContext, scenario: OutageScenario, variant: Outage
       const viaProxy = fault.viaProxy || config.redisLatencyMs > 0;
       redisArgs = ['--redis-url', viaProxy ? proxy.url : upstream.href];
     }
-    server = await startServerProcess(variant.strategy, [...redisArgs, ...withPolicy(config.serverArgs, variant.policy)], io.serverEnv);
+    // Outage cells run the run's first JWT library: what they measure is Redis failing, not verification.
+    const [impl] = config.jwtImpls;
+    const implArgs = impl === undefined || !designOf(variant.strategy).traits.verifiesJwt ? [] : jwtArgs(config, impl);
+    server = await startServerProcess(variant.strategy, [...redisArgs, ...implArgs, ...withPolicy(config.serverArgs, variant.policy)], io.serverEnv);
     const tokens = httpTokenSource(server.url, config.users, 20);
     const valid = await tokens.issue(scenario.validTokens);
     const revoked = await tokens.issue(scenario.revokedTokens);

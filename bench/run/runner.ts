@@ -3,7 +3,7 @@ import { designOf } from '../../servers/designs/index.js';
 import { measureDecomposition } from '../measure/decomposition.js';
 import { collectEnvironment } from './environment.js';
 import { RedisProxy } from '../faults/proxy.js';
-import { runLoadCells } from './load-cells.js';
+import { runLoadCells, unitsOf } from './load-cells.js';
 import { describeMethod } from './method.js';
 import { runOutageCells, outageCellCount } from './outage-cells.js';
 import { SCHEMA_VERSION, type RunResult } from '../result/schema.js';
@@ -43,7 +43,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       cells: [],
     };
     const loadNames = 1 + config.scenarios.filter(isLoadScenario).length;
-    const total = loadNames * config.repeat * config.strategies.length * config.workers.length + outageCellCount(config);
+    const total = loadNames * config.repeat * unitsOf(config).length + outageCellCount(config);
     let done = 0;
     const ctx: RunContext = {
       config,
@@ -64,7 +64,8 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
     // Not for a cluster (its GET round trip is not one node's) nor for --target (no server cost is measured).
     if (decomposed !== undefined && config.redisCluster === undefined && config.target === undefined && !io.signal.aborted) {
       // Through the proxy when there is one: the round trip the servers see.
-      result.decomposition = await measureDecomposition(result, decomposed, config.jwtAlg, ctx.serverRedisUrl, config.quick ? 2000 : 10000);
+      const input = { cells: result.cells, designs: result.designs, defaultJwtImpl: config.jwtImpls[0] };
+      result.decomposition = await measureDecomposition(input, decomposed, config.jwtAlg, config.jwtImpls, ctx.serverRedisUrl, config.quick ? 2000 : 10000);
       await io.checkpoint(result);
     }
     if (config.scenarios.some(isOutageScenario) && !io.signal.aborted) await runOutageCells(ctx);

@@ -9,3 +9,6 @@ export type JwtAlg = (typeof JWT_ALGS)[number];
  */
 export const JWT_IMPLS = ['fast-jwt', 'jose'] as const;
 export type JwtImpl = (typeof JWT_IMPLS)[number];
+
+/** The libraries that verify through WebCrypto, whose every check is a job on the libuv thread pool (a hop and a promise). */
+export const WEBCRYPTO_IMPLS: readonly JwtImpl[] = ['jose'];
