@@ -4,7 +4,7 @@ import { UnauthorizedError, type RejectReason } from '../../lib/errors.js';
 import type { ServerConfig } from '../config.js';
 import type { ServerMetrics } from '../metrics.js';
 import { checkHeader, claimsOf, decodeSegment, JWS_COMPACT, MAX_TOKEN_LENGTH, REQUIRED_CLAIMS, type VerifiedClaims } from './claims.js';
-import type { JwtCodec } from './codec.js';
+import type { JwtCodec } from './types.js';
 import { nodeKeysOf, type SharedJwtKeys } from './shared-keys.js';
 
 type Verify = (token: string) => { header: Record<string, unknown>; payload: Record<string, unknown> };

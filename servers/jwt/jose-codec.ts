@@ -3,7 +3,7 @@ import { SignJWT, errors as joseErrors, jwtVerify, type JWTHeaderParameters, typ
 import { UnauthorizedError, type RejectReason } from '../../lib/errors.js';
 import type { ServerConfig } from '../config.js';
 import { checkHeader, claimsOf, JWS_COMPACT, MAX_TOKEN_LENGTH, REQUIRED_CLAIMS, type JwtClaimsConfig, type VerifiedClaims } from './claims.js';
-import type { JwtCodec } from './codec.js';
+import type { JwtCodec } from './types.js';
 import { importSharedJwtKeys, type SharedJwtKeys } from './shared-keys.js';
 
 type CryptoKey = webcrypto.CryptoKey;
