@@ -78,6 +78,35 @@ describe('report document', () => {
   });
 });
 
+describe('report of a run with several JWT libraries', () => {
+  /** The alg-rs256 run as if each JWT design had also run with jose: its cells copied, at half the throughput and twice the CPU. */
+  function twoLibraries(): RunResult {
+    const r = loadFixture('alg-rs256');
+    const jwtDesign = (c: { strategy: string }) => r.designs[c.strategy]?.traits.verifiesJwt === true;
+    const jose = loadCellsOf(r).filter(jwtDesign).map((c) => {
+      const s = c.summary;
+      const cost = s?.cost === undefined ? {} : { cost: { ...s.cost, serverCpuUsPerRequest: s.cost.serverCpuUsPerRequest * 2 } };
+      return { ...c, jwtImpl: 'jose', ...(s === undefined ? {} : { summary: { ...s, requestsPerSec: { ...s.requestsPerSec, median: s.requestsPerSec.median / 2 }, ...cost } }) };
+    });
+    const cells = [...r.cells.map((c) => (jwtDesign(c) && c.kind !== 'outage' ? { ...c, jwtImpl: 'fast-jwt' } : c)), ...jose];
+    return { ...r, config: { ...r.config, jwtImpls: ['fast-jwt', 'jose'] }, cells };
+  }
+
+  it('puts each library of a JWT design side by side, with its ratio to the first library', () => {
+    const blocks = buildDocument([section(twoLibraries())], []);
+    const t = tables(blocks).find((x) => x.caption.startsWith('JWT designs per library'));
+    assert.ok(t, 'a JWT libraries table');
+    const row = (label: string) => t.rows.find((r) => r[0] === 'validate' && r[1] === label);
+    assert.equal(row('jwt (fast-jwt)')?.[5], '–');
+    assert.equal(row('jwt (jose)')?.[5], '50% req/s, 200% CPU');
+    assert.ok(tables(blocks).some((x) => x.caption.includes('(the JWT designs with fast-jwt)')), 'the verdict says which library it used');
+  });
+
+  it('has no such table for a run of one library', () => {
+    assert.equal(tables(buildDocument([section(loadFixture('alg-rs256'))], [])).find((x) => x.caption.startsWith('JWT designs per library')), undefined);
+  });
+});
+
 describe('report formats', () => {
   const blocks = buildDocument([section(loadFixture('sample-run'))], []);
 

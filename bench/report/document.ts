@@ -5,9 +5,9 @@
 import { COST_HEAD, COST_TITLE, costRow } from '../render/cost-table.js';
 import { decompositionTable } from '../render/decomposition-table.js';
 import { OUTAGE_HEAD, outageRow } from '../render/outage-table.js';
-import { fmtInt, fmtMs } from '../render/format.js';
+import { fmtInt, fmtMs, fmtPercent, fmtUs } from '../render/format.js';
 import { countsRevoked, renderHeader, scenarioHead, scenarioRow } from '../render/tables.js';
-import { loadCellsOf, type RunResult } from '../result/schema.js';
+import { loadCellsOf, measuredCellsOf, unitLabel, type RunResult } from '../result/schema.js';
 import { caveats, configRows } from './method-section.js';
 import { loadCellOf, designsOf, loadScenariosOf, outageCellsOf } from './model.js';
 import type { RenderedChart } from './svg.js';
@@ -69,13 +69,46 @@ function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
   return blocks;
 }
 
+/**
+ * When the run measured a JWT design with several libraries: each library's figures per scenario side by side, and
+ * the ratio to the run's first library (the one the verdict below uses).
+ */
+function jwtLibraryBlocks(result: RunResult, h: 2 | 3): Block[] {
+  const cells = measuredCellsOf(result).filter((c) => c.jwtImpl !== undefined && c.summary !== undefined);
+  if (cells.length === 0) return [];
+  const first = result.config.jwtImpls[0];
+  const rows = cells.map((c) => {
+    const s = c.summary as NonNullable<typeof c.summary>;
+    const base = cells.find((b) => b.scenario === c.scenario && b.strategy === c.strategy && b.jwtImpl === first && (b.workers ?? 1) === (c.workers ?? 1))?.summary;
+    const cpu = s.cost?.serverCpuUsPerRequest;
+    const baseCpu = base?.cost?.serverCpuUsPerRequest;
+    return [
+      c.scenario,
+      unitLabel(c),
+      fmtInt(s.requestsPerSec.median),
+      fmtPercent(s.ceilingFraction),
+      fmtUs(cpu),
+      base === undefined || c.jwtImpl === first ? '–' : `${fmtPercent(s.requestsPerSec.median / base.requestsPerSec.median)} req/s, ${cpu === undefined || baseCpu === undefined ? '–' : fmtPercent(cpu / baseCpu)} CPU`,
+    ];
+  });
+  return [
+    { kind: 'heading', level: h, text: 'JWT libraries' },
+    {
+      kind: 'paragraph',
+      text: `Each design that verifies JWTs ran once per library (${result.config.jwtImpls.join(', ')}), every check the same. The verdict below uses ${first ?? 'the first'}; these rows say how much the library moves each figure.`,
+    },
+    { kind: 'table', caption: `JWT designs per library: req/s, × ceiling, server CPU per request, and against ${first ?? 'the first library'}`, head: ['scenario', 'design (library)', 'req/s', '× ceiling', 'server CPU µs/req', `vs ${first ?? 'first'}`], rows },
+  ];
+}
+
 function verdictBlocks(result: RunResult, h: 2 | 3): Block[] {
   const v = computeVerdict(result);
+  const library = result.config.jwtImpls?.length > 1 ? ` (the JWT designs with ${result.config.jwtImpls[0]})` : '';
   return [
     { kind: 'heading', level: h, text: 'Verdict on this run' },
     {
       kind: 'table',
-      caption: 'Each trade-off, the measured evidence per design, and the design that wins it on this run (computed from the result by the rules below)',
+      caption: `Each trade-off, the measured evidence per design${library}, and the design that wins it on this run (computed from the result by the rules below)`,
       head: ['trade-off', ...v.designs, 'wins on this run'],
       rows: v.rows.map((r) => [r.title, ...v.designs.map((d) => r.evidence[d] ?? NOT_MEASURED), r.winner]),
     },
@@ -116,7 +149,7 @@ export function buildDocument(sections: readonly RunSection[], across: readonly 
   const h = several ? 3 : 2;
   for (const section of sections) {
     if (several) blocks.push({ kind: 'heading', level: 2, text: `Run ${section.label}` });
-    blocks.push(...methodBlocks(section.result, h), ...tableBlocks(section, h), ...verdictBlocks(section.result, h));
+    blocks.push(...methodBlocks(section.result, h), ...tableBlocks(section, h), ...jwtLibraryBlocks(section.result, h), ...verdictBlocks(section.result, h));
   }
   if (several) blocks.push(...acrossBlocks(sections, across));
   return blocks;
