@@ -63,7 +63,7 @@ export function resolveMicroConfig(flags: MicroFlags, env: NodeJS.ProcessEnv): M
   const tasks = catalogue.filter((t) => matchesFilter(t, flags.filter)).map((t) => t.name);
   if (tasks.length === 0) {
     const groups = [...new Set(catalogue.map((t) => t.group))].join(', ');
-    throw new InvalidOptionError(`--filter: no task matches ${JSON.stringify(flags.filter)}; groups: ${groups}; names like "HS256 verify raw", "GET one at a time"`);
+    throw new InvalidOptionError(`--filter: no task matches ${JSON.stringify(flags.filter)}; groups: ${groups}; names like "jwt/fast-jwt/HS256/verify", "HS256 verify raw", "GET one at a time"`);
   }
   return Object.freeze({
     timeMs,
