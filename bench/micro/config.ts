@@ -5,7 +5,7 @@ import { redactUrl } from './redis-tasks.js';
 import type { MicroRecordedConfig } from './schema.js';
 import { matchesFilter, microCatalogue } from './tasks.js';
 
-/** The defaults of `authbench micro`: about 30 s in all on a 2-core machine. */
+/** The defaults of `authbench micro`: about 45 s in all on a 2-core machine. */
 export const microDefaults = {
   /** Measured time per task. */
   timeMs: 500,
