@@ -63,7 +63,7 @@ async function tasksOf(alg: JwtAlg, claims: Omit<JwtClaimsConfig, 'jwtAlg'>): Pr
   const answers = [...(await Promise.all(verified))];
   // And each codec its own token: the tokens are interchangeable, so the sign rows measure comparable work.
   for (const [i, codec] of codecs.entries()) answers.push(await codec.verify(tokens[i] ?? ''));
-  if (answers.some((claims) => claims.sub !== SUB)) throw new Error(`a ${alg} codec verified a token with the wrong subject`);
+  if (answers.some((answer) => answer.sub !== SUB)) throw new Error(`a ${alg} codec verified a token with the wrong subject`);
   const floor = cryptoFloor(alg, keys, token);
   if (!floor.verify()) throw new Error(`the ${alg} floor refused the codecs' token`);
 
