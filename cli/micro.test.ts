@@ -10,10 +10,16 @@ import { descendants, isAlive, type ProcInfo } from '../test-support/processes.j
 import { runCli } from '../test-support/server-process.js';
 
 /** Every task `micro` must report, written out here rather than taken from the code under test. */
+const ALGS = ['HS256', 'RS256', 'ES256', 'EdDSA'];
+const IMPLS = ['fast-jwt', 'jose'];
+const JWT_TASKS: [string, string][] = ALGS.flatMap((alg) =>
+  ['sign', 'verify'].flatMap((op) => ['floor', ...IMPLS].map((path): [string, string] => ['jwt', `jwt/${path}/${alg}/${op}`])),
+);
 const EXPECTED_TASKS: [string, string][] = [
-  ...['HS256', 'RS256', 'ES256', 'EdDSA'].flatMap((alg) =>
+  ...JWT_TASKS,
+  ...ALGS.flatMap((alg) =>
     ['sign', 'verify'].flatMap((op) =>
-      (alg === 'HS256' ? ['raw', 'imported'] : ['raw', 'KeyObject reused', 'imported']).map((v): [string, string] => ['jose', `${alg} ${op} ${v}`]),
+      (alg === 'HS256' ? ['raw', 'imported'] : ['raw', 'KeyObject reused', 'imported']).map((v): [string, string] => ['jose-key', `${alg} ${op} ${v}`]),
     ),
   ),
   ['tokens', 'crypto.randomUUID()'],
@@ -25,6 +31,25 @@ const EXPECTED_TASKS: [string, string][] = [
     ['redis', `${cmd} 100 in flight`],
   ]),
 ];
+
+/** Every op × algorithm has the floor and each implementation, completed, and each ratio is the rows' mean ÷ the floor's. */
+function assertFloorComparisons(result: MicroResult): void {
+  const mean = (name: string): number | null => result.tasks.find((t) => t.name === name)?.meanNs ?? null;
+  assert.deepEqual(
+    result.floorComparisons.map((c) => [c.op, c.alg]),
+    ['verify', 'sign'].flatMap((op) => ALGS.map((alg) => [op, alg])),
+  );
+  for (const c of result.floorComparisons) {
+    const floor = mean(`jwt/floor/${c.alg}/${c.op}`);
+    assert.ok(floor !== null && floor > 0 && c.floorMeanNs === floor, JSON.stringify(c));
+    assert.deepEqual(c.impls.map((i) => i.impl), IMPLS);
+    for (const i of c.impls) {
+      const codec = mean(`jwt/${i.impl}/${c.alg}/${c.op}`);
+      assert.ok(codec !== null && codec > 0 && i.meanNs === codec, JSON.stringify(c));
+      assert.equal(i.overFloor, Math.round((codec / floor) * 100) / 100, JSON.stringify(c));
+    }
+  }
+}
 
 describe('authbench micro: bad arguments exit 2 naming the flag', () => {
   const cases: [string[], RegExp][] = [
@@ -77,16 +102,20 @@ describe('authbench micro --time 20 --json FILE, for real', () => {
   });
 
   it('writes a result with the schema version, kind, environment, config and method', () => {
-    assert.equal(result.schemaVersion, 1);
+    assert.equal(result.schemaVersion, 2);
     assert.equal(result.tool, 'authbench');
     assert.equal(result.kind, 'micro');
     assert.equal(result.status, 'complete');
     assert.match(result.environment.node, /^v\d+/);
     assert.match(result.environment.redisVersion, /^\d+\.\d+/);
     assert.match(result.environment.packages['tinybench'] ?? '', /^\d+\./);
+    assert.match(result.environment.packages['fast-jwt'] ?? '', /^\d+\./);
+    assert.match(result.environment.packages['jose'] ?? '', /^\d+\./);
     assert.equal(result.config.timeMs, 20);
     assert.equal(result.config.redis, 'started by authbench');
-    assert.ok(result.method.some((m) => /jose raw:/.test(m)) && result.method.some((m) => /100 in flight/.test(m)), result.method.join('\n'));
+    for (const line of [/^jwt\/<impl>\/<alg>\/<op>: the servers' own codec/, /^jwt\/floor\/<alg>\/<op>: the signature primitive alone/, /^jose-key raw:/, /100 in flight/]) {
+      assert.ok(result.method.some((m) => line.test(m)), `no method line ${line}:\n${result.method.join('\n')}`);
+    }
   });
 
   it('has every expected task, completed, with positive ops/s, mean, p99 and samples', () => {
@@ -106,10 +135,18 @@ describe('authbench micro --time 20 --json FILE, for real', () => {
     for (const r of result.verifyRatios) assert.ok(r.importedOverRaw !== null && r.importedOverRaw > 0, JSON.stringify(r));
   });
 
-  it('prints the method, the table and the ratios on stdout', () => {
+  it('compares every codec with the crypto floor, per operation and algorithm, with the ratio of the rows', () => {
+    assertFloorComparisons(result);
+  });
+
+  it('prints the method, the table, the floor comparison and the ratios on stdout', () => {
     assert.match(stdout, /^authbench micro /);
     assert.match(stdout, /^method: tinybench /m);
     assert.match(stdout, /│ redis +│ GET 100 in flight +│/);
+    assert.match(stdout, /│ jwt +│ jwt\/floor\/ES256\/verify +│/);
+    for (const op of ['verify', 'sign']) {
+      for (const alg of ALGS) assert.match(stdout, new RegExp(`^│ ${op} +│ ${alg} +│ [\\d.,]+ +│ [\\d.,]+ \\(\\d+\\.\\d\\d×\\) +│ [\\d.,]+ \\(\\d+\\.\\d\\d×\\) +│$`, 'm'));
+    }
     assert.match(stdout, /^ {2}EdDSA +\d+\.\d\d×/m);
   });
 
@@ -119,6 +156,24 @@ describe('authbench micro --time 20 --json FILE, for real', () => {
 });
 
 describe('authbench micro: selection and failures', () => {
+  it('--filter jwt runs the codecs of every implementation and the floor for every algorithm, and nothing else', async () => {
+    const r = await runCli(['micro', '--time', '5', '--filter', 'jwt', '--json', '-'], {}, 30_000);
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as MicroResult;
+    assert.deepEqual(result.tasks.map((t) => [t.group, t.name]), JWT_TASKS);
+    assert.equal(result.environment.redisSource, 'none');
+    assert.deepEqual(result.verifyRatios, []);
+    assertFloorComparisons(result);
+  });
+
+  it('--filter /HS256/verify selects the floor and each implementation of one algorithm and operation', async () => {
+    const r = await runCli(['micro', '--time', '5', '--filter', '/HS256/verify', '--json', '-'], {}, 20_000);
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as MicroResult;
+    assert.deepEqual(result.tasks.map((t) => t.name), ['jwt/floor/HS256/verify', 'jwt/fast-jwt/HS256/verify', 'jwt/jose/HS256/verify']);
+    assert.deepEqual(result.floorComparisons.map((c) => [c.op, c.alg]), [['verify', 'HS256']]);
+  });
+
   it('--filter runs only the matching tasks and starts no Redis when none of them needs one', async () => {
     const r = await runCli(['micro', '--time', '5', '--filter', 'JSON', '--json', '-'], {}, 20_000);
     assert.equal(r.code, 0, r.stderr);

@@ -27,13 +27,13 @@ async function micro(flags: MicroFlags): Promise<number> {
   return result.tasks.some((t) => t.status !== 'ok') ? 1 : 0;
 }
 
-/** `authbench micro`: tinybench micro-benchmarks of the work behind each design (jose, token generation, JSON, Redis). */
+/** `authbench micro`: tinybench micro-benchmarks of the work behind each design (JWT, token generation, JSON, Redis). */
 export function registerMicro(program: Command): void {
   program
     .command('micro')
-    .description('micro-benchmarks in one process (tinybench): jose sign/verify per algorithm and key form, token generation, JSON, Redis round trips')
+    .description('micro-benchmarks in one process (tinybench): JWT sign/verify per implementation and algorithm beside the crypto floor, jose per key form, token generation, JSON, Redis round trips')
     .addOption(new Option('--time <ms>', `measured milliseconds per task (default ${microDefaults.timeMs}; warm-up is half of it, at most ${microDefaults.maxWarmupMs})`))
-    .addOption(new Option('--filter <substring>', 'only the tasks whose "<group> <name>" contains this, case-insensitive (groups: jose, tokens, json, redis)'))
+    .addOption(new Option('--filter <substring>', 'only the tasks whose "<group> <name>" contains this, case-insensitive (groups: jwt, jose-key, tokens, json, redis; e.g. jwt/fast-jwt, /HS256/, verify)'))
     .addOption(new Option('--redis-url <url>', 'use this Redis (env REDIS_URL); otherwise authbench starts one when a Redis task is selected'))
     .addOption(new Option('--json <file>', 'also write the JSON result to FILE (- = stdout, instead of the table)'))
     .action(async (flags: MicroFlags) => {

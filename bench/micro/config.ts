@@ -5,7 +5,7 @@ import { redactUrl } from './redis-tasks.js';
 import type { MicroRecordedConfig } from './schema.js';
 import { matchesFilter, microCatalogue } from './tasks.js';
 
-/** The defaults of `authbench micro`: about 30 s in all on a 2-core machine. */
+/** The defaults of `authbench micro`: about 45 s in all on a 2-core machine. */
 export const microDefaults = {
   /** Measured time per task. */
   timeMs: 500,
@@ -63,7 +63,7 @@ export function resolveMicroConfig(flags: MicroFlags, env: NodeJS.ProcessEnv): M
   const tasks = catalogue.filter((t) => matchesFilter(t, flags.filter)).map((t) => t.name);
   if (tasks.length === 0) {
     const groups = [...new Set(catalogue.map((t) => t.group))].join(', ');
-    throw new InvalidOptionError(`--filter: no task matches ${JSON.stringify(flags.filter)}; groups: ${groups}; names like "HS256 verify raw", "GET one at a time"`);
+    throw new InvalidOptionError(`--filter: no task matches ${JSON.stringify(flags.filter)}; groups: ${groups}; names like "jwt/fast-jwt/HS256/verify", "HS256 verify raw", "GET one at a time"`);
   }
   return Object.freeze({
     timeMs,

@@ -23,7 +23,10 @@ interface KeyVariant {
  *   a CryptoKey on every call (the PEM parsing is counted too: it is part of what that code does).
  * - `KeyObject reused` (asymmetric only): one KeyObject made at start and passed every time. jose 6 caches its
  *   conversion per KeyObject, so this shows whether a naive but long-lived key already avoids the per-call import.
- * - `imported`: a CryptoKey imported once, what the servers do (servers/jwt/codec.ts).
+ * - `imported`: a CryptoKey imported once, what the servers' jose codec does (servers/jwt/shared-keys.ts).
+ *
+ * These rows call jose directly, to show why keys are imported once; the `jwt` group (jwt-tasks.ts) measures the
+ * servers' codecs themselves.
  */
 export const JOSE_VARIANTS = ['raw', 'KeyObject reused', 'imported'] as const;
 
@@ -37,7 +40,7 @@ export function joseTaskNames(): string[] {
 async function keyVariants(alg: JwtAlg): Promise<KeyVariant[]> {
   if (alg === 'HS256') {
     const secret = new Uint8Array(randomBytes(32));
-    // Imported exactly as servers/jwt/codec.ts loadKeys does.
+    // Imported as servers/jwt/shared-keys.ts importSharedJwtKeys does.
     const key = await webcrypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
     return [
       { variant: 'raw', signKey: () => secret, verifyKey: () => secret },
@@ -62,7 +65,7 @@ async function keyVariants(alg: JwtAlg): Promise<KeyVariant[]> {
 }
 
 /**
- * jose sign and verify tasks for every algorithm and key form. The tokens carry the servers' claims and header
+ * jose key-form tasks (group `jose-key`): sign and verify for every algorithm and key form. The tokens carry the servers' claims and header
  * (unsignedJwt) and are verified with the servers' options (jwtVerifyOptions): only the key form differs between
  * the rows of one algorithm. An algorithm whose keys cannot be made gives errored tasks, not a crash.
  */
@@ -79,12 +82,12 @@ export async function joseTasks(claims: Omit<JwtClaimsConfig, 'jwtAlg'>): Promis
       if (imported === undefined) throw new Error(`no imported key for ${alg}`);
       const token = await sign(imported.signKey());
       for (const v of variants) {
-        tasks.push({ name: joseTaskName(alg, 'sign', v.variant), group: 'jose', opsPerSample: 1, fn: () => sign(v.signKey()), options: { async: true } });
+        tasks.push({ name: joseTaskName(alg, 'sign', v.variant), group: 'jose-key', opsPerSample: 1, fn: () => sign(v.signKey()), options: { async: true } });
       }
       for (const v of variants) {
         tasks.push({
           name: joseTaskName(alg, 'verify', v.variant),
-          group: 'jose',
+          group: 'jose-key',
           opsPerSample: 1,
           fn: () => jwtVerify(token, v.verifyKey(), jwtVerifyOptions(config, Date.now())),
           options: { async: true },
@@ -92,7 +95,7 @@ export async function joseTasks(claims: Omit<JwtClaimsConfig, 'jwtAlg'>): Promis
       }
     } catch (err) {
       for (const op of ['sign', 'verify'] as const) {
-        for (const v of variantsFor(alg)) tasks.push(failing(joseTaskName(alg, op, v), 'jose', err));
+        for (const v of variantsFor(alg)) tasks.push(failing(joseTaskName(alg, op, v), 'jose-key', err));
       }
     }
   }

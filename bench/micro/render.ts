@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
-import type { MicroResult, MicroTaskResult, VerifyRatio } from './schema.js';
+import { JWT_IMPLS } from '../../servers/config.js';
+import type { FloorComparison, MicroResult, MicroTaskResult, VerifyRatio } from './schema.js';
 
 const fmtOps = (n: number | null): string => (n === null ? '–' : Math.round(n).toLocaleString('en-US'));
 
@@ -23,7 +24,8 @@ function note(t: MicroTaskResult): string {
   const parts: string[] = [];
   if (t.status === 'errored') parts.push(`ERRORED: ${(t.error ?? '').replace(/\s+/g, ' ')}`);
   if (t.status === 'aborted') parts.push('aborted');
-  if (t.opsPerSec !== null && t.opsPerSample > 1) parts.push(t.group === 'redis' ? `per command, ${t.opsPerSample} in flight` : `mean of ${t.opsPerSample} calls per sample`);
+  // Short, so that the table stays within 120 columns; the method lines say what a sample is.
+  if (t.opsPerSec !== null && t.opsPerSample > 1) parts.push(t.group === 'redis' ? 'per command' : `mean of ${t.opsPerSample} calls`);
   const text = parts.join('; ');
   return text.length > MAX_NOTE ? `${text.slice(0, MAX_NOTE - 1)}…` : text;
 }
@@ -60,8 +62,28 @@ export function renderVerifyRatios(ratios: readonly VerifyRatio[]): string {
   return lines.join('\n');
 }
 
+const fmtOverFloor = (meanNs: number | null, overFloor: number | null): string => (meanNs === null ? '–' : `${fmtUs(meanNs)}${overFloor === null ? '' : ` (${overFloor.toFixed(2)}×)`}`);
+
+/**
+ * Per operation and algorithm, each implementation's mean beside the crypto floor's, and how many floors it costs:
+ * what the library and the servers' checks add to the signature itself. Empty when no `jwt` task ran.
+ */
+export function renderFloorComparisons(rows: readonly FloorComparison[]): string {
+  if (rows.length === 0) return '';
+  const table = new Table({ head: ['op', 'alg', 'floor µs', ...JWT_IMPLS.map((impl) => `${impl} µs (× floor)`)], style: { head: [], border: [] } });
+  for (const r of rows) {
+    const byImpl = new Map(r.impls.map((i) => [i.impl, i]));
+    table.push([r.op, r.alg, fmtUs(r.floorMeanNs), ...JWT_IMPLS.map((impl) => fmtOverFloor(byImpl.get(impl)?.meanNs ?? null, byImpl.get(impl)?.overFloor ?? null))]);
+  }
+  return [
+    "The servers' JWT codecs against the crypto floor (mean µs per op; × floor = codec ÷ floor, what the library and the",
+    "servers' checks add to the bare signature; – = the task did not complete):",
+    table.toString(),
+  ].join('\n');
+}
+
 /** The whole terminal report. Pure: a function of the result only. */
 export function renderMicro(result: MicroResult): string {
-  const ratios = renderVerifyRatios(result.verifyRatios);
-  return [renderMicroHeader(result), renderMicroTable(result.tasks), ...(ratios === '' ? [] : [ratios])].join('\n\n');
+  const sections = [renderFloorComparisons(result.floorComparisons), renderVerifyRatios(result.verifyRatios)];
+  return [renderMicroHeader(result), renderMicroTable(result.tasks), ...sections.filter((s) => s !== '')].join('\n\n');
 }

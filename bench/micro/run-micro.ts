@@ -8,7 +8,7 @@ import { collectEnvironment, type Environment } from '../run/environment.js';
 import { recordedConfig, type MicroConfig } from './config.js';
 import { redactUrl } from './redis-tasks.js';
 import { describeMicroMethod } from './method.js';
-import { verifyRatios, type MicroResult, type MicroTaskResult } from './schema.js';
+import { floorComparisons, verifyRatios, type MicroResult, type MicroTaskResult } from './schema.js';
 import type { MicroTaskDef } from './task.js';
 import { buildTasks, microCatalogue, type BuiltTasks } from './tasks.js';
 
@@ -116,7 +116,7 @@ export async function runMicro(config: MicroConfig, opts: MicroRunOptions = {}):
           ? `redis-server started by authbench on loopback (${handle.source}), persistence off`
           : `the URL given, ${redactUrl(handle.url)}; only the keys written here are deleted`;
     return {
-      schemaVersion: 1,
+      schemaVersion: 2,
       tool: 'authbench',
       kind: 'micro',
       status: opts.signal?.aborted === true ? 'interrupted' : 'complete',
@@ -125,6 +125,7 @@ export async function runMicro(config: MicroConfig, opts: MicroRunOptions = {}):
       method: describeMicroMethod(config, environment.packages['tinybench'] ?? 'unknown', redis, new Set(tasks.map((t) => t.group))),
       tasks,
       verifyRatios: verifyRatios(tasks),
+      floorComparisons: floorComparisons(tasks),
     };
   } finally {
     await built?.close();

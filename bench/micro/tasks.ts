@@ -1,6 +1,7 @@
 import type { JwtClaimsConfig } from '../../servers/jwt/codec.js';
 import { CPU_TASKS, cpuTasks, storedUserRecord } from './cpu-tasks.js';
 import { joseTaskNames, joseTasks } from './jose-tasks.js';
+import { jwtTaskNames, jwtTasks } from './jwt-tasks.js';
 import { redisTaskNames, redisTasks } from './redis-tasks.js';
 import type { MicroGroup } from './schema.js';
 import { failing, type MicroTaskDef } from './task.js';
@@ -13,7 +14,8 @@ export interface MicroTaskInfo {
 /** The registry: every task `authbench micro` knows, in run order. Names are unique across groups. */
 export function microCatalogue(inFlight: number): MicroTaskInfo[] {
   return [
-    ...joseTaskNames().map((name) => ({ name, group: 'jose' as const })),
+    ...jwtTaskNames().map((name) => ({ name, group: 'jwt' as const })),
+    ...joseTaskNames().map((name) => ({ name, group: 'jose-key' as const })),
     ...CPU_TASKS.map(({ name, group }) => ({ name, group })),
     ...redisTaskNames(inFlight).map((name) => ({ name, group: 'redis' as const })),
   ];
@@ -43,7 +45,8 @@ export async function buildTasks(opts: BuildOptions): Promise<BuiltTasks> {
   const wanted = (group: MicroGroup): boolean => microCatalogue(opts.inFlight).some((t) => t.group === group && opts.names.has(t.name));
   const tasks: MicroTaskDef[] = [];
   let close = async (): Promise<void> => {};
-  if (wanted('jose')) tasks.push(...(await joseTasks(opts.claims)));
+  if (wanted('jwt')) tasks.push(...(await jwtTasks(opts.claims)));
+  if (wanted('jose-key')) tasks.push(...(await joseTasks(opts.claims)));
   if (wanted('tokens') || wanted('json')) tasks.push(...cpuTasks(opts.batch));
   if (wanted('redis')) {
     if ('error' in opts.redis) {

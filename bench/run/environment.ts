@@ -22,7 +22,7 @@ export interface Environment {
   readonly gitDirty: boolean;
 }
 
-const MEASURED_PACKAGES = ['fastify', 'ioredis', 'jose', 'autocannon'] as const;
+const MEASURED_PACKAGES = ['fastify', 'ioredis', 'jose', 'fast-jwt', 'autocannon'] as const;
 
 function packageVersion(name: string): string {
   try {
