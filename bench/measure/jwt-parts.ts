@@ -1,12 +1,13 @@
-import { createHmac, createPrivateKey, createPublicKey, createSecretKey, timingSafeEqual, verify as cryptoVerify, webcrypto, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, webcrypto, type JsonWebKey } from 'node:crypto';
 import { resolveServerConfig } from '../../servers/config.js';
 import { WEBCRYPTO_IMPLS, type JwtAlg, type JwtImpl } from '../../servers/jwt/algs.js';
 import { createJwtCodec } from '../../servers/jwt/codec.js';
 import { createSharedJwtKeys, type SharedJwtKeys } from '../../servers/jwt/shared-keys.js';
+import { cryptoFloor } from './crypto-floor.js';
 
 /** The signature check of one token, alone, two ways: what any library has to spend, and what WebCrypto adds. */
 export interface SignaturePrimitives {
-  /** node:crypto with a KeyObject made once, synchronous: the floor. */
+  /** node:crypto with a KeyObject made once, synchronous: the floor (crypto-floor.ts). */
   floor(): boolean;
   /** WebCrypto (crypto.subtle.verify) with a CryptoKey imported once: the same check as a thread-pool job. */
   webCrypto(): Promise<boolean>;
@@ -25,21 +26,12 @@ export async function signaturePrimitives(alg: JwtAlg, keys: SharedJwtKeys, toke
   const input = Buffer.from(token.slice(0, dot));
   const signature = Buffer.from(token.slice(dot + 1), 'base64url');
   const params = WEBCRYPTO_ALGS[alg];
-  if (alg === 'HS256') {
-    const secret = Buffer.from(keys.jwk.k ?? '', 'base64url');
-    const key: KeyObject = createSecretKey(secret);
-    const cryptoKey = await webcrypto.subtle.importKey('raw', secret, params.import, false, ['verify']);
-    return {
-      floor: () => timingSafeEqual(createHmac('sha256', key).update(input).digest(), signature),
-      webCrypto: () => webcrypto.subtle.verify(params.verify, cryptoKey, signature, input),
-    };
-  }
-  const publicKey = createPublicKey(createPrivateKey({ key: keys.jwk as JsonWebKey, format: 'jwk' }));
-  const cryptoKey = await webcrypto.subtle.importKey('jwk', publicKey.export({ format: 'jwk' }) as webcrypto.JsonWebKey, params.import, false, ['verify']);
-  const hash = alg === 'EdDSA' ? null : 'sha256';
-  const key = alg === 'ES256' ? { key: publicKey, dsaEncoding: 'ieee-p1363' as const } : publicKey;
+  const cryptoKey =
+    alg === 'HS256'
+      ? await webcrypto.subtle.importKey('raw', Buffer.from(keys.jwk.k ?? '', 'base64url'), params.import, false, ['verify'])
+      : await webcrypto.subtle.importKey('jwk', createPublicKey(createPrivateKey({ key: keys.jwk as JsonWebKey, format: 'jwk' })).export({ format: 'jwk' }) as webcrypto.JsonWebKey, params.import, false, ['verify']);
   return {
-    floor: () => cryptoVerify(hash, input, key, signature),
+    floor: cryptoFloor(alg, keys, token).verify,
     webCrypto: () => webcrypto.subtle.verify(params.verify, cryptoKey, signature, input),
   };
 }

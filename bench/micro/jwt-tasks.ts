@@ -1,7 +1,7 @@
 import { JWT_ALGS, JWT_IMPLS, resolveServerConfig, type JwtAlg, type JwtImpl, type ServerConfig } from '../../servers/config.js';
 import { createJwtCodec, type JwtClaimsConfig } from '../../servers/jwt/codec.js';
 import { createSharedJwtKeys, type SharedJwtKeys } from '../../servers/jwt/shared-keys.js';
-import { cryptoFloor } from './crypto-floor.js';
+import { cryptoFloor } from '../measure/crypto-floor.js';
 import { JWT_OPS, jwtTaskName, type JwtOp, type JwtPath } from './schema.js';
 import { failing, type MicroTaskDef } from './task.js';
 
