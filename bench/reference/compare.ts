@@ -126,7 +126,7 @@ function describeMethod(config: ReferenceConfig): string[] {
   return [
     'loopback; each server its own Node process, started once, one HTTP worker, idle while another is measured; wrk in its own process',
     `load: wrk closed loop, ${config.connections} connections over ${config.threads} threads, ${config.durationSec} s per cell after a ${config.warmupSec} s wrk warm-up (not counted)`,
-    `order: ${config.rounds} rounds with the servers in alternating order (A B C, C B A, ...); per server /health then /me, reversed on odd rounds`,
+    `order: ${config.rounds} round${config.rounds === 1 ? "" : "s"} with the servers in alternating order (A B C, C B A, ...); per server /health then /me, reversed on odd rounds`,
     '/me: one token in every request (no cache is on in any server); the authbench servers each sign with their own kid, so each gets its own user42 token, and the reference gets the default server\'s',
     'checked before measuring: GET /me with the token answers 200 for u42 on each server; non-2xx and socket errors are counted per cell',
     '/me ÷ /health: the same server\'s two rates in the same round; versus the reference: per round, then median and min–max over rounds',
