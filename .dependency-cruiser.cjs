@@ -46,6 +46,27 @@ module.exports = {
       to: { path: TEST_CODE },
     },
     {
+      name: 'no-import-of-reference-server',
+      comment:
+        'bench/reference/fastify-jwt-server.ts is a benchmark reference (a minimal @fastify/jwt server that ' +
+        '`authbench reference` compares the jwt server with), not part of the harness: only its own entry, ' +
+        'serve-reference.ts, imports it, and the comparison starts that entry as a process. Anything else that ' +
+        'imported it would make the harness depend on @fastify/jwt, a devDependency.',
+      severity: 'error',
+      from: { pathNot: ['^bench/reference/serve-reference\\.ts$', ...TEST_CODE] },
+      to: { path: '^bench/reference/fastify-jwt-server\\.ts$' },
+    },
+    {
+      name: 'no-dev-dependency-in-production',
+      comment:
+        'devDependencies are absent after `npm ci --omit=dev`: production code that imports one fails at start. ' +
+        'Tests, test-support/ and the benchmark reference server (run only by `authbench reference`, from a ' +
+        'development checkout) may.',
+      severity: 'error',
+      from: { pathNot: ['^bench/reference/fastify-jwt-server\\.ts$', ...TEST_CODE] },
+      to: { dependencyTypes: ['npm-dev'] },
+    },
+    {
       name: 'no-import-from-dist',
       comment:
         'dist/ is build output: importing it runs stale compiled code, bypasses type checking and breaks ' +

@@ -5,6 +5,7 @@ import { designNames } from '../servers/designs/index.js';
 import { registerGate } from './gate.js';
 import { registerCompare } from './compare.js';
 import { registerMicro } from './micro.js';
+import { registerReference } from './reference.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerSensitivity } from './sensitivity.js';
@@ -45,6 +46,7 @@ registerCompare(program);
 registerGate(program);
 registerSensitivity(program);
 registerReport(program);
+registerReference(program);
 
 try {
   await program.parseAsync(process.argv);

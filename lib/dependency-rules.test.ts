@@ -62,6 +62,10 @@ const PLANTED: Readonly<Record<string, string>> = {
   // Build output imported as if it were source.
   'dist/lib/k.js': 'export const k = 1;\n',
   'bench/z.ts': "import { k } from '../dist/lib/k.js';\nexport const z = k;\n",
+  // The benchmark reference server: its entry may import it, nothing else may (not even its neighbours).
+  'bench/reference/fastify-jwt-server.ts': 'export const server = 1;\n',
+  'bench/reference/serve-reference.ts': "import { server } from './fastify-jwt-server.js';\nexport const entry = server;\n",
+  'bench/reference/compare.ts': "import { server } from './fastify-jwt-server.js';\nexport const compare = server;\n",
   // A test may import any layer and test-support: no violation expected from it.
   'servers/x.test.ts':
     "import { c } from '../cli/c.js';\nimport { y } from '../bench/y.js';\nimport { h } from '../test-support/h.js';\n" +
@@ -116,6 +120,11 @@ describe('dependency rules (.dependency-cruiser.cjs)', () => {
       assert.deepEqual(reportedFrom(await planted, 'bench/z.ts'), [
         'no-import-from-dist: bench/z.ts → dist/lib/k.js',
       ]);
+    });
+
+    it('reports an import of the reference server from anywhere but its entry', async () => {
+      const found = (await planted).filter((v) => v.rule.name === 'no-import-of-reference-server').map(describeViolation);
+      assert.deepEqual(found, ['no-import-of-reference-server: bench/reference/compare.ts → bench/reference/fastify-jwt-server.ts']);
     });
 
     it('lets tests and test-support/ import any layer', async () => {

@@ -24,7 +24,8 @@ export interface Environment {
 
 const MEASURED_PACKAGES = ['fastify', 'ioredis', 'jose', 'fast-jwt', 'autocannon'] as const;
 
-function packageVersion(name: string): string {
+/** The installed version of a package, from its package.json (`unknown` when it cannot be found). */
+export function packageVersion(name: string): string {
   try {
     const require = createRequire(import.meta.url);
     const path = require.resolve(`${name}/package.json`);

@@ -24,9 +24,27 @@ export function startServerProcess(
   env: NodeJS.ProcessEnv = {},
   readyTimeoutMs = 15_000,
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [CLI_PATH, 'serve', strategy, '--port', '0', ...args], {
+  return startListeningProcess(
+    `server ${strategy}`,
+    [CLI_PATH, 'serve', strategy, '--port', '0', ...args],
+    { REDIS_URL: '', AUTHBENCH_JWT_SECRET: '', ...env },
+    readyTimeoutMs,
+  );
+}
+
+/**
+ * Runs `node ...nodeArgs` (with `env` over this process's environment) and resolves once it prints
+ * `listening on http://...`, as `authbench serve` does; `label` names it in errors.
+ */
+export function startListeningProcess(
+  label: string,
+  nodeArgs: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  readyTimeoutMs = 15_000,
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, nodeArgs, {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, REDIS_URL: '', AUTHBENCH_JWT_SECRET: '', ...env },
+    env: { ...process.env, ...env },
   });
   trackChild(child);
   let out = '';
@@ -41,7 +59,7 @@ export function startServerProcess(
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`server ${strategy} did not print its URL within ${readyTimeoutMs} ms; stderr:\n${err}`));
+      reject(new Error(`${label} did not print its URL within ${readyTimeoutMs} ms; stderr:\n${err}`));
     }, readyTimeoutMs);
     child.stdout?.on('data', (c: Buffer) => {
       if (out.length < KEEP_OUTPUT_CHARS) out += c.toString();
@@ -59,7 +77,7 @@ export function startServerProcess(
     });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`server ${strategy} exited (code ${code}, signal ${signal}) before listening; stderr:\n${err}`));
+      reject(new Error(`${label} exited (code ${code}, signal ${signal}) before listening; stderr:\n${err}`));
     });
   });
 }
