@@ -23,9 +23,9 @@ export type Route = (typeof ROUTES)[number];
 
 /** How each server is started (`S` is the run's random secret, the same for all three). */
 const SUBJECT_SPECS: Readonly<Record<SubjectName, { readonly label: string; readonly command: string }>> = {
-  'authbench-jwt': { label: `authbench jwt (${JWT_IMPLS[0]}, the default)`, command: 'authbench serve jwt --jwt-secret S' },
-  'authbench-jwt-jose': { label: 'authbench jwt (jose)', command: 'authbench serve jwt --jwt-impl jose --jwt-secret S' },
-  'fastify-jwt': { label: '@fastify/jwt reference', command: 'node dist/bench/reference/serve-reference.js --jwt-secret S' },
+  'authbench-jwt': { label: `authbench jwt (${JWT_IMPLS[0]}, the default)`, command: 'AUTHBENCH_JWT_SECRET=S authbench serve jwt' },
+  'authbench-jwt-jose': { label: 'authbench jwt (jose)', command: 'AUTHBENCH_JWT_SECRET=S authbench serve jwt --jwt-impl jose' },
+  'fastify-jwt': { label: '@fastify/jwt reference', command: 'AUTHBENCH_JWT_SECRET=S node dist/bench/reference/serve-reference.js' },
 };
 
 export interface ReferenceSubject {
@@ -153,9 +153,11 @@ export async function runReferenceComparison(config: ReferenceConfig, io: Refere
   const ticks = clockTicks();
   const aborted = (): boolean => io.signal?.aborted === true;
   try {
-    servers.set('authbench-jwt', await startServerProcess('jwt', ['--jwt-secret', secret]));
-    servers.set('authbench-jwt-jose', await startServerProcess('jwt', ['--jwt-impl', 'jose', '--jwt-secret', secret]));
-    servers.set('fastify-jwt', await startListeningProcess('the @fastify/jwt reference server', [REFERENCE_ENTRY, '--port', '0', '--jwt-secret', secret]));
+    // The secret goes through the environment, never argv (where `ps` would show it).
+    const env = { AUTHBENCH_JWT_SECRET: secret };
+    servers.set('authbench-jwt', await startServerProcess('jwt', [], env));
+    servers.set('authbench-jwt-jose', await startServerProcess('jwt', ['--jwt-impl', 'jose'], env));
+    servers.set('fastify-jwt', await startListeningProcess('the @fastify/jwt reference server', [REFERENCE_ENTRY, '--port', '0'], env));
     const url = (name: SubjectName): string => (servers.get(name) as ServerProcess).url;
 
     const defaultToken = await login(url('authbench-jwt'));
