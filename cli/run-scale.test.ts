@@ -75,7 +75,7 @@ describe('authbench run --workers 1,2', () => {
   });
 
   it('labels the rows of two workers in the tables and says how in the method', () => {
-    assert.match(stdout, /│ jwt · 2 workers +│/);
+    assert.match(stdout, /│ jwt ×2 workers +│/);
     assert.match(stdout, /│ jwt +│/);
     assert.match(stdout, /method: workers: each design measured with 1, 2 worker process\(es\)/);
   });

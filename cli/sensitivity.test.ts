@@ -96,20 +96,21 @@ describe('a slower Redis on real servers: what noise cannot change', () => {
     assert.deepEqual(rows.map((r) => r.metric), ['throughput', 'p99']);
     for (const r of rows) {
       assert.deepEqual(r.repetitions, { baseline: 3, current: 3 });
-      if (r.metric === 'p99' && r.verdict === 'not comparable') {
+      if (r.change === undefined) {
         // autocannon's whole milliseconds: a quiet fast machine can answer 99% of the baseline in under 1 ms.
+        assert.equal(r.metric, 'p99', JSON.stringify(r));
         assert.match(r.note ?? '', /baseline p99 is under 1 ms/);
         continue;
       }
-      assert.ok(r.change !== undefined && r.low !== undefined && r.high !== undefined, JSON.stringify(r));
-      assert.ok(r.low <= r.change && r.change <= r.high, JSON.stringify(r));
-      assert.notEqual(r.verdict, 'not comparable', r.note);
+      assert.ok(r.low !== undefined && r.high !== undefined && r.low <= r.change && r.change <= r.high, JSON.stringify(r));
+      // A verdict the gate withholds with an interval: a regression measured against a baseline whose ceiling was far
+      // lower (a busier moment of the machine), which the gate reports as not comparable, saying so.
+      if (r.verdict === 'not comparable') assert.match(r.note ?? '', /ceiling is \+\d+% above the baseline's/, JSON.stringify(r));
     }
   });
 
-  it('exits with the code its comparison calls for (0 or 1 by the verdicts, 2 only for a p99 below resolution), never a crash', () => {
+  it('exits with the code its comparison calls for (0 or 1 by the verdicts, 2 for a withheld verdict), never a crash', () => {
     assert.equal(compared.code, exitCodeOf(comparison), compared.stderr);
-    assert.ok(compared.code === 0 || compared.code === 1 || comparison.rows.every((r) => r.verdict !== 'not comparable' || r.metric === 'p99'), compared.stderr);
     assert.doesNotMatch(compared.stderr, /\n\s+at /, 'no stack trace');
   });
 });
