@@ -13,7 +13,7 @@ import { runCli } from '../test-support/server-process.js';
 const ALGS = ['HS256', 'RS256', 'ES256', 'EdDSA'];
 const IMPLS = ['fast-jwt', 'jose'];
 const JWT_TASKS: [string, string][] = ALGS.flatMap((alg) =>
-  ['sign', 'verify'].flatMap((op) => ['floor', ...IMPLS].map((path): [string, string] => ['jwt', `jwt/${path}/${alg}/${op}`])),
+  ['sign', 'verify'].flatMap((op) => ['floor', ...IMPLS].map((path): [string, string] => ['jwt-codec', `jwt/${path}/${alg}/${op}`])),
 );
 const EXPECTED_TASKS: [string, string][] = [
   ...JWT_TASKS,

@@ -15,7 +15,7 @@ describe('jwt micro-benchmark tasks', () => {
     const tasks = await jwtTasks(claims);
     assert.deepEqual(tasks.map((t) => t.name), jwtTaskNames());
     for (const t of tasks) {
-      assert.equal(t.group, 'jwt');
+      assert.equal(t.group, 'jwt-codec');
       assert.equal(t.opsPerSample, 1);
       const value = t.fn();
       assert.equal(value instanceof Promise, t.options.async, `${t.name}: async ${t.options.async}`);

@@ -33,7 +33,7 @@ function oneCall<T>(name: string, call: () => T | Promise<T>, ok: (value: T) => 
         const value = call();
         if (value instanceof Promise || !ok(value)) wrong();
       };
-  return { name, group: 'jwt', opsPerSample: 1, fn, options: { async: isAsync } };
+  return { name, group: 'jwt-codec', opsPerSample: 1, fn, options: { async: isAsync } };
 }
 
 /** The ServerConfig a server of this implementation and algorithm runs with (cache off), on the given keys. */
@@ -91,7 +91,7 @@ export async function jwtTasks(claims: Omit<JwtClaimsConfig, 'jwtAlg'>): Promise
     try {
       tasks.push(...(await tasksOf(alg, claims)));
     } catch (err) {
-      tasks.push(...namesOf(alg).map((name) => failing(name, 'jwt', err)));
+      tasks.push(...namesOf(alg).map((name) => failing(name, 'jwt-codec', err)));
     }
   }
   return tasks;

@@ -11,7 +11,7 @@ export function describeMicroMethod(config: MicroConfig, tinybenchVersion: strin
     `tinybench ${tinybenchVersion}, one process, tasks one after the other; per task ${config.warmupMs} ms warm-up (at least ${config.warmupSamples} calls, not counted), then ${config.timeMs} ms of samples (at least ${config.minSamples})`,
     'ops/s = 1 / mean time per op; mean and p99 per op in µs; ± = relative margin of error of the mean (95%)',
   ];
-  if (groups.has('jwt')) {
+  if (groups.has('jwt-codec')) {
     lines.push(
       `jwt/<impl>/<alg>/<op>: the servers' own codec (createJwtCodec, --jwt-impl <impl>: ${JWT_IMPLS.join(' or ')}; verification cache off), what a server runs: sign = the token of one login (sub, roles, iat, exp, jti, iss, aud; typ and kid in the header); verify = every check of the servers (length and shape, pinned algorithm, kid, no embedded keys, crit, signature, typ, iss, aud, required claims, strict exp, max age, iat not in the future, UUID jti, roles)`,
       "jwt/fast-jwt: synchronous node:crypto, KeyObjects made once, called without an await; jwt/jose: jose through WebCrypto with CryptoKeys imported once, awaited (each HMAC or signature check is a job on the libuv thread pool)",

@@ -5,7 +5,7 @@ import { JWT_ALGS, JWT_IMPLS, type JwtAlg, type JwtImpl } from '../../servers/co
  * `jwt`: sign and verify through the servers' own codecs, per implementation, beside the crypto floor;
  * `jose-key`: jose called directly with the key in different forms (why the servers import keys once).
  */
-export type MicroGroup = 'jwt' | 'jose-key' | 'tokens' | 'json' | 'redis';
+export type MicroGroup = 'jwt-codec' | 'jose-key' | 'tokens' | 'json' | 'redis';
 
 /**
  * One tinybench task, as data. `ok`: completed; `errored`: the task threw (the message is kept); `aborted`: the run
@@ -125,11 +125,11 @@ export function verifyRatios(tasks: readonly MicroTaskResult[]): VerifyRatio[] {
  */
 export function floorComparisons(tasks: readonly MicroTaskResult[]): FloorComparison[] {
   const mean = (name: string): number | null => {
-    const t = tasks.find((x) => x.name === name && x.group === 'jwt');
+    const t = tasks.find((x) => x.name === name && x.group === 'jwt-codec');
     return t?.status === 'ok' ? t.meanNs : null;
   };
   const ran = (alg: JwtAlg, op: JwtOp): boolean =>
-    (['floor', ...JWT_IMPLS] as const).some((path) => tasks.some((t) => t.group === 'jwt' && t.name === jwtTaskName(path, alg, op)));
+    (['floor', ...JWT_IMPLS] as const).some((path) => tasks.some((t) => t.group === 'jwt-codec' && t.name === jwtTaskName(path, alg, op)));
   return (['verify', 'sign'] as const).flatMap((op) =>
     JWT_ALGS.filter((alg) => ran(alg, op)).map((alg) => {
       const floorMeanNs = mean(jwtTaskName('floor', alg, op));

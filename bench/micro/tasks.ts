@@ -14,7 +14,7 @@ export interface MicroTaskInfo {
 /** The registry: every task `authbench micro` knows, in run order. Names are unique across groups. */
 export function microCatalogue(inFlight: number): MicroTaskInfo[] {
   return [
-    ...jwtTaskNames().map((name) => ({ name, group: 'jwt' as const })),
+    ...jwtTaskNames().map((name) => ({ name, group: 'jwt-codec' as const })),
     ...joseTaskNames().map((name) => ({ name, group: 'jose-key' as const })),
     ...CPU_TASKS.map(({ name, group }) => ({ name, group })),
     ...redisTaskNames(inFlight).map((name) => ({ name, group: 'redis' as const })),
@@ -45,7 +45,7 @@ export async function buildTasks(opts: BuildOptions): Promise<BuiltTasks> {
   const wanted = (group: MicroGroup): boolean => microCatalogue(opts.inFlight).some((t) => t.group === group && opts.names.has(t.name));
   const tasks: MicroTaskDef[] = [];
   let close = async (): Promise<void> => {};
-  if (wanted('jwt')) tasks.push(...(await jwtTasks(opts.claims)));
+  if (wanted('jwt-codec')) tasks.push(...(await jwtTasks(opts.claims)));
   if (wanted('jose-key')) tasks.push(...(await joseTasks(opts.claims)));
   if (wanted('tokens') || wanted('json')) tasks.push(...cpuTasks(opts.batch));
   if (wanted('redis')) {
