@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { JWT_IMPLS } from '../../servers/config.js';
+import { designNames, designOf } from '../../servers/designs/index.js';
 import { collectEnvironment, packageVersion, type Environment } from '../run/environment.js';
 import { orderFor } from '../run/load-cells.js';
 import { startListeningProcess, startServerProcess, type ServerProcess } from '../run/server-process.js';
@@ -97,6 +98,19 @@ function cpuSeconds(pid: number | undefined, ticks: number): number | null {
 }
 
 /** The user42 token a server issues, and a check that its /me answers 200 for that user with it. */
+/**
+ * The design a minimal @fastify/jwt server is the counterpart of: the first that verifies JWTs and keeps nothing in
+ * Redis on the way (its traits say so; `jwt` among the built-in designs).
+ */
+function statelessJwtDesign(): string {
+  const name = designNames().find((n) => {
+    const t = designOf(n).traits;
+    return t.verifiesJwt && t.state.kind === 'none' && t.storeCommandsPerValidate === 0;
+  });
+  if (name === undefined) throw new Error('no registered design verifies JWTs without Redis: nothing to compare with @fastify/jwt');
+  return name;
+}
+
 async function login(url: string): Promise<string> {
   const res = await fetch(`${url}/login`, {
     method: 'POST',
@@ -155,8 +169,9 @@ export async function runReferenceComparison(config: ReferenceConfig, io: Refere
   try {
     // The secret goes through the environment, never argv (where `ps` would show it).
     const env = { AUTHBENCH_JWT_SECRET: secret };
-    servers.set('authbench-jwt', await startServerProcess('jwt', [], env));
-    servers.set('authbench-jwt-jose', await startServerProcess('jwt', ['--jwt-impl', 'jose'], env));
+    const design = statelessJwtDesign();
+    servers.set('authbench-jwt', await startServerProcess(design, [], env));
+    servers.set('authbench-jwt-jose', await startServerProcess(design, ['--jwt-impl', 'jose'], env));
     servers.set('fastify-jwt', await startListeningProcess('the @fastify/jwt reference server', [REFERENCE_ENTRY, '--port', '0'], env));
     const url = (name: SubjectName): string => (servers.get(name) as ServerProcess).url;
 
