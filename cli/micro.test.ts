@@ -143,7 +143,7 @@ describe('authbench micro --time 20 --json FILE, for real', () => {
     assert.match(stdout, /^authbench micro /);
     assert.match(stdout, /^method: tinybench /m);
     assert.match(stdout, /│ redis +│ GET 100 in flight +│/);
-    assert.match(stdout, /│ jwt +│ jwt\/floor\/ES256\/verify +│/);
+    assert.match(stdout, /│ jwt-codec +│ jwt\/floor\/ES256\/verify +│/);
     for (const op of ['verify', 'sign']) {
       for (const alg of ALGS) assert.match(stdout, new RegExp(`^│ ${op} +│ ${alg} +│ [\\d.,]+ +│ [\\d.,]+ \\(\\d+\\.\\d\\d×\\) +│ [\\d.,]+ \\(\\d+\\.\\d\\d×\\) +│$`, 'm'));
     }

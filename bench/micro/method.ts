@@ -16,7 +16,7 @@ export function describeMicroMethod(config: MicroConfig, tinybenchVersion: strin
       `jwt/<impl>/<alg>/<op>: the servers' own codec (createJwtCodec, --jwt-impl <impl>: ${JWT_IMPLS.join(' or ')}; verification cache off), what a server runs: sign = the token of one login (sub, roles, iat, exp, jti, iss, aud; typ and kid in the header); verify = every check of the servers (length and shape, pinned algorithm, kid, no embedded keys, crit, signature, typ, iss, aud, required claims, strict exp, max age, iat not in the future, UUID jti, roles)`,
       "jwt/fast-jwt: synchronous node:crypto, KeyObjects made once, called without an await; jwt/jose: jose through WebCrypto with CryptoKeys imported once, awaited (each HMAC or signature check is a job on the libuv thread pool)",
       "jwt/floor/<alg>/<op>: the signature primitive alone, node:crypto with KeyObjects made once, on the signing input and signature of the token the codecs verify (decoded once, untimed): HS256 createHmac('sha256') (+ timingSafeEqual to verify); RS256 crypto.sign/verify('sha256'); ES256 the same with dsaEncoding ieee-p1363; EdDSA crypto.sign/verify(null); no parsing, no claims",
-      'jwt: per algorithm one key (HS256 32 bytes, RSA 2048, P-256, Ed25519) and one token, shared by every codec and the floor; one call per sample, its answer checked; × floor = the mean per op ÷ the floor\'s mean',
+      'jwt-codec: per algorithm one key (HS256 32 bytes, RSA 2048, P-256, Ed25519) and one token, shared by every codec and the floor; one call per sample, its answer checked; × floor = the mean per op ÷ the floor\'s mean',
     );
   }
   if (groups.has('jose-key')) {
