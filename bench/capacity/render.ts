@@ -1,7 +1,8 @@
 import Table from 'cli-table3';
+import { fmtMs } from '../render/format.js';
 import type { CapacityResult } from './run-capacity.js';
 
-const ms = (n: number | null): string => (n === null || !Number.isFinite(n) ? '–' : n < 1 ? '<1' : String(Math.round(n)));
+const ms = fmtMs;
 
 /** Steps per design, and the highest sustainable rate with why the search stopped. Pure. */
 export function renderCapacity(result: CapacityResult): string {

@@ -69,6 +69,7 @@ function compareMetric(base: CellSeries, cur: CellSeries, metric: MetricName, th
   }
   const interval = bootstrapRatioOfMedians(b, c, { ...options, seed: `${options.seed ?? BOOTSTRAP_DEFAULTS.seed}|${cellKey(base)}|${metric}` });
   if (interval === undefined) {
+    // A p99 of 0 happens only in results from before the microsecond histograms: autocannon's whole milliseconds.
     const note = metric === 'p99' ? 'baseline p99 is under 1 ms, below autocannon\'s whole-millisecond resolution' : 'baseline throughput is zero';
     return { ...common, verdict: 'not comparable', note };
   }

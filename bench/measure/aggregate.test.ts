@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyCeiling, judge, summarise } from './aggregate.js';
+import { encodeHistogram, figuresOf, latencyHistogram, mergeHistograms, recordMs } from './histogram.js';
 import type { LoadMeasurement } from '../load/autocannon.js';
 import { loadCellsOf, type Repetition, type RunResult } from '../result/schema.js';
 import { median, ratio, spread } from '../../lib/stats.js';
@@ -61,7 +62,7 @@ describe('judging responses', () => {
 });
 
 describe('summarising a cell', () => {
-  it('takes the median and range of req/s and the median of each percentile, the max of max', () => {
+  it('without histograms (results from before them): the median of each percentile, the max of max', () => {
     const s = summarise([
       rep(0, 100, measurement({ latencyMs: { p50: 1, p90: 2, p99: 9, p999: 10, max: 50, mean: 1 } })),
       rep(1, 300, measurement({ latencyMs: { p50: 3, p90: 4, p99: 5, p999: 20, max: 30, mean: 1 } })),
@@ -72,6 +73,41 @@ describe('summarising a cell', () => {
     assert.deepEqual(s.latencyMs, { p50: 2, p90: 3, p99: 7, p999: 15, max: 50 });
     assert.equal(s.responses, 300);
     assert.deepEqual(s.statusCounts, { '200': 300 });
+  });
+
+  it('with histograms: percentiles of the merged histogram, which keeps the worst repetition\'s tail', () => {
+    // Three repetitions of 1000 responses: two fast (all 100 µs), one with 5% of its responses at 20 ms. Each
+    // repetition's p99: 0.1, 0.1, 20 ms → their median is 0.1 ms, which hides the slow repetition. Merged: 50 of 3000
+    // responses (1.7%) are slow, so the merged p99 is 20 ms, and the merged p50 is still 0.1 ms.
+    const histogramOf = (slow: number): LoadMeasurement => {
+      const h = latencyHistogram();
+      for (let i = 0; i < 1000; i++) recordMs(h, i < slow ? 20 : 0.1);
+      const f = figuresOf(h);
+      const m = measurement({ latencyMs: f, latencyHistogram: encodeHistogram(h) });
+      h.destroy();
+      return m;
+    };
+    const reps = [histogramOf(0), histogramOf(0), histogramOf(50)];
+    assert.deepEqual(reps.map((r) => Math.round(r.latencyMs.p99 * 10) / 10), [0.1, 0.1, 20]);
+    const s = summarise(reps.map((m, i) => rep(i, 100, m)));
+    assert.ok(s);
+    assert.ok(Math.abs(s.latencyMs.p99 - 20) < 0.05, `merged p99 ${s.latencyMs.p99} ms`);
+    assert.ok(Math.abs(s.latencyMs.p50 - 0.1) < 0.001, `merged p50 ${s.latencyMs.p50} ms`);
+    assert.deepEqual(s.latencySpread?.p99, { min: reps[0]!.latencyMs.p99, max: reps[2]!.latencyMs.p99 });
+    // The merged histogram is kept, and holds every response once.
+    assert.ok(s.latencyHistogram);
+    const merged = mergeHistograms([s.latencyHistogram]);
+    assert.equal(merged.totalCount, 3000);
+    merged.destroy();
+  });
+
+  it('records latencies in microseconds: sub-millisecond percentiles keep three significant digits', () => {
+    const h = latencyHistogram();
+    for (let i = 0; i < 100; i++) recordMs(h, 0.412);
+    const f = figuresOf(h);
+    h.destroy();
+    assert.ok(Math.abs(f.p50 - 0.412) < 0.001, String(f.p50));
+    assert.equal(f.count, 100);
   });
 
   it('leaves errored repetitions out of the figures', () => {

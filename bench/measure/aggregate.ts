@@ -1,5 +1,6 @@
 import type { Expectation } from '../../scenarios/scenario.js';
 import { summariseCost, type Cost } from './cost.js';
+import { encodeHistogram, figuresOf, mergeHistograms } from './histogram.js';
 import type { LoadMeasurement } from '../load/autocannon.js';
 import { ceilingCellsOf, ceilingKey, loadCellsOf, type CellResult, type CellSummary, type Repetition, type RunResult } from '../result/schema.js';
 import { median, ratio, spread, sumCounts } from '../../lib/stats.js';
@@ -31,11 +32,11 @@ export function summarise(reps: readonly Repetition[]): CellSummary | undefined 
   );
   if (ok.length === 0) return undefined;
   const ms = ok.map((r) => r.measurement);
-  const pct = (key: 'p50' | 'p90' | 'p99' | 'p999'): number => median(ms.map((m) => m.latencyMs[key]));
+  const latency = mergedLatency(ms);
   const revoked = ok.map((r) => r.revokedAccepted).filter((v): v is number => v !== undefined);
   return {
     requestsPerSec: spread(ok.map((r) => r.requestsPerSec)),
-    latencyMs: { p50: pct('p50'), p90: pct('p90'), p99: pct('p99'), p999: pct('p999'), max: Math.max(...ms.map((m) => m.latencyMs.max)) },
+    ...latency,
     statusCounts: sumCounts(ms.map((m) => m.statusCounts)),
     responses: ms.reduce((a, m) => a + m.responses, 0),
     errors: ms.reduce((a, m) => a + m.errors, 0),
@@ -49,6 +50,27 @@ export function summarise(reps: readonly Repetition[]): CellSummary | undefined 
     latencyCorrected: ms.every((m) => m.latencyCorrected),
     ...costOf(ok),
   };
+}
+
+/**
+ * The latency of a cell over its repetitions: the percentiles of the repetitions' merged histograms (every response
+ * counts once, the worst repetition's tail included), the merged histogram, and the range of the per-repetition p50
+ * and p99 beside them. Measurements from before the histograms were kept fall back to the median of the
+ * repetitions' percentiles.
+ */
+function mergedLatency(ms: readonly LoadMeasurement[]): Pick<CellSummary, 'latencyMs' | 'latencySpread' | 'latencyHistogram'> {
+  const range = (key: 'p50' | 'p99') => ({ min: Math.min(...ms.map((m) => m.latencyMs[key])), max: Math.max(...ms.map((m) => m.latencyMs[key])) });
+  const latencySpread = { p50: range('p50'), p99: range('p99') };
+  const encoded = ms.map((m) => m.latencyHistogram).filter((h): h is string => h !== undefined);
+  if (encoded.length === ms.length && encoded.length > 0) {
+    const merged = mergeHistograms(encoded);
+    const f = figuresOf(merged);
+    const latencyHistogram = encodeHistogram(merged);
+    merged.destroy();
+    if (f.count > 0) return { latencyMs: { p50: f.p50, p90: f.p90, p99: f.p99, p999: f.p999, max: f.max }, latencySpread, latencyHistogram };
+  }
+  const pct = (key: 'p50' | 'p90' | 'p99' | 'p999'): number => median(ms.map((m) => m.latencyMs[key]));
+  return { latencyMs: { p50: pct('p50'), p90: pct('p90'), p99: pct('p99'), p999: pct('p999'), max: Math.max(...ms.map((m) => m.latencyMs.max)) }, latencySpread };
 }
 
 function costOf(reps: readonly Repetition[]): { cost?: Cost } {

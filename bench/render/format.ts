@@ -8,8 +8,22 @@ const known = (n: number | null | undefined): n is number => n !== null && n !==
 /** A count or a rate, rounded, with thousands separators: `12,346`. */
 export const fmtInt = (n: number | null | undefined): string => (known(n) ? Math.round(n).toLocaleString('en-US') : '–');
 
-/** A latency percentile in milliseconds as autocannon records it (whole milliseconds): `<1` is under one. */
-export const fmtMs = (n: number | null | undefined): string => (!known(n) ? '–' : n < 1 ? '<1' : String(Math.round(n)));
+/**
+ * A latency in milliseconds, three significant digits (recorded in microseconds): `0.412`, `4.37`, `12.3`, `123`,
+ * `1,234`.
+ */
+export function fmtMs(n: number | null | undefined): string {
+  if (!known(n)) return '–';
+  if (n >= 100) return Math.round(n).toLocaleString('en-US');
+  if (n >= 10) return n.toFixed(1);
+  if (n >= 1) return n.toFixed(2);
+  return n > 0 ? n.toPrecision(3) : '0';
+}
+
+/** A merged percentile with the range of the per-repetition values beside it: `0.412 (0.398–0.431)`. */
+export function fmtMsRange(n: number | null | undefined, range: { readonly min: number; readonly max: number } | undefined): string {
+  return range === undefined || range.min === range.max ? fmtMs(n) : `${fmtMs(n)} (${fmtMs(range.min)}–${fmtMs(range.max)})`;
+}
 
 /** A span of time measured with a sub-millisecond clock (time to detect, to recover): whole milliseconds. */
 export const fmtDurationMs = (n: number | null | undefined): string => (known(n) ? String(Math.round(n)) : '–');

@@ -13,7 +13,8 @@ function cell(scenario: string, strategy: string, over: Partial<LoadCell> = {}):
     errors: [],
     summary: {
       requestsPerSec: { median: 12345.6, min: 12000, max: 13000 },
-      latencyMs: { p50: 0, p90: 1, p99: 4, p999: 12, max: 130 },
+      latencyMs: { p50: 0.4123, p90: 1, p99: 4.375, p999: 12.34, max: 130.2 },
+      latencySpread: { p50: { min: 0.398, max: 0.431 }, p99: { min: 4.375, max: 4.375 } },
       statusCounts: { '200': 900, '401': 7, '503': 3 },
       responses: 910,
       errors: 2,
@@ -78,7 +79,7 @@ describe('terminal tables', () => {
     const row = t.split('\n').find((l) => l.includes('│ jwt '));
     assert.ok(row, t);
     const cols = row.split('│').map((c) => c.trim()).filter((c) => c !== '');
-    assert.deepEqual(cols, ['jwt', '12,346', '12,000–13,000', '26%', '<1', '1', '4', '12', '130', '401:7 503:3', '2/1', '7']);
+    assert.deepEqual(cols, ['jwt', '12,346', '12,000–13,000', '26%', '0.412 (0.398–0.431)', '1.00', '4.38', '12.3', '130', '401:7 503:3', '2/1', '7']);
   });
 
   it('says when a cell errored and why', () => {

@@ -3,7 +3,7 @@ import { renderCostTable } from './cost-table.js';
 import { renderDecompositionTable } from './decomposition-table.js';
 import { renderOutageTable } from './outage-table.js';
 import { loadCellsOf, unitLabel, type LoadCell, type RunResult } from '../result/schema.js';
-import { fmtInt, fmtMs, fmtPercent } from './format.js';
+import { fmtInt, fmtMs, fmtMsRange, fmtPercent } from './format.js';
 
 /** Non-2xx statuses as `401:12 503:3`, or `0`. */
 export function non2xx(counts: Record<string, number>): string {
@@ -46,9 +46,9 @@ export function scenarioRow(cell: LoadCell, withRevoked: boolean): string[] {
     fmtInt(r.median),
     `${fmtInt(r.min)}–${fmtInt(r.max)}`,
     fmtPercent(s.ceilingFraction),
-    fmtMs(s.latencyMs.p50),
+    fmtMsRange(s.latencyMs.p50, s.latencySpread?.p50),
     fmtMs(s.latencyMs.p90),
-    fmtMs(s.latencyMs.p99),
+    fmtMsRange(s.latencyMs.p99, s.latencySpread?.p99),
     fmtMs(s.latencyMs.p999),
     fmtMs(s.latencyMs.max),
     non2xx(s.statusCounts),

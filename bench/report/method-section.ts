@@ -57,7 +57,11 @@ export function caveats(result: RunResult): string[] {
         ? `Closed loop (${c.connections} connections): latency is measured at full throughput, not at a given load.`
         : `Open loop at ${c.rate} req/s: latency at that load (corrected for coordinated omission), throughput capped by the rate.`,
     );
-    out.push('Latency percentiles are whole milliseconds, as autocannon records them ("<1" is under a millisecond).');
+    out.push(
+      result.upgradedFrom === 1
+        ? 'Latency percentiles are whole milliseconds, as autocannon recorded them in version 1 of the result file (0 is under a millisecond).'
+        : "The closed-loop cells are throughput tests: at saturation their latency restates the throughput (Little's law: mean latency ≈ connections ÷ req/s); latency is compared at equal offered load.",
+    );
   }
   if (load.includes('login')) out.push('Login does no password hashing on purpose: it would dominate and be the same for all three designs.');
   if (c.quick) out.push('A --quick smoke run: short cells and small token pools, to check the plumbing rather than to compare designs.');

@@ -35,8 +35,15 @@ export interface Repetition {
 export interface CellSummary {
   /** Correct responses per second over the repetitions. */
   readonly requestsPerSec: Spread;
-  /** Median over repetitions of each percentile; `max` is the largest of all. */
+  /**
+   * Percentiles of the repetitions' merged latency histograms (µs resolution); results from before the histograms:
+   * the median over repetitions of each percentile. `max` is the largest of all.
+   */
   readonly latencyMs: Omit<LatencyMs, 'mean'>;
+  /** The range of the per-repetition p50 and p99, beside the merged figures. */
+  readonly latencySpread?: { readonly p50: { readonly min: number; readonly max: number }; readonly p99: { readonly min: number; readonly max: number } };
+  /** The merged histogram of the repetitions (µs, HdrHistogram compressed base64), for reports and the gate to merge further. */
+  readonly latencyHistogram?: string;
   readonly statusCounts: Record<string, number>;
   /** Sum over repetitions. */
   readonly responses: number;

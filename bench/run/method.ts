@@ -39,7 +39,7 @@ export function describeMethod(config: RunConfig, redisOwned: boolean): string[]
     `each cell: ${config.warmupSec} s warm-up (not counted), then ${config.durationSec} s measured; ${config.repeat} repetition(s), strategies in alternating order (A B C, C B A, …)`,
     ...serverLines(config, redisOwned),
     'req/s counts only correct answers (median, min–max over repetitions); errors, timeouts, non-2xx and wrong answers are shown apart',
-    'latency: autocannon HdrHistogram percentiles per repetition (whole milliseconds: "<1" is under a millisecond), median over repetitions; max is the largest of all',
+    'latency: every response of autocannon recorded in microseconds into an HdrHistogram per repetition; the percentiles are those of the repetitions\' merged histograms, with the range of the per-repetition p50 and p99 beside them; these cells are throughput tests: in a closed loop at saturation the latency restates the throughput (Little\'s law: mean latency ≈ connections ÷ req/s), so designs are compared on latency at equal offered load, not here',
     `× ceiling: req/s divided by GET /health req/s of the same design${config.workers.some((w) => w !== 1) ? ' at the same worker count' : ''} in the same run (the framework alone)`,
     'load generator CPU is recorded per repetition; "saturated" marks cells where it reached 90% of a core and may have set the pace',
   ];
