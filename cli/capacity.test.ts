@@ -14,7 +14,9 @@ describe('capacity step figures', () => {
       { t: 100, latencyMs: 80, sentLatencyMs: 70, status: 200, kind: 'valid' as const, token: 'a' },
       ...Array.from({ length: 100 }, (_, i) => ({ t: 600 + i, latencyMs: 2, sentLatencyMs: 1, status: 200, kind: 'valid' as const, token: 'a' })),
     ];
-    const s = stepOf(100, 1.5, { sent: 101, responses, errors: [{ t: 50, timeout: true }], maxPacerLagMs: 0 });
+    const lag = { p50: 0.01, p90: 0.02, p99: 0.05, p999: 0.1, max: 0.2, mean: 0.02, count: 101 };
+    const s = stepOf(100, 1.5, { responses, errorList: [{ t: 50, timeout: true }], pacerLag: lag });
+    assert.equal(s.pacerLagP99Ms, 0.05);
     assert.equal(s.p99CorrectedMs, 2);
     assert.equal(s.p99UncorrectedMs, 1);
     assert.equal(s.errorRate, 0);

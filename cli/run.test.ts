@@ -17,7 +17,9 @@ describe('authbench run: bad arguments exit 2 before anything starts', () => {
     [['--scenarios', 'validate,nope'], /--scenarios: unknown "nope"; valid values: .*login.*validate.*logout.*revocation.*session/],
     [['--duration', '-1'], /--duration must be/],
     [['--duration', 'abc'], /--duration must be/],
-    [['--rate', '0'], /--rate must be/],
+    [['--rate', '0'], /--rate takes a comma-separated list .* got "0"/],
+    [['--rate', '25%,abc'], /--rate takes .* got "abc"/],
+    [['--rate', '150%'], /--rate takes .* got "150%"/],
     [['--connections', '1.5'], /--connections must be/],
     [['--repeat', '0'], /--repeat must be/],
     [['--jwt-alg', 'HS1'], /HS256, RS256, ES256, EdDSA/],
@@ -126,9 +128,32 @@ describe('authbench run --quick on the real servers', () => {
     }
   });
 
+  it('drives every design at the same offered open-loop rate on validate, half the slowest closed-loop median', () => {
+    const e = result.equalLoad;
+    assert.ok(e, 'an equal-load part');
+    assert.equal(e.scenario, 'validate');
+    const slowest = Math.min(...loadCellsOf(result).filter((c) => c.kind === 'load' && c.scenario === 'validate').map((c) => c.summary?.requestsPerSec.median ?? Infinity));
+    assert.equal(e.slowestRps, slowest);
+    assert.deepEqual(e.cells.map((c) => c.strategy).sort(), ['jwt', 'jwt-blacklist', 'redis-token']);
+    for (const c of e.cells) {
+      assert.equal(c.offeredRps, Math.round(slowest * 0.5), `${c.strategy}: the offered rate`);
+      assert.equal(c.status, 'ok', `${c.strategy}: ${c.errors.join('; ')}`);
+      const [rep] = c.repetitions;
+      assert.ok(rep?.latencyHistogram !== undefined && c.summary !== undefined, `${c.strategy}: measured`);
+      // Every request sent in the measured second is accounted for: answered (counted in the histogram) or failed.
+      const answered = Object.values(rep.statusCounts ?? {}).reduce((a, n) => a + n, 0);
+      assert.equal(answered + (rep.errors ?? 0), rep.sent, `${c.strategy}: sent = answered + failed`);
+      assert.equal(rep.sent, c.offeredRps * result.config.durationSec, `${c.strategy}: rate × duration requests, the warm-up not counted`);
+      assert.equal(c.summary.wrongAnswers, 0, `${c.strategy}: wrong answers`);
+      assert.equal(c.summary.valid, rep.valid, 'one repetition: the cell is as valid as it');
+    }
+    assert.match(stdout, /validate at equal offered load/);
+  });
+
   it('prints one table per scenario under a header with the method', () => {
     assert.match(stdout, /^authbench /);
-    assert.match(stdout, /method: load: autocannon, closed loop/);
+    assert.match(stdout, /method: throughput cells: autocannon, closed loop/);
+    assert.match(stdout, /method: equal-load cells \(validate\)/);
     for (const s of ['ceiling', 'login', 'validate', 'logout', 'revocation', 'session']) assert.match(stdout, new RegExp(`^${s}$`, 'm'));
   });
 

@@ -49,7 +49,7 @@ export function registerRun(program: Command): void {
       .addOption(new Option('--duration <sec>', `measured seconds per cell (default ${runDefaults.durationSec})`))
       .addOption(new Option('--warmup <sec>', `warm-up seconds per cell, not counted (default ${runDefaults.warmupSec})`))
       .addOption(new Option('--connections <n>', `concurrent connections (default ${runDefaults.connections})`))
-      .addOption(new Option('--rate <rps>', 'open loop at this many requests per second (autocannon overallRate); closed loop without it'))
+      .addOption(new Option('--rate <list>', 'offered rates of the equal-load cells (validate, open loop, paced): shares of the slowest design\'s closed-loop validate req/s (25%) and/or req/s (2000), or none (default 25%,50%,75%; --quick 50%)'))
       .addOption(new Option('--repeat <n>', `repetitions per cell (default ${runDefaults.repeat})`))
       .option('--quick', 'a smoke run of at most a minute')
       .addOption(new Option('--out <dir>', 'output directory (default results/<timestamp>/)'))

@@ -70,6 +70,11 @@ export interface Scenario {
   readonly pool?: PoolUse;
   /** The run splits this scenario's server CPU per request into its parts (framework, JWT verify, Redis, rest). */
   readonly decomposed?: true;
+  /**
+   * The run also drives this scenario at equal offered open-loop rates (`--rate`), paced by authbench: GET /me over
+   * its token pool, each request due at a fixed time. Latency is compared there, not in the closed-loop cells.
+   */
+  readonly equalLoad?: true;
   plan(ctx: ScenarioContext): Promise<LoadPlan>;
   /** The right answers for a design with these traits. */
   expect(traits: DesignTraits): Expectation;

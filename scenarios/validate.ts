@@ -7,6 +7,7 @@ export const validate: Scenario = {
   summary: 'GET /me over a pool of distinct valid tokens',
   pool: { name: 'validate', consumed: false },
   decomposed: true,
+  equalLoad: true,
   async plan(ctx) {
     const next = rotating((await ctx.tokens.issue(ctx.poolSize)).map((t) => `Bearer ${t}`));
     return {

@@ -4,7 +4,7 @@ import { scenarios } from '../../scenarios/index.js';
 import { designOf, type DesignName } from '../../servers/designs/index.js';
 import { collectEnvironment, type Environment } from '../run/environment.js';
 import { runLoad } from '../load/autocannon.js';
-import { runOutageLoad, type OutageLoadResult } from '../load/paced.js';
+import { runPacedLoad, type PacedLoadResult } from '../load/paced.js';
 import { startServerProcess } from '../run/server-process.js';
 import { httpTokenSource } from '../load/tokens.js';
 import { capacityOf, judgeStep, nextRate, type CapacityOutcome, type CapacityRules, type CapacityStep, type StepVerdict } from './steps.js';
@@ -43,8 +43,8 @@ export interface CapacityResult {
 export const SETTLE_MS = 500;
 
 /** One step's figures from the paced load's events, leaving out the first SETTLE_MS. Pure. */
-export function stepOf(rate: number, durationSec: number, all: OutageLoadResult): CapacityStep {
-  const load = { responses: all.responses.filter((r) => r.t >= SETTLE_MS), errors: all.errors.filter((e) => e.t >= SETTLE_MS) };
+export function stepOf(rate: number, durationSec: number, all: Pick<PacedLoadResult, 'responses' | 'errorList' | 'pacerLag'>): CapacityStep {
+  const load = { responses: all.responses.filter((r) => r.t >= SETTLE_MS), errors: all.errorList.filter((e) => e.t >= SETTLE_MS) };
   const judgedSec = Math.max(durationSec - SETTLE_MS / 1000, 1e-3);
   const ok = load.responses.filter((r) => r.status === 200);
   const total = load.responses.length + load.errors.length;
@@ -54,6 +54,7 @@ export function stepOf(rate: number, durationSec: number, all: OutageLoadResult)
     p99CorrectedMs: percentile(load.responses.map((r) => r.latencyMs), 99) ?? Infinity,
     p99UncorrectedMs: percentile(load.responses.flatMap((r) => (r.sentLatencyMs === undefined ? [] : [r.sentLatencyMs])), 99),
     errorRate: total > 0 ? (total - ok.length) / total : 1,
+    pacerLagP99Ms: all.pacerLag.p99,
   };
 }
 
@@ -94,11 +95,11 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
         const tokens = httpTokenSource(server.url, 1000, config.connections);
         const validTokens = await tokens.issue(1000);
         // Warm-up (not counted): a cold server would fail the first step on JIT compilation alone.
-        await runLoad(await scenarios.validate.plan({ traits: designOf(strategy).traits, tokens, users: 1000, phase: 'warmup', poolSize: 200 }), { url: server.url, connections: 50, rate: undefined, durationSec: 1, timeoutSec: 5, signal });
+        await runLoad(await scenarios.validate.plan({ traits: designOf(strategy).traits, tokens, users: 1000, phase: 'warmup', poolSize: 200 }), { url: server.url, connections: 50, durationSec: 1, timeoutSec: 5, signal });
         let rate = config.startRate;
         for (let i = 0; i < config.maxSteps && !signal.aborted; i++) {
           progress(`capacity: ${strategy} at ${rate} req/s`);
-          const paced = await runOutageLoad({ url: server.url, rate, connections: config.connections, durationSec: config.stepSec, timeoutSec: 5, validTokens, revokedTokens: [], revokedShare: 1, signal });
+          const paced = await runPacedLoad({ url: server.url, rate, connections: config.connections, durationSec: config.stepSec, timeoutSec: 5, validTokens, revokedTokens: [], revokedShare: 1, signal, keepEvents: true });
           const step = stepOf(rate, config.stepSec, paced);
           const verdict = judgeStep(step, rules);
           steps.push({ ...step, verdict });

@@ -12,6 +12,12 @@ describe('capacity steps', () => {
   it('fails a step with more than 1% errors', () => assert.equal(judgeStep(step(1000, { errorRate: 0.02 }), rules), 'errors'));
   it('calls a step generator-limited when the rate was not reached but the server was fine', () =>
     assert.equal(judgeStep(step(1000, { achievedRps: 800 }), rules), 'generator-limited'));
+  it('calls a step generator-limited when the pacer sent late: lag p99 over 200 µs and over 10% of the p99', () => {
+    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 0.5, p99CorrectedMs: 2 }), rules), 'generator-limited');
+    // 0.5 ms of lag is under 10% of a 8 ms p99: the latency is still the server's.
+    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 0.5, p99CorrectedMs: 8 }), rules), 'ok');
+    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 0.15, p99CorrectedMs: 0.4 }), rules), 'ok');
+  });
   it('steps the rate geometrically, always upward', () => {
     assert.equal(nextRate(1000, 1.25), 1250);
     assert.equal(nextRate(1, 1.25), 2);

@@ -1,3 +1,4 @@
+import { pacerLagAcceptable } from '../load/paced.js';
 /** One open-loop step of a capacity search, as measured. */
 export interface CapacityStep {
   /** Requests per second asked of the load generator. */
@@ -10,6 +11,8 @@ export interface CapacityStep {
   readonly p99UncorrectedMs: number | null;
   /** Errors, timeouts and non-2xx answers over all requests. */
   readonly errorRate: number;
+  /** How late the generator sent its requests, p99 (absent in results from before it was measured). */
+  readonly pacerLagP99Ms?: number;
 }
 
 export type StepVerdict = 'ok' | 'slo-exceeded' | 'errors' | 'generator-limited';
@@ -26,12 +29,14 @@ export const DEFAULT_RULES: Omit<CapacityRules, 'sloP99Ms'> = { maxErrorRate: 0.
 
 /**
  * Judges one step. Errors and a missed target are the server's; a rate that was not reached while latency and
- * errors were fine means the load generator could not send it, and the search stops there and says so.
+ * errors were fine, or a pacer that sent late (lag p99 over 200 µs and over 10% of the p99), means the load
+ * generator could not send it, and the search stops there and says so.
  */
 export function judgeStep(step: CapacityStep, rules: CapacityRules): StepVerdict {
   if (step.errorRate > rules.maxErrorRate) return 'errors';
   if (step.p99CorrectedMs > rules.sloP99Ms) return 'slo-exceeded';
   if (step.achievedRps < rules.minAchievedShare * step.rate) return 'generator-limited';
+  if (step.pacerLagP99Ms !== undefined && !pacerLagAcceptable(step.pacerLagP99Ms, step.p99CorrectedMs)) return 'generator-limited';
   return 'ok';
 }
 

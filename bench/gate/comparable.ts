@@ -1,7 +1,7 @@
 import type { Environment } from '../run/environment.js';
 import type { RunResult } from '../result/schema.js';
 import type { RunConfig } from '../run/config.js';
-import { cellKey } from '../result/schema.js';
+import { cellKey, legacyRateOf } from '../result/schema.js';
 
 /**
  * The machine class a result belongs to. Ratios to the ceiling travel between machines of one class (a CI
@@ -44,7 +44,7 @@ export function loadOptions(config: RunConfig): Record<string, string> {
     connections: String(config.connections),
     duration: `${config.durationSec} s`,
     warmup: `${config.warmupSec} s`,
-    rate: config.rate === undefined ? 'closed loop' : `${config.rate} req/s`,
+    rate: legacyRateOf(config) === undefined ? 'closed loop' : `${legacyRateOf(config)} req/s`,
     timeout: `${config.timeoutSec} s`,
     pools: JSON.stringify(config.pools),
     users: String(config.users),

@@ -6,8 +6,6 @@ export interface LoadOptions {
   readonly url: string;
   readonly connections: number;
   readonly durationSec: number;
-  /** Open loop at this many requests per second (autocannon overallRate); closed loop when undefined. */
-  readonly rate: number | undefined;
   /** Per-request timeout, seconds. */
   readonly timeoutSec: number;
   readonly signal?: AbortSignal | undefined;
@@ -81,7 +79,6 @@ export function runLoad(plan: LoadPlan, opts: LoadOptions): Promise<LoadMeasurem
         timeout: opts.timeoutSec,
         duration: opts.durationSec,
         ...(plan.amount === undefined ? {} : { amount: plan.amount }),
-        ...(opts.rate === undefined ? {} : { overallRate: opts.rate }),
         requests: plan.requests,
       },
       (err: Error | null, result: autocannon.Result) => {

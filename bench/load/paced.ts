@@ -1,113 +1,152 @@
-import { channel } from 'node:diagnostics_channel';
-import { Pool } from 'undici';
-import type { ErrorEvent, RequestKind, ResponseEvent } from '../measure/outage-events.js';
+import { Worker } from 'node:worker_threads';
+import { figuresOf, mergeHistograms, type LatencyFigures } from '../measure/histogram.js';
+import type { ErrorEvent, ResponseEvent } from '../measure/outage-events.js';
 
-export interface OutageLoadOptions {
+export interface PacedLoadOptions {
   readonly url: string;
   readonly rate: number;
   /** Most connections the pool opens (requests beyond wait for one, and their wait counts in latency). */
   readonly connections: number;
   readonly durationSec: number;
+  /**
+   * Paced requests before the measured ones, not recorded (default 0): the generator's thread is fresh, and its
+   * first thousands of requests run cold code; the server settles at the rate too.
+   */
+  readonly warmupSec?: number;
   readonly timeoutSec: number;
   readonly validTokens: readonly string[];
   readonly revokedTokens: readonly string[];
-  /** Every `round(1 / revokedShare)`-th request carries a revoked token. */
+  /** Every `round(1 / revokedShare)`-th request carries a revoked token (none when there are no revoked tokens). */
   readonly revokedShare: number;
   readonly signal?: AbortSignal | undefined;
+  /** Keep every response and error as an event (the outage timeline needs them; equal-load cells only the histograms). */
+  readonly keepEvents?: boolean;
+  /** Default `/me`. */
+  readonly path?: string;
 }
 
-export interface OutageLoadResult {
+/** What the worker thread is given (plain data). */
+export interface PacedWorkerData {
+  readonly url: string;
+  readonly path: string;
+  readonly rate: number;
+  readonly connections: number;
+  readonly durationSec: number;
+  readonly warmupSec: number;
+  readonly timeoutSec: number;
+  readonly validTokens: readonly string[];
+  readonly revokedTokens: readonly string[];
+  readonly revokedShare: number;
+  readonly keepEvents: boolean;
+}
+
+/** What the worker thread measured (plain data; histograms are µs, HdrHistogram compressed base64). */
+export interface PacedWorkerResult {
   readonly sent: number;
-  readonly responses: ResponseEvent[];
-  readonly errors: ErrorEvent[];
-  /** Largest lag of the pacer behind schedule (ms): a large value means the generator could not keep the rate. */
+  /** ms from request 0's due time until the last request was sent; endedMs: until the last one ended. */
+  readonly sendingMs: number;
+  readonly endedMs: number;
+  readonly statusCounts: Record<string, number>;
+  /** Requests that ended without a response (connection errors and timeouts), and the timeouts among them. */
+  readonly errors: number;
+  readonly timeouts: number;
+  /** From each request's intended send time to its response: coordinated omission corrected. */
+  readonly correctedHistogram: string;
+  /** From each request's actual write to its response: what a tool without the correction reports. */
+  readonly uncorrectedHistogram: string;
+  /** How late each request was sent behind its due time (the generator's own error). */
+  readonly pacerLagHistogram: string;
   readonly maxPacerLagMs: number;
+  /** Share of the HTTP thread's time spent working rather than waiting (1 = it could not keep up). */
+  readonly eventLoopUtilization: number;
+  readonly responseEvents: readonly ResponseEvent[];
+  readonly errorEvents: readonly ErrorEvent[];
 }
 
-/** The pacer's period: requests due in a tick are sent together (timers fire about every millisecond). */
-export const TICK_MS = 1;
+export interface PacedLoadResult extends PacedWorkerResult {
+  /** Figures of the three histograms, in ms. */
+  readonly corrected: LatencyFigures;
+  readonly uncorrected: LatencyFigures;
+  readonly pacerLag: LatencyFigures;
+  /** Kept for the outage and capacity readers: the events (empty unless keepEvents). */
+  readonly responses: readonly ResponseEvent[];
+  readonly errorList: readonly ErrorEvent[];
+}
+
+/** The generator's own error must stay under this, or a step's latency is partly the generator's: 200 µs. */
+export const PACER_LAG_LIMIT_MS = 0.2;
 
 /**
- * A true open-loop load: request i is due at i / rate seconds after the start and is sent then, whether or not
- * earlier ones were answered (as wrk2 does). Latency runs from the intended send time to the response, so a
- * stall is counted in full (no coordinated omission). autocannon's open loop meters each connection in one-second
- * windows, which sends bursts at every second boundary and would blur a 250 ms timeline, so the outage scenario
- * paces its own requests and leaves HTTP to undici's connection pool.
+ * Whether a step's latency can be trusted: the pacer's lag p99 under 10% of the measured p99 or under 200 µs
+ * (whichever is larger). Pure.
+ */
+export function pacerLagAcceptable(lagP99Ms: number, measuredP99Ms: number): boolean {
+  return lagP99Ms <= Math.max(PACER_LAG_LIMIT_MS, 0.1 * measuredP99Ms);
+}
+
+const figures = (encoded: string): LatencyFigures => {
+  const h = mergeHistograms([encoded]);
+  const f = figuresOf(h);
+  h.destroy();
+  return f;
+};
+
+/**
+ * A true open-loop load of GET /me (as wrk2 does): request i is due at i / rate seconds after the start and is
+ * sent then, whether or not earlier ones were answered; latency runs from the intended send time to the response,
+ * so a stall is counted in full (no coordinated omission). The generator runs off the caller's thread: a pacer
+ * thread sleeps until each request is due (sub-millisecond), an HTTP thread sends over undici's pool and records
+ * latencies into microsecond histograms; the caller's event loop (fault injection, a proxy, health sampling) is
+ * not in the measurement, and the generator's own lag is measured (pacerLag).
  *
+ * `onStart(now)` is called when request 0 (the first measured one, after any warm-up) is due, with a clock (ms since then) shared with the events' `t`.
  * Every request ends as a response, an error, or a timeout (undici's headers and body timeouts): none is dropped.
  */
-export async function runOutageLoad(opts: OutageLoadOptions, onStart?: (now: () => number) => void): Promise<OutageLoadResult> {
-  const origin = new URL(opts.url).origin;
-  const pool = new Pool(origin, {
+export async function runPacedLoad(opts: PacedLoadOptions, onStart?: (now: () => number) => void): Promise<PacedLoadResult> {
+  const data: PacedWorkerData = {
+    url: opts.url,
+    path: opts.path ?? '/me',
+    rate: opts.rate,
     connections: opts.connections,
-    pipelining: 1,
-    headersTimeout: opts.timeoutSec * 1000,
-    bodyTimeout: opts.timeoutSec * 1000,
-    connectTimeout: opts.timeoutSec * 1000,
-  });
-  const responses: ResponseEvent[] = [];
-  const errors: ErrorEvent[] = [];
-  const every = Math.max(1, Math.round(1 / opts.revokedShare));
-  const total = Math.round(opts.rate * opts.durationSec);
-  const started = performance.now();
-  const now = (): number => performance.now() - started;
-  const pending = new Set<Promise<void>>();
-  // When each request's headers actually went out (undici's diagnostics channel), so that the latency a naive,
-  // uncorrected tool would report (from the write, not from the intended send time) is known too.
-  const writtenAt = new Map<number, number>();
-  const sendHeaders = channel('undici:client:sendHeaders');
-  const onSend = (message: unknown): void => {
-    const m = /x-authbench-id: (\d+)/i.exec(String((message as { headers?: unknown }).headers ?? ''));
-    if (m?.[1] !== undefined) writtenAt.set(Number(m[1]), now());
+    durationSec: opts.durationSec,
+    warmupSec: opts.warmupSec ?? 0,
+    timeoutSec: opts.timeoutSec,
+    validTokens: opts.validTokens,
+    revokedTokens: opts.revokedTokens,
+    revokedShare: opts.revokedShare,
+    keepEvents: opts.keepEvents ?? false,
   };
-  sendHeaders.subscribe(onSend);
-  let sent = 0;
-  let vi = 0;
-  let ri = 0;
-  let maxLag = 0;
-
-  const send = (i: number): void => {
-    const due = (i * 1000) / opts.rate;
-    const revoked = opts.revokedTokens.length > 0 && i % every === every - 1;
-    const kind: RequestKind = revoked ? 'revoked' : 'valid';
-    const token = revoked ? (opts.revokedTokens[ri++ % opts.revokedTokens.length] as string) : (opts.validTokens[vi++ % opts.validTokens.length] as string);
-    sent++;
-    const p = pool
-      .request({ path: '/me', method: 'GET', headers: { authorization: `Bearer ${token}`, 'x-authbench-id': String(i) } })
-      .then(async (res) => {
-        await res.body.dump();
-        const t = now();
-        const written = writtenAt.get(i);
-        writtenAt.delete(i);
-        responses.push({ t, latencyMs: t - due, ...(written === undefined ? {} : { sentLatencyMs: t - written }), status: res.statusCode, kind, token });
-      })
-      .catch((err: unknown) => {
-        const code = (err as { code?: string }).code ?? '';
-        errors.push({ t: now(), timeout: /TIMEOUT/.test(code) });
-      })
-      .finally(() => pending.delete(p));
-    pending.add(p);
-  };
-
-  onStart?.(now);
-  await new Promise<void>((resolve) => {
-    let next = 0;
-    const tick = (): void => {
-      if (opts.signal?.aborted) next = total;
-      const elapsed = now();
-      const dueCount = Math.min(total, Math.floor((elapsed * opts.rate) / 1000) + 1);
-      if (dueCount > next) maxLag = Math.max(maxLag, elapsed - (next * 1000) / opts.rate);
-      while (next < dueCount) send(next++);
-      if (next >= total) {
-        clearInterval(timer);
-        resolve();
-      }
+  const worker = new Worker(new URL('./paced-worker.js', import.meta.url), { workerData: data });
+  const onAbort = (): void => worker.postMessage('stop');
+  try {
+    const result = await new Promise<PacedWorkerResult>((resolve, reject) => {
+      worker.on('message', (m: { type: string; startNs?: string; result?: PacedWorkerResult }) => {
+        if (m.type === 'ready') {
+          if (opts.signal?.aborted) onAbort();
+          opts.signal?.addEventListener('abort', onAbort, { once: true });
+          worker.postMessage('go');
+        } else if (m.type === 'started') {
+          const start = BigInt(m.startNs as string);
+          const now = (): number => Number(process.hrtime.bigint() - start) / 1e6;
+          // Called when request 0 is due, so the caller's timers count from the same instant as the events.
+          const wait = Math.max(0, -now());
+          if (onStart !== undefined) setTimeout(() => onStart(now), wait);
+        } else if (m.type === 'done') resolve(m.result as PacedWorkerResult);
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the load generator's thread exited (code ${code}) before it reported`)));
+    });
+    return {
+      ...result,
+      corrected: figures(result.correctedHistogram),
+      uncorrected: figures(result.uncorrectedHistogram),
+      pacerLag: figures(result.pacerLagHistogram),
+      responses: result.responseEvents,
+      errorList: result.errorEvents,
     };
-    const timer = setInterval(tick, TICK_MS);
-    tick();
-  });
-  await Promise.allSettled([...pending]);
-  sendHeaders.unsubscribe(onSend);
-  await pool.destroy();
-  return { sent, responses, errors, maxPacerLagMs: maxLag };
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    worker.removeAllListeners('exit');
+    await worker.terminate();
+  }
 }

@@ -1,6 +1,6 @@
 import type { Expectation } from '../../scenarios/scenario.js';
 import { summariseCost, type Cost } from './cost.js';
-import { encodeHistogram, figuresOf, mergeHistograms } from './histogram.js';
+import { mergeRepetitions } from './histogram.js';
 import type { LoadMeasurement } from '../load/autocannon.js';
 import { ceilingCellsOf, ceilingKey, loadCellsOf, type CellResult, type CellSummary, type Repetition, type RunResult } from '../result/schema.js';
 import { median, ratio, spread, sumCounts } from '../../lib/stats.js';
@@ -59,16 +59,11 @@ export function summarise(reps: readonly Repetition[]): CellSummary | undefined 
  * repetitions' percentiles.
  */
 function mergedLatency(ms: readonly LoadMeasurement[]): Pick<CellSummary, 'latencyMs' | 'latencySpread' | 'latencyHistogram'> {
+  const withHistograms = ms.flatMap((m) => (m.latencyHistogram === undefined ? [] : [{ histogram: m.latencyHistogram, figures: m.latencyMs }]));
+  const merged = withHistograms.length === ms.length ? mergeRepetitions(withHistograms) : undefined;
+  if (merged !== undefined) return merged;
   const range = (key: 'p50' | 'p99') => ({ min: Math.min(...ms.map((m) => m.latencyMs[key])), max: Math.max(...ms.map((m) => m.latencyMs[key])) });
   const latencySpread = { p50: range('p50'), p99: range('p99') };
-  const encoded = ms.map((m) => m.latencyHistogram).filter((h): h is string => h !== undefined);
-  if (encoded.length === ms.length && encoded.length > 0) {
-    const merged = mergeHistograms(encoded);
-    const f = figuresOf(merged);
-    const latencyHistogram = encodeHistogram(merged);
-    merged.destroy();
-    if (f.count > 0) return { latencyMs: { p50: f.p50, p90: f.p90, p99: f.p99, p999: f.p999, max: f.max }, latencySpread, latencyHistogram };
-  }
   const pct = (key: 'p50' | 'p90' | 'p99' | 'p999'): number => median(ms.map((m) => m.latencyMs[key]));
   return { latencyMs: { p50: pct('p50'), p90: pct('p90'), p99: pct('p99'), p999: pct('p999'), max: Math.max(...ms.map((m) => m.latencyMs.max)) }, latencySpread };
 }

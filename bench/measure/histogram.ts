@@ -55,3 +55,27 @@ export function mergeHistograms(encoded: readonly string[]): Histogram {
   }
   return merged;
 }
+
+/** Percentiles of a set of repetitions, merged: what a cell reports. */
+export interface MergedLatency {
+  readonly latencyMs: { readonly p50: number; readonly p90: number; readonly p99: number; readonly p999: number; readonly max: number };
+  /** The range of the per-repetition p50 and p99, beside the merged figures. */
+  readonly latencySpread: { readonly p50: { readonly min: number; readonly max: number }; readonly p99: { readonly min: number; readonly max: number } };
+  /** The merged histogram (µs, compressed base64). */
+  readonly latencyHistogram: string;
+}
+
+/**
+ * The repetitions' histograms merged: the percentiles of every response at once (the worst repetition's tail
+ * included), with the per-repetition p50/p99 range. Undefined when no repetition recorded a latency.
+ */
+export function mergeRepetitions(reps: readonly { readonly histogram: string; readonly figures: Pick<LatencyFigures, 'p50' | 'p99'> }[]): MergedLatency | undefined {
+  if (reps.length === 0) return undefined;
+  const merged = mergeHistograms(reps.map((r) => r.histogram));
+  const f = figuresOf(merged);
+  const latencyHistogram = encodeHistogram(merged);
+  merged.destroy();
+  if (f.count === 0) return undefined;
+  const range = (key: 'p50' | 'p99') => ({ min: Math.min(...reps.map((r) => r.figures[key])), max: Math.max(...reps.map((r) => r.figures[key])) });
+  return { latencyMs: { p50: f.p50, p90: f.p90, p99: f.p99, p999: f.p999, max: f.max }, latencySpread: { p50: range('p50'), p99: range('p99') }, latencyHistogram };
+}

@@ -33,3 +33,12 @@ export const fmtPercent = (n: number | null | undefined, digits = 0): string => 
 
 /** Microseconds with one decimal: `12.3`. */
 export const fmtUs = (n: number | null | undefined): string => (known(n) ? n.toFixed(1) : '–');
+
+/** Non-2xx statuses as `401:12 503:3`, or `0`. */
+export function non2xx(counts: Record<string, number>): string {
+  const parts = Object.entries(counts)
+    .filter(([code, n]) => !code.startsWith('2') && n > 0)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([code, n]) => `${code}:${n}`);
+  return parts.length === 0 ? '0' : parts.join(' ');
+}

@@ -1,18 +1,12 @@
 import Table from 'cli-table3';
 import { renderCostTable } from './cost-table.js';
 import { renderDecompositionTable } from './decomposition-table.js';
+import { renderEqualLoadTable } from './equal-load-table.js';
 import { renderOutageTable } from './outage-table.js';
 import { loadCellsOf, unitLabel, type LoadCell, type RunResult } from '../result/schema.js';
-import { fmtInt, fmtMs, fmtMsRange, fmtPercent } from './format.js';
+import { fmtInt, fmtMs, fmtMsRange, fmtPercent, non2xx } from './format.js';
 
-/** Non-2xx statuses as `401:12 503:3`, or `0`. */
-export function non2xx(counts: Record<string, number>): string {
-  const parts = Object.entries(counts)
-    .filter(([code, n]) => !code.startsWith('2') && n > 0)
-    .sort(([a], [b]) => Number(a) - Number(b))
-    .map(([code, n]) => `${code}:${n}`);
-  return parts.length === 0 ? '0' : parts.join(' ');
-}
+export { non2xx } from './format.js';
 
 /** The header printed above the tables: environment and method, so no number travels without them. */
 export function renderHeader(result: RunResult): string {
@@ -74,6 +68,6 @@ export function renderScenarioTable(result: RunResult, scenario: string): string
 /** The whole terminal report: header, then a table per scenario in run order. */
 export function renderTables(result: RunResult): string {
   const scenarios = [...new Set(loadCellsOf(result).map((c) => c.scenario))];
-  const extra = [renderCostTable(result), renderDecompositionTable(result), renderOutageTable(result)].filter((t) => t !== '');
+  const extra = [renderEqualLoadTable(result), renderCostTable(result), renderDecompositionTable(result), renderOutageTable(result)].filter((t) => t !== '');
   return [renderHeader(result), ...scenarios.map((s) => renderScenarioTable(result, s)), ...extra].join('\n\n');
 }

@@ -1,5 +1,5 @@
 /** The method part of a report: the run's options as a table, and what its numbers do not mean. Pure. */
-import { loadCellsOf, type RunResult } from '../result/schema.js';
+import { legacyRateOf, loadCellsOf, type RunResult } from '../result/schema.js';
 import { loadScenariosOf } from './model.js';
 
 /** Options that say where files went on the machine that ran, not how it measured. */
@@ -53,9 +53,9 @@ export function caveats(result: RunResult): string[] {
   const load = loadScenariosOf(result);
   if (load.length > 0) {
     out.push(
-      c.rate === undefined
+      legacyRateOf(c) === undefined
         ? `Closed loop (${c.connections} connections): latency is measured at full throughput, not at a given load.`
-        : `Open loop at ${c.rate} req/s: latency at that load (corrected for coordinated omission), throughput capped by the rate.`,
+        : `Open loop at ${legacyRateOf(c)} req/s: latency at that load (corrected for coordinated omission), throughput capped by the rate.`,
     );
     out.push(
       result.upgradedFrom === 1

@@ -1,5 +1,6 @@
 import type { Cost } from '../measure/cost.js';
 import type { Decomposition } from '../measure/decomposition.js';
+import type { LatencyFigures, MergedLatency } from '../measure/histogram.js';
 import type { Environment } from '../run/environment.js';
 import type { LatencyMs, LoadMeasurement } from '../load/autocannon.js';
 import type { RunConfig } from '../run/config.js';
@@ -102,8 +103,14 @@ export interface OutageCell extends CellBase {
   /** Cells of the kill-master fault: the failover, as watched and as the timeline shows it. */
   failover?: FailoverSummary;
   /** The load that was applied. */
-  load?: { rate: number; connections: number; maxPacerLagMs: number; persistence: string; phasesSec: readonly number[] };
+  load?: { rate: number; connections: number; maxPacerLagMs: number; pacerLagP99Ms?: number; persistence: string; phasesSec: readonly number[] };
 }
+
+/**
+ * The one open-loop rate of a result from before the equal-load cells (`--rate N` drove every cell through
+ * autocannon's overallRate); undefined for closed loop and for every newer result.
+ */
+export const legacyRateOf = (config: RunConfig): number | undefined => (config as unknown as { rate?: number }).rate ?? undefined;
 
 /** A cell of a run, told apart by `kind`. */
 export type CellResult = LoadCell | OutageCell;
@@ -149,6 +156,78 @@ export function loadCellOf(result: Pick<RunResult, 'cells'>, scenario: string, s
   return cell !== undefined && isLoadCell(cell) ? cell : undefined;
 }
 
+/** One repetition of an equal-load cell: the paced open-loop load of one design at one offered rate. */
+export interface EqualLoadRepetition {
+  readonly index: number;
+  /** Place of the design in this repetition's order. */
+  readonly position: number;
+  readonly status: 'ok' | 'errored';
+  readonly error?: string;
+  /** Requests sent in the measured part, and its scheduled length. */
+  readonly sent?: number;
+  readonly durationSec?: number;
+  /** Correct answers per second. */
+  readonly achievedRps?: number;
+  readonly statusCounts?: Record<string, number>;
+  /** Requests that ended without a response, and the timeouts among them. */
+  readonly errors?: number;
+  readonly timeouts?: number;
+  readonly wrongAnswers?: number;
+  /** From each request's intended send time (coordinated omission corrected), ms; and its histogram (µs). */
+  readonly latencyMs?: LatencyFigures;
+  readonly latencyHistogram?: string;
+  /** From each request's actual write, ms; and its histogram (µs). */
+  readonly uncorrectedMs?: LatencyFigures;
+  readonly uncorrectedHistogram?: string;
+  /** How late the generator sent its requests, ms. */
+  readonly pacerLagMs?: LatencyFigures;
+  /** Share of the generator's HTTP thread spent working. */
+  readonly generatorBusy?: number;
+  /** The pacer's lag p99 within max(200 µs, 10% of the p99): the latency is the server's, not the generator's. */
+  readonly valid?: boolean;
+  readonly cost?: Cost;
+}
+
+/** Over the repetitions that succeeded. */
+export interface EqualLoadSummary extends MergedLatency {
+  readonly achievedRps: Spread;
+  /** The uncorrected latency, merged the same way: what a tool without the correction would report. */
+  readonly uncorrectedMs: { readonly p50: number; readonly p99: number };
+  /** The worst repetition's pacer lag p99, ms. */
+  readonly pacerLagP99Ms: number;
+  /** Every repetition valid (see EqualLoadRepetition.valid). */
+  readonly valid: boolean;
+  readonly statusCounts: Record<string, number>;
+  readonly errors: number;
+  readonly timeouts: number;
+  readonly wrongAnswers: number;
+  readonly cost?: Cost;
+}
+
+/** A design at one offered rate of the equal-load cells. */
+export interface EqualLoadCell extends CellIdentity {
+  readonly kind: 'equal-load';
+  /** As asked: `25%` (of the slowest design's closed-loop throughput) or `2,000 req/s`. */
+  readonly rateLabel: string;
+  readonly offeredRps: number;
+  status: 'ok' | 'errored' | 'skipped';
+  readonly errors: string[];
+  serverOutput?: string;
+  readonly repetitions: EqualLoadRepetition[];
+  summary?: EqualLoadSummary;
+}
+
+/** The equal-load part of a run: every design at the same offered open-loop rates. */
+export interface EqualLoadResult {
+  readonly scenario: string;
+  /** The slowest design's closed-loop median req/s in this run, the base of the shares; undefined if not measured. */
+  readonly slowestRps?: number;
+  readonly slowest?: string;
+  /** Why a rate asked as a share could not be resolved, or why the part did not run. */
+  readonly notes: string[];
+  readonly cells: EqualLoadCell[];
+}
+
 export interface RunResult {
   readonly schemaVersion: typeof SCHEMA_VERSION;
   /** Set by the reader when the file had an older schema version and was upgraded as it was read. */
@@ -170,6 +249,8 @@ export interface RunResult {
   ceiling: Record<string, Spread>;
   /** Where the server time of a validate request goes, per design (when validate ran). */
   decomposition?: Decomposition;
+  /** Latency at equal offered load (open loop, paced): absent in results from before, and with `--rate none`. */
+  equalLoad?: EqualLoadResult;
   /** The fixed rate of the outage cells and how it was chosen. */
   outageRate?: { rate: number; source: string };
   cells: CellResult[];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jwtArgs, resolveRunConfig } from './config.js';
+import { jwtArgs, parseRates, resolveRunConfig } from './config.js';
 import { unitsOf } from './load-cells.js';
 
 describe('run options: the JWT library', () => {
@@ -35,5 +35,19 @@ describe('run options: the JWT library', () => {
     assert.throws(() => resolveRunConfig({ jwtImpl: 'jsonwebtoken' }, {}), /--jwt-impl: unknown "jsonwebtoken"; valid values: fast-jwt, jose/);
     assert.throws(() => resolveRunConfig({ target: 'http://127.0.0.1:3000', strategies: 'jwt', jwtImpl: 'jose' }, {}), /--target .* --jwt-impl and --jwt-cache cannot apply/);
     assert.deepEqual(resolveRunConfig({ target: 'http://127.0.0.1:3000', strategies: 'jwt' }, {}).jwtImpls, []);
+  });
+});
+
+describe('run options: the offered rates of the equal-load cells', () => {
+  it('default to a quarter, half and three quarters of the slowest design, half in a --quick run', () => {
+    assert.deepEqual(resolveRunConfig({}, {}).rates, [{ share: 0.25 }, { share: 0.5 }, { share: 0.75 }]);
+    assert.deepEqual(resolveRunConfig({ quick: true }, {}).rates, [{ share: 0.5 }]);
+  });
+  it('take shares and req/s together, or none', () => {
+    assert.deepEqual(parseRates('10%, 2000'), [{ share: 0.1 }, { rps: 2000 }]);
+    assert.deepEqual(parseRates('none'), []);
+  });
+  it('name the flag on a bad value', () => {
+    for (const bad of ['0', '-5', '0%', '101%', 'fast', '1.5']) assert.throws(() => parseRates(bad), /--rate takes/, bad);
   });
 });

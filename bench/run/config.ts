@@ -15,8 +15,12 @@ export interface RunConfig extends ScaleConfig {
   readonly durationSec: number;
   readonly warmupSec: number;
   readonly connections: number;
-  /** Requests per second (open loop); undefined = closed loop. */
-  readonly rate: number | undefined;
+  /**
+   * The offered rates of the equal-load cells (open loop, validate): shares of the slowest design's closed-loop
+   * validate throughput in this run, or req/s (`--rate 25%,50%,75%`, `--rate 2000`); empty = none (`--rate none`).
+   * Results from before these cells have `rate` instead: one open-loop rate for every cell (autocannon overallRate).
+   */
+  readonly rates: readonly OfferedRate[];
   readonly repeat: number;
   readonly quick: boolean;
   readonly timeoutSec: number;
@@ -44,6 +48,26 @@ export interface RunConfig extends ScaleConfig {
   readonly outage: OutageConfig;
 }
 
+/** One offered rate: a share of the slowest design's closed-loop validate throughput in the run, or req/s. */
+export type OfferedRate = { readonly share: number } | { readonly rps: number };
+
+/** `25%,50%,75%`, `2000,4000`, `none`. Throws InvalidOptionError naming --rate. */
+export function parseRates(value: string): OfferedRate[] {
+  if (value.trim() === 'none') return [];
+  const items = value.split(',').map((s) => s.trim());
+  return items.map((item): OfferedRate => {
+    const share = /^(\d+(?:\.\d+)?)%$/.exec(item);
+    if (share !== null) {
+      const n = Number(share[1]);
+      if (n > 0 && n <= 100) return { share: n / 100 };
+    } else if (/^\d+$/.test(item) && Number(item) >= 1) return { rps: Number(item) };
+    throw new InvalidOptionError(`--rate takes a comma-separated list of shares of the slowest design's validate throughput (25%, in (0, 100]) or requests per second (integers >= 1), or none; got ${JSON.stringify(item)}`);
+  });
+}
+
+/** The text of an offered rate: `25%` or `2,000 req/s`. */
+export const offeredRateLabel = (r: OfferedRate): string => ('share' in r ? `${Math.round(r.share * 1000) / 10}%` : `${r.rps.toLocaleString('en-US')} req/s`);
+
 export interface OutageConfig {
   readonly faults: readonly FaultName[];
   /** Seconds before, during and after the fault. */
@@ -65,6 +89,7 @@ export const runDefaults = {
   pools: { validate: 1000, logout: 15000, revocation: 1000 },
   phasesSec: [5, 10, 10],
   faults: DEFAULT_FAULTS,
+  rates: '25%,50%,75%',
 } as const;
 
 /** `--quick`: a smoke run of at most a minute in all. Explicit flags still win. */
@@ -77,6 +102,7 @@ export const quickDefaults = {
   pools: { validate: 200, logout: 3000, revocation: 200 },
   phasesSec: [1, 2, 2],
   faults: ['kill', 'stop', 'flush'],
+  rates: '50%',
 } as const;
 
 export interface RunFlags extends ServerFlagValues, ScaleFlags {
@@ -166,7 +192,7 @@ export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = 
     durationSec: num('--duration', flags.duration, base.durationSec, (n) => n > 0 && n <= 3600, 'a number of seconds > 0 and <= 3600'),
     warmupSec: num('--warmup', flags.warmup, base.warmupSec, (n) => n >= 0 && n <= 600, 'a number of seconds >= 0 and <= 600'),
     connections: num('--connections', flags.connections, base.connections, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer from 1 to 10000'),
-    rate: flags.rate === undefined ? undefined : num('--rate', flags.rate, 0, (n) => Number.isInteger(n) && n >= 1, 'an integer number of requests per second >= 1'),
+    rates: parseRates(flags.rate ?? base.rates),
     repeat: num('--repeat', flags.repeat, base.repeat, (n) => Number.isInteger(n) && n >= 1 && n <= 100, 'an integer from 1 to 100'),
     quick: flags.quick === true,
     timeoutSec: base.timeoutSec,

@@ -31,7 +31,7 @@ interface Measured {
 }
 
 /** What a cell measures: a server authbench started, or the --target (which never exits as far as authbench knows). */
-type Measurable = Pick<ServerProcess, 'url' | 'stderr' | 'exited' | 'stop'>;
+export type Measurable = Pick<ServerProcess, 'url' | 'stderr' | 'exited' | 'stop'>;
 
 /** A server that is already running elsewhere (--target): nothing to start, watch or stop. */
 function targetServer(url: string): Measurable {
@@ -42,7 +42,7 @@ function targetServer(url: string): Measurable {
  * One server setup of a run: a design at one worker count (undefined for --target, whose setup is not known) and,
  * for a design that verifies JWTs, one JWT library (named on the cells only when the run has several).
  */
-interface Unit {
+export interface Unit {
   readonly strategy: DesignName;
   readonly workers: number | undefined;
   readonly jwtImpl: JwtImpl | undefined;
@@ -59,7 +59,7 @@ export function unitsOf(config: Pick<RunConfig, 'strategies' | 'workers' | 'targ
 }
 
 /** What identifies a unit's cells: its worker count, and its library when the run measured several. */
-const identityOf = (unit: Unit, config: Pick<RunConfig, 'jwtImpls'>): { workers?: number; jwtImpl?: string } => ({
+export const identityOf = (unit: Unit, config: Pick<RunConfig, 'jwtImpls'>): { workers?: number; jwtImpl?: string } => ({
   ...(unit.workers === undefined ? {} : { workers: unit.workers }),
   ...(unit.jwtImpl !== undefined && config.jwtImpls.length > 1 ? { jwtImpl: unit.jwtImpl } : {}),
 });
@@ -74,6 +74,15 @@ export function failedRepetition(err: unknown, rep: number, position: number, se
   };
 }
 
+/** A fresh server for `unit` (or the --target): its worker count, JWT library and the run's server options. */
+export async function startUnitServer(unit: Unit, ctx: RunContext): Promise<Measurable> {
+  const { config, io } = ctx;
+  if (config.target !== undefined) return targetServer(config.target);
+  const workerArgs = unit.workers !== undefined && unit.workers > 1 ? ['--workers', String(unit.workers)] : [];
+  const implArgs = unit.jwtImpl === undefined ? [] : jwtArgs(config, unit.jwtImpl);
+  return startServerProcess(unit.strategy, [...ctx.serverRedisArgs, ...workerArgs, ...implArgs, ...config.serverArgs], io.serverEnv);
+}
+
 async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, position: number, server: Measurable, ctx: RunContext): Promise<Measured> {
   const { config, io } = ctx;
   const { strategy } = unit;
@@ -83,7 +92,7 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
   const scenario: Scenario = scenarios[name];
   try {
     const tokens = httpTokenSource(server.url, config.users, config.connections);
-    const load = { url: server.url, connections: config.connections, rate: config.rate, timeoutSec: config.timeoutSec, signal: io.signal };
+    const load = { url: server.url, connections: config.connections, timeoutSec: config.timeoutSec, signal: io.signal };
     const { traits } = designOf(strategy);
     const sctx = (phase: ScenarioContext['phase']): ScenarioContext => ({ traits, tokens, users: config.users, phase, poolSize: poolSize(scenario, config, phase) });
     const [sampleToken] = await tokens.issue(1);
@@ -142,9 +151,7 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
             await server?.stop();
             server = undefined;
             try {
-              const workerArgs = unit.workers !== undefined && unit.workers > 1 ? ['--workers', String(unit.workers)] : [];
-              const implArgs = unit.jwtImpl === undefined ? [] : jwtArgs(config, unit.jwtImpl);
-              server = config.target !== undefined ? targetServer(config.target) : await startServerProcess(strategy, [...ctx.serverRedisArgs, ...workerArgs, ...implArgs, ...config.serverArgs], io.serverEnv);
+              server = await startUnitServer(unit, ctx);
             } catch (err) {
               startError = err;
             }

@@ -1,4 +1,4 @@
-import type { RunConfig } from './config.js';
+import { offeredRateLabel, type RunConfig } from './config.js';
 
 /** What ran the servers and Redis: the usual fresh processes, N workers, a Redis Cluster, or a --target. */
 function serverLines(config: RunConfig, redisOwned: boolean): string[] {
@@ -27,14 +27,20 @@ function jwtLines(config: RunConfig): string[] {
   return [`JWT: ${config.jwtAlg}, ${each}, every check the same whatever the library (servers/jwt/claims.ts)${cache}`];
 }
 
+function equalLoadLines(config: RunConfig): string[] {
+  if (config.rates.length === 0) return [];
+  return [
+    `equal-load cells (validate): every design at the same offered open-loop rates, ${config.rates.map(offeredRateLabel).join(', ')} (a share is of the slowest design's closed-loop validate req/s in this run); request i due at i/rate s and sent then, answered or not (as wrk2), over up to ${config.connections} connections; paced by a thread that sleeps until each request is due, sent by another (undici), off the runner's thread; ${config.warmupSec} s paced warm-up, then ${config.durationSec} s measured per rate`,
+    `equal-load latency in µs histograms: corrected (from each request's intended send time: a stall counts in full) and uncorrected (from its actual write); the pacer's lag (actual send − due) is measured too, and a cell whose lag p99 exceeds max(200 µs, 10% of its p99) is marked invalid: part of its latency would be the generator's`,
+  ];
+}
+
 /** The method, in words, recorded with the numbers and printed above every table. */
 export function describeMethod(config: RunConfig, redisOwned: boolean): string[] {
-  const loop =
-    config.rate === undefined
-      ? `closed loop: ${config.connections} connections, each sends its next request when the previous one is answered`
-      : `open loop: ${config.rate} req/s over ${config.connections} connections (autocannon overallRate), latencies corrected for coordinated omission`;
+  const loop = `closed loop: ${config.connections} connections, each sends its next request when the previous one is answered`;
   return [
-    `load: autocannon, ${loop}; pipelining 1; request timeout ${config.timeoutSec} s`,
+    `throughput cells: autocannon, ${loop}; pipelining 1; request timeout ${config.timeoutSec} s`,
+    ...equalLoadLines(config),
     ...jwtLines(config),
     `each cell: ${config.warmupSec} s warm-up (not counted), then ${config.durationSec} s measured; ${config.repeat} repetition(s), strategies in alternating order (A B C, C B A, …)`,
     ...serverLines(config, redisOwned),

@@ -15,7 +15,7 @@ import { httpTokenSource } from '../load/tokens.js';
 import { analyseOutage } from '../measure/outage.js';
 import type { HealthSample } from '../measure/outage-events.js';
 import { summariseFailover } from '../measure/failover.js';
-import { runOutageLoad } from '../load/paced.js';
+import { runPacedLoad } from '../load/paced.js';
 
 export interface OutageVariant {
   readonly strategy: DesignName;
@@ -35,12 +35,13 @@ export function outageCellCount(config: RunConfig): number {
 export const OUTAGE_TIMEOUT_SEC = 2;
 
 /**
- * The fixed rate every design sustains comfortably: --rate when given; else a quarter of the slowest design's
+ * The fixed rate every design sustains comfortably: the first --rate in req/s when given; else a quarter of the slowest design's
  * validate throughput in this run; else a twentieth of the slowest ceiling (validate runs at about a quarter of
  * it here). Bounded to 50..2000 req/s.
  */
 export function chooseOutageRate(ctx: RunContext, scenario: OutageScenario): { rate: number; source: string } {
-  if (ctx.config.rate !== undefined) return { rate: ctx.config.rate, source: '--rate' };
+  const given = ctx.config.rates.find((r): r is { rps: number } => 'rps' in r);
+  if (given !== undefined) return { rate: given.rps, source: 'the first rate in req/s of --rate' };
   const cells = measuredCellsOf(ctx.result);
   const medians = (of: typeof cells) => of.flatMap((c) => (c.summary === undefined ? [] : [c.summary.requestsPerSec.median]));
   const bound = (n: number) => Math.round(Math.min(2000, Math.max(50, n)));
@@ -102,8 +103,8 @@ async function runOne(ctx: RunContext, scenario: OutageScenario, variant: Outage
     let faultWork: Promise<void> = Promise.resolve();
     const faultErrors: string[] = [];
     const connections = Math.min(256, Math.max(16, Math.ceil(rate * 0.3)));
-    const load = await runOutageLoad(
-      { url: server.url, rate, connections, durationSec: b + d + a, timeoutSec: OUTAGE_TIMEOUT_SEC, validTokens: valid, revokedTokens: revoked, revokedShare: scenario.revokedShare, signal: io.signal },
+    const load = await runPacedLoad(
+      { url: server.url, rate, connections, durationSec: b + d + a, timeoutSec: OUTAGE_TIMEOUT_SEC, validTokens: valid, revokedTokens: revoked, revokedShare: scenario.revokedShare, signal: io.signal, keepEvents: true },
       (now) => {
         const base = server?.url ?? '';
         const sampler = setInterval(() => {
@@ -147,12 +148,12 @@ async function runOne(ctx: RunContext, scenario: OutageScenario, variant: Outage
       bucketMs: config.outage.bucketMs,
       sent: load.sent,
       responses: load.responses,
-      errors: load.errors,
+      errors: load.errorList,
       health,
       uncheckedServed: unchecked,
       expectRevokedRefused: refusesRevoked(designOf(variant.strategy).traits),
     });
-    cell.load = { rate, connections, maxPacerLagMs: Math.round(load.maxPacerLagMs), persistence: config.outage.persistence, phasesSec: [b, d, a] };
+    cell.load = { rate, connections, maxPacerLagMs: Math.round(load.maxPacerLagMs), pacerLagP99Ms: load.pacerLag.p99, persistence: config.outage.persistence, phasesSec: [b, d, a] };
     const watch = target.current?.failover;
     if (watch !== undefined) cell.failover = summariseFailover(watch, window.faultStartMs, cell.outage.timeline);
   } catch (err) {

@@ -4,6 +4,7 @@ import { measureDecomposition } from '../measure/decomposition.js';
 import { collectEnvironment } from './environment.js';
 import { RedisProxy } from '../faults/proxy.js';
 import { runLoadCells, unitsOf } from './load-cells.js';
+import { equalLoadStepCount, runEqualLoadCells } from './equal-load-cells.js';
 import { describeMethod } from './method.js';
 import { runOutageCells, outageCellCount } from './outage-cells.js';
 import { SCHEMA_VERSION, type RunResult } from '../result/schema.js';
@@ -16,7 +17,7 @@ export { orderFor } from './load-cells.js';
 
 /**
  * Runs the whole benchmark: gets a Redis (and, with --redis-latency, a delaying proxy in front of it), runs
- * the throughput cells, then the outage cells, writing the result after every cell. Aborting the signal stops
+ * the throughput cells, the equal-load cells, then the outage cells, writing the result after every cell. Aborting the signal stops
  * the current load and returns what finished; every process and port is released on every path.
  */
 export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult> {
@@ -43,7 +44,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       cells: [],
     };
     const loadNames = 1 + config.scenarios.filter(isLoadScenario).length;
-    const total = loadNames * config.repeat * unitsOf(config).length + outageCellCount(config);
+    const total = loadNames * config.repeat * unitsOf(config).length + equalLoadStepCount(config) + outageCellCount(config);
     let done = 0;
     const ctx: RunContext = {
       config,
@@ -60,6 +61,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       },
     };
     await runLoadCells(ctx);
+    if (!io.signal.aborted) await runEqualLoadCells(ctx);
     const decomposed = config.scenarios.filter(isLoadScenario).find((s) => scenarios[s].decomposed === true);
     // Not for a cluster (its GET round trip is not one node's) nor for --target (no server cost is measured).
     if (decomposed !== undefined && config.redisCluster === undefined && config.target === undefined && !io.signal.aborted) {
