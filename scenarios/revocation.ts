@@ -1,6 +1,6 @@
 import type { RejectReason } from '../lib/errors.js';
 import { refusesRevoked, type DesignTraits } from '../servers/design.js';
-import { MeBodySample, meRequest, rotating, type Scenario } from './scenario.js';
+import { MeBodySample, meRequest, type Scenario } from './scenario.js';
 
 /**
  * The reason a design with these traits gives (GET /metrics `rejected`) when it refuses a logged-out token, or
@@ -25,10 +25,9 @@ export const revocation: Scenario = {
   async plan(ctx) {
     const tokens = await ctx.tokens.issueNamed(ctx.poolSize);
     await ctx.tokens.revoke(tokens.map((t) => t.token));
-    const next = rotating(tokens);
     // A design that cannot revoke answers 200: that body too must name the token's user.
     const content = new MeBodySample();
-    return { requests: [meRequest(next, content)], content };
+    return { requests: [meRequest(tokens, content)], content };
   },
   // A refusal counts as correct only for the reason of a revoked token: never `malformed`, which no check reached.
   expect: (traits) => {

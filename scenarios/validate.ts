@@ -1,4 +1,4 @@
-import { MeBodySample, meRequest, rotating, type Scenario } from './scenario.js';
+import { MeBodySample, meRequest, type Scenario } from './scenario.js';
 
 /** GET /me over a pool of distinct valid tokens issued before the measurement. */
 export const validate: Scenario = {
@@ -8,9 +8,8 @@ export const validate: Scenario = {
   pool: { name: 'validate', consumed: false },
   decomposed: true,
   async plan(ctx) {
-    const next = rotating(await ctx.tokens.issueNamed(ctx.poolSize));
     const content = new MeBodySample();
-    return { requests: [meRequest(next, content)], content };
+    return { requests: [meRequest(await ctx.tokens.issueNamed(ctx.poolSize), content)], content };
   },
   // A 401 here is a valid token refused, whatever its reason; a 200 must name the token's user.
   expect: () => ({ ok: [200], wrong: [401], refusals: [] }),
