@@ -91,6 +91,20 @@ describe('authbench run --quick on the real servers', () => {
     }
   });
 
+  it('judges by content: GET /me bodies name the token\'s user, and revoked tokens are refused for the reason of a revocation', () => {
+    for (const s of ['validate', 'session']) {
+      for (const t of ['jwt', 'jwt-blacklist', 'redis-token']) {
+        const summary = loadCellOf(result, s, t)?.summary;
+        assert.ok((summary?.contentChecked ?? 0) > 0, `${s} × ${t} checked no body`);
+        assert.equal(summary?.contentMismatches, 0, `${s} × ${t}: a body named another user`);
+      }
+    }
+    const reasons = (t: string) => loadCellOf(result, 'revocation', t)?.summary?.refusalsByReason;
+    assert.deepEqual(Object.keys(reasons('jwt-blacklist') ?? {}), ['revoked']);
+    assert.deepEqual(Object.keys(reasons('redis-token') ?? {}), ['unknown_token']);
+    assert.deepEqual(reasons('jwt'), {}, 'jwt refuses none of its revoked tokens');
+  });
+
   it('counts one Redis command per validate for the two Redis designs and none for jwt', () => {
     const cost = (t: string) => loadCellsOf(result).find((c) => c.scenario === 'validate' && c.strategy === t)?.summary?.cost;
     assert.equal(cost('jwt')?.redisCommandsPerRequest, 0);

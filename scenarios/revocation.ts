@@ -1,5 +1,16 @@
-import { refusesRevoked } from '../servers/design.js';
-import { rotating, type Scenario } from './scenario.js';
+import type { RejectReason } from '../lib/errors.js';
+import { refusesRevoked, type DesignTraits } from '../servers/design.js';
+import { MeBodySample, meRequest, type Scenario } from './scenario.js';
+
+/**
+ * The reason a design with these traits gives (GET /metrics `rejected`) when it refuses a logged-out token, or
+ * undefined for a design that does not refuse them. A design that keeps sessions finds none (`unknown_token`: the
+ * logout deleted it); any other design that refuses revoked tokens keeps a record of the revocation (`revoked`).
+ */
+export function revokedRefusalReason(traits: DesignTraits): RejectReason | undefined {
+  if (!refusesRevoked(traits)) return undefined;
+  return traits.state.kind === 'session' ? 'unknown_token' : 'revoked';
+}
 
 /**
  * Tokens are logged out, then used on GET /me. Counts how many revoked tokens were still accepted: a design
@@ -12,18 +23,15 @@ export const revocation: Scenario = {
   summary: 'GET /me with tokens that were logged out: revoked tokens accepted',
   pool: { name: 'revocation', consumed: false },
   async plan(ctx) {
-    const tokens = await ctx.tokens.issue(ctx.poolSize);
-    await ctx.tokens.revoke(tokens);
-    const next = rotating(tokens.map((t) => `Bearer ${t}`));
-    return {
-      requests: [
-        {
-          method: 'GET',
-          path: '/me',
-          setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: next() } }),
-        },
-      ],
-    };
+    const tokens = await ctx.tokens.issueNamed(ctx.poolSize);
+    await ctx.tokens.revoke(tokens.map((t) => t.token));
+    // A design that cannot revoke answers 200: that body too must name the token's user.
+    const content = new MeBodySample();
+    return { requests: [meRequest(tokens, content)], content };
   },
-  expect: (traits) => (refusesRevoked(traits) ? { ok: [401], wrong: [200], revokedAccepted: 200 } : { ok: [200], wrong: [], revokedAccepted: 200 }),
+  // A refusal counts as correct only for the reason of a revoked token: never `malformed`, which no check reached.
+  expect: (traits) => {
+    const reason = revokedRefusalReason(traits);
+    return reason !== undefined ? { ok: [401], wrong: [200], revokedAccepted: 200, refusals: [reason] } : { ok: [200], wrong: [], revokedAccepted: 200, refusals: [] };
+  },
 };

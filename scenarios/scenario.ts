@@ -1,10 +1,19 @@
 import type autocannon from 'autocannon';
+import type { RejectReason } from '../lib/errors.js';
 import type { DesignTraits } from '../servers/design.js';
+
+/** A token and the user it was issued to (the `username` of the login that returned it). */
+export interface IssuedToken {
+  readonly token: string;
+  readonly username: string;
+}
 
 /** Token pools a scenario draws from: issued (and, for revocation, logged out) before the measurement. */
 export interface TokenSource {
   /** `n` fresh tokens, one login each, users rotating over the seeded set. */
   issue(n: number): Promise<string[]>;
+  /** As `issue`, each token with the user it was issued to, so that an answer naming another user can be caught. */
+  issueNamed(n: number): Promise<IssuedToken[]>;
   /** Logs each token out (expects 204 for all; throws otherwise). */
   revoke(tokens: readonly string[]): Promise<void>;
 }
@@ -29,6 +38,78 @@ export interface LoadPlan {
    * first, so that no token is used twice.
    */
   readonly amount?: number;
+  /** The GET /me bodies this plan's requests checked, read when the phase is over (see `MeBodySample`). */
+  readonly content?: ContentCounts;
+}
+
+/** 200 answers whose body was checked against the user the token was issued to, and how many named another. */
+export interface ContentCounts {
+  readonly checked: number;
+  readonly mismatches: number;
+}
+
+/** Every 200 of the first `CONTENT_SAMPLE_ALL` of a phase is checked, then every `CONTENT_SAMPLE_EVERY`-th. */
+export const CONTENT_SAMPLE_ALL = 1000;
+export const CONTENT_SAMPLE_EVERY = 100;
+
+/** Whether the n-th (0-based) 200 of a phase is checked: all of a small cell, at least 1% of a large one. */
+export const isSampled = (n: number): boolean => n < CONTENT_SAMPLE_ALL || n % CONTENT_SAMPLE_EVERY === 0;
+
+/**
+ * Checks a sample of GET /me 200 bodies against the user each request's token was issued to: one JSON parse and
+ * one string compare per checked body, nothing for the others, so the load generator's hot path barely changes.
+ * One per plan (per phase): the counts are the plan's, never shared between runs.
+ */
+export class MeBodySample implements ContentCounts {
+  checked = 0;
+  mismatches = 0;
+  private seen = 0;
+
+  /** Called with each 200 body and the username its token was issued to (undefined: not known, a mismatch). */
+  check(body: string, expectedUsername: string | undefined): void {
+    if (!isSampled(this.seen++)) return;
+    this.checked++;
+    if (expectedUsername === undefined || usernameOf(body) !== expectedUsername) this.mismatches++;
+  }
+}
+
+function usernameOf(body: string): unknown {
+  try {
+    return (JSON.parse(body) as { username?: unknown } | null)?.username;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What an autocannon connection remembers between a request's setup and its answer: the user of the token it sent.
+ * With pipelining 1 (the only setting authbench uses) a connection has one request in flight, so this is the user
+ * of the answer that arrives next.
+ */
+export interface MeContext {
+  expectedUsername?: string | undefined;
+}
+
+/**
+ * A GET /me request that carries the next token of the pool (rotating, shared by all connections) and checks a
+ * sample of the 200 bodies with `sample`. The headers are built once, before the load.
+ */
+export function meRequest(tokens: readonly IssuedToken[], sample: MeBodySample): autocannon.Request {
+  const next = rotating(tokens.map((t) => ({ authorization: `Bearer ${t.token}`, username: t.username })));
+  return {
+    method: 'GET',
+    path: '/me',
+    setupRequest: (req: autocannon.Request, context: MeContext) => {
+      const t = next();
+      context.expectedUsername = t.username;
+      return { ...req, headers: { ...req.headers, authorization: t.authorization } };
+    },
+    // autocannon calls this for every answer (and first turns its raw headers into an object, about 0.5 µs);
+    // the body itself is looked at only for the sample.
+    onResponse: (status: number, body: string, context: MeContext) => {
+      if (status === 200) sample.check(body, context.expectedUsername);
+    },
+  };
 }
 
 /** Which answers are right for this scenario and design. Statuses not listed are errors (counted apart). */
@@ -42,6 +123,12 @@ export interface Expectation {
    * count in its cells and a column of that name in every table.
    */
   readonly revokedAccepted?: number;
+  /**
+   * The reasons (GET /metrics `rejected`) a refusal may carry when a refusal is a correct answer here. A refusal for
+   * any other reason was counted correct by its 401 and is a wrong answer (a `malformed` refusal never reached the
+   * check the scenario is about). Where a 401 is itself wrong, its status already counted it.
+   */
+  readonly refusals?: readonly RejectReason[];
 }
 
 /** The token pools a run prepares (sizes in the run options: --quick has smaller ones). */

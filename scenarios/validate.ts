@@ -1,4 +1,4 @@
-import { rotating, type Scenario } from './scenario.js';
+import { MeBodySample, meRequest, type Scenario } from './scenario.js';
 
 /** GET /me over a pool of distinct valid tokens issued before the measurement. */
 export const validate: Scenario = {
@@ -9,17 +9,9 @@ export const validate: Scenario = {
   decomposed: true,
   equalLoad: true,
   async plan(ctx) {
-    const next = rotating((await ctx.tokens.issue(ctx.poolSize)).map((t) => `Bearer ${t}`));
-    return {
-      requests: [
-        {
-          method: 'GET',
-          path: '/me',
-          setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: next() } }),
-        },
-      ],
-    };
+    const content = new MeBodySample();
+    return { requests: [meRequest(await ctx.tokens.issueNamed(ctx.poolSize), content)], content };
   },
-  // A 401 here is a valid token refused.
-  expect: () => ({ ok: [200], wrong: [401] }),
+  // A 401 here is a valid token refused, whatever its reason; a 200 must name the token's user.
+  expect: () => ({ ok: [200], wrong: [401], refusals: [] }),
 };

@@ -46,6 +46,12 @@ export interface LoadMeasurement {
    */
   readonly latencyCorrected: false;
   readonly loadGenerator: LoadGeneratorCpu;
+  /**
+   * GET /me 200 answers whose body was checked against the user the token was issued to, and those that named
+   * another (scenarios/scenario.ts `MeBodySample`). Absent when the plan checks no bodies, and in results from before.
+   */
+  readonly contentChecked?: number;
+  readonly contentMismatches?: number;
 }
 
 export interface LoadGeneratorCpu {
@@ -108,6 +114,7 @@ export function runLoad(plan: LoadPlan, opts: LoadOptions): Promise<LoadMeasurem
           latencyHistogram: latencyHistogramText,
           latencyCorrected: false,
           loadGenerator: { cpuPerSec, saturated: cpuPerSec >= LOADGEN_SATURATION },
+          ...(plan.content === undefined ? {} : { contentChecked: plan.content.checked, contentMismatches: plan.content.mismatches }),
         });
       },
     );

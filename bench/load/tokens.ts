@@ -1,19 +1,19 @@
 import { Pool } from 'undici';
-import { loginBodies, rotating, type TokenSource } from '../../scenarios/scenario.js';
+import { loginBodies, type IssuedToken, type TokenSource } from '../../scenarios/scenario.js';
 
 /**
  * Runs `n` requests over `concurrency` keep-alive connections and collects what `handle` makes of each answer.
  * Pool preparation only, nothing here is measured: undici's pool, since an autocannon run costs up to a second
  * of its own ticking even for a few hundred requests.
  */
-async function drive(url: string, concurrency: number, n: number, request: (i: number) => { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }, handle: (status: number, body: string) => void): Promise<void> {
+async function drive(url: string, concurrency: number, n: number, request: (i: number) => { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }, handle: (status: number, body: string, i: number) => void): Promise<void> {
   const pool = new Pool(new URL(url).origin, { connections: concurrency, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < n) {
       const i = next++;
       const res = await pool.request(request(i));
-      handle(res.statusCode, await res.body.text());
+      handle(res.statusCode, await res.body.text(), i);
     }
   };
   try {
@@ -26,24 +26,30 @@ async function drive(url: string, concurrency: number, n: number, request: (i: n
 /** Issues and revokes tokens over the server's own HTTP contract, so every design prepares its pools the same way. */
 export function httpTokenSource(url: string, users: number, connections: number): TokenSource {
   const concurrency = Math.max(1, Math.min(connections, 32));
+  const issueNamed = async (n: number): Promise<IssuedToken[]> => {
+    if (n <= 0) return [];
+    const tokens: IssuedToken[] = [];
+    const failures = new Set<number>();
+    // Login i is user (i mod bodies): the user each token belongs to is known from the request that got it.
+    const bodies = loginBodies(users);
+    const userOf = (i: number): number => i % bodies.length;
+    await drive(
+      url,
+      concurrency,
+      n,
+      (i) => ({ method: 'POST', path: '/login', headers: { 'content-type': 'application/json' }, body: bodies[userOf(i)] ?? '' }),
+      (status, body, i) => {
+        if (status === 200) tokens.push({ token: (JSON.parse(body) as { token: string }).token, username: `user${userOf(i)}` });
+        else failures.add(status);
+      },
+    );
+    if (tokens.length < n) throw new Error(`token pool: asked for ${n} logins, got ${tokens.length} tokens (statuses ${[...failures].join(', ')})`);
+    return tokens;
+  };
   return {
+    issueNamed,
     async issue(n) {
-      if (n <= 0) return [];
-      const tokens: string[] = [];
-      const failures = new Set<number>();
-      const next = rotating(loginBodies(users));
-      await drive(
-        url,
-        concurrency,
-        n,
-        () => ({ method: 'POST', path: '/login', headers: { 'content-type': 'application/json' }, body: next() }),
-        (status, body) => {
-          if (status === 200) tokens.push((JSON.parse(body) as { token: string }).token);
-          else failures.add(status);
-        },
-      );
-      if (tokens.length < n) throw new Error(`token pool: asked for ${n} logins, got ${tokens.length} tokens (statuses ${[...failures].join(', ')})`);
-      return tokens;
+      return (await issueNamed(n)).map((t) => t.token);
     },
     async revoke(tokens) {
       if (tokens.length === 0) return;

@@ -59,6 +59,32 @@ describe('judging responses', () => {
     assert.equal(j.wrongAnswers, 7);
     assert.equal(j.correct, 93);
   });
+
+  it('counts a 200 whose sampled body named another user as wrong, not correct', () => {
+    const m = measurement({ durationSec: 1, statusCounts: { '200': 100 }, contentChecked: 100, contentMismatches: 3 });
+    assert.deepEqual(judge(m, { ok: [200], wrong: [401] }), { correct: 97, wrongAnswers: 3, requestsPerSec: 97 });
+  });
+
+  it('does not count a mismatched body twice where a 200 is wrong by its status already', () => {
+    const m = measurement({ statusCounts: { '200': 4, '401': 96 }, contentChecked: 4, contentMismatches: 4 });
+    const j = judge(m, { ok: [401], wrong: [200], revokedAccepted: 200, refusals: ['revoked'] }, { revoked: 96 });
+    assert.equal(j.wrongAnswers, 4);
+    assert.equal(j.correct, 96);
+  });
+
+  it('counts a refusal for a reason the scenario does not expect (malformed) as wrong, not correct', () => {
+    const m = measurement({ statusCounts: { '401': 100 } });
+    const j = judge(m, { ok: [401], wrong: [200], refusals: ['revoked'] }, { revoked: 98, malformed: 2 });
+    assert.equal(j.wrongAnswers, 2);
+    assert.equal(j.correct, 98);
+  });
+
+  it('leaves refusals to their status where a 401 is wrong, and judges by status when the reasons were not read', () => {
+    const m = measurement({ statusCounts: { '200': 90, '401': 10 } });
+    assert.equal(judge(m, { ok: [200], wrong: [401], refusals: [] }, { unknown_token: 10 }).wrongAnswers, 10);
+    const revoked = measurement({ statusCounts: { '401': 100 } });
+    assert.equal(judge(revoked, { ok: [401], wrong: [200], refusals: ['revoked'] }, undefined).correct, 100);
+  });
 });
 
 describe('summarising a cell', () => {
@@ -128,6 +154,17 @@ describe('summarising a cell', () => {
     const s = summarise([rep(0, 1, measurement(), { wrongAnswers: 2, revokedAccepted: 2 }), rep(1, 1, measurement(), { wrongAnswers: 3, revokedAccepted: 3 })]);
     assert.equal(s?.wrongAnswers, 5);
     assert.equal(s?.revokedAccepted, 5);
+  });
+
+  it('sums body checks and refusals by reason over repetitions, and leaves them out when none were recorded', () => {
+    const checked = (n: number, bad: number): LoadMeasurement => measurement({ contentChecked: n, contentMismatches: bad });
+    const s = summarise([rep(0, 1, checked(1000, 1), { refusalsByReason: { revoked: 10 } }), rep(1, 1, checked(1200, 0), { refusalsByReason: { revoked: 5, malformed: 1 } })]);
+    assert.equal(s?.contentChecked, 2200);
+    assert.equal(s?.contentMismatches, 1);
+    assert.deepEqual(s?.refusalsByReason, { revoked: 15, malformed: 1 });
+    const old = summarise([rep(0, 1, measurement())]);
+    assert.equal(old?.contentChecked, undefined);
+    assert.equal(old?.refusalsByReason, undefined);
   });
 });
 

@@ -1,6 +1,7 @@
 import type { Expectation } from '../../scenarios/scenario.js';
 import { summariseCost, type Cost } from './cost.js';
 import { mergeRepetitions } from './histogram.js';
+import { unexpectedRefusals, type RefusalCounts } from './refusals.js';
 import type { LoadMeasurement } from '../load/autocannon.js';
 import { ceilingCellsOf, ceilingKey, loadCellsOf, type CellResult, type CellSummary, type Repetition, type RunResult } from '../result/schema.js';
 import { median, ratio, spread, sumCounts } from '../../lib/stats.js';
@@ -13,13 +14,26 @@ export interface Judged {
   readonly requestsPerSec: number;
 }
 
-/** Sorts every response of a phase into correct, wrong, or neither (an error status, counted apart). */
-export function judge(m: LoadMeasurement, expect: Expectation): Judged {
+/** The status of a GET /me answer, whose body names the user. */
+const ACCEPTED = 200;
+/** The status of every refusal of a token, whatever its reason (the reason is counted on GET /metrics). */
+const REFUSED = 401;
+
+/**
+ * Sorts every response of a phase into correct, wrong, or neither (an error status, counted apart): by status, then
+ * by content. A 200 whose sampled body named another user, and a refusal whose reason (`refusals`, counted by the
+ * server in the same phase) is not one the expectation allows, were right by status only: they count as wrong, and
+ * not as correct. Where that status is itself wrong, it was counted wrong already.
+ */
+export function judge(m: LoadMeasurement, expect: Expectation, refusals?: RefusalCounts): Judged {
   const count = (codes: readonly number[]): number => codes.reduce((sum, c) => sum + (m.statusCounts[String(c)] ?? 0), 0);
-  const correct = count(expect.ok);
+  const mismatched = expect.ok.includes(ACCEPTED) ? (m.contentMismatches ?? 0) : 0;
+  const misreasoned = expect.ok.includes(REFUSED) && expect.refusals !== undefined && refusals !== undefined ? unexpectedRefusals(refusals, expect.refusals) : 0;
+  // The server's counters may include a refusal whose answer autocannon never read (in flight at the end): never below 0.
+  const correct = Math.max(0, count(expect.ok) - mismatched - misreasoned);
   return {
     correct,
-    wrongAnswers: count(expect.wrong),
+    wrongAnswers: count(expect.wrong) + mismatched + misreasoned,
     ...(expect.revokedAccepted === undefined ? {} : { revokedAccepted: count([expect.revokedAccepted]) }),
     requestsPerSec: m.durationSec > 0 ? correct / m.durationSec : 0,
   };
@@ -34,6 +48,8 @@ export function summarise(reps: readonly Repetition[]): CellSummary | undefined 
   const ms = ok.map((r) => r.measurement);
   const latency = mergedLatency(ms);
   const revoked = ok.map((r) => r.revokedAccepted).filter((v): v is number => v !== undefined);
+  const checkedContent = ms.filter((m) => m.contentChecked !== undefined);
+  const refusals = ok.map((r) => r.refusalsByReason).filter((v): v is RefusalCounts => v !== undefined);
   return {
     requestsPerSec: spread(ok.map((r) => r.requestsPerSec)),
     ...latency,
@@ -43,6 +59,10 @@ export function summarise(reps: readonly Repetition[]): CellSummary | undefined 
     timeouts: ms.reduce((a, m) => a + m.timeouts, 0),
     wrongAnswers: ok.reduce((a, r) => a + (r.wrongAnswers ?? 0), 0),
     ...(revoked.length === 0 ? {} : { revokedAccepted: revoked.reduce((a, b) => a + b, 0) }),
+    ...(checkedContent.length === 0
+      ? {}
+      : { contentChecked: checkedContent.reduce((a, m) => a + (m.contentChecked ?? 0), 0), contentMismatches: checkedContent.reduce((a, m) => a + (m.contentMismatches ?? 0), 0) }),
+    ...(refusals.length === 0 ? {} : { refusalsByReason: sumCounts(refusals) }),
     loadGenerator: {
       cpuPerSecMedian: median(ms.map((m) => m.loadGenerator.cpuPerSec)),
       saturated: ms.some((m) => m.loadGenerator.saturated),

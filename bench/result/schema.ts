@@ -29,6 +29,11 @@ export interface Repetition {
   readonly correct?: number;
   readonly wrongAnswers?: number;
   readonly revokedAccepted?: number;
+  /**
+   * Refusals the server counted in the measured phase, by reason (GET /metrics `rejected`, read before and after).
+   * Absent when it was not read (several workers: /metrics answers for one) and in results from before.
+   */
+  readonly refusalsByReason?: Record<string, number>;
   /** What each request cost the server and Redis in this repetition. */
   readonly cost?: Cost;
 }
@@ -53,6 +58,14 @@ export interface CellSummary {
   readonly wrongAnswers: number;
   /** Revocation scenario only: revoked tokens accepted (sum over repetitions). */
   readonly revokedAccepted?: number;
+  /**
+   * GET /me 200 bodies checked against the token's user, and those naming another (counted in wrongAnswers where a
+   * 200 is a correct answer), summed over repetitions. Absent for scenarios that check no bodies and in older results.
+   */
+  readonly contentChecked?: number;
+  readonly contentMismatches?: number;
+  /** Refusals the server counted by reason, summed over the repetitions where /metrics was read. */
+  readonly refusalsByReason?: Record<string, number>;
   /** Median req/s divided by the median req/s of GET /health on the same design in the same run. */
   readonly ceilingFraction?: number;
   readonly loadGenerator: { readonly cpuPerSecMedian: number; readonly saturated: boolean };

@@ -4,6 +4,7 @@ import { designOf, type DesignName } from '../../servers/designs/index.js';
 import { getJson } from '../../lib/http.js';
 import { applyCeiling, judge, summarise } from '../measure/aggregate.js';
 import { computeCost, redisSnapshot, sampleState, serverSnapshotOf } from '../measure/cost.js';
+import { refusalDelta } from '../measure/refusals.js';
 import { runLoad } from '../load/autocannon.js';
 import { cellKey, unitLabel, type LoadCell, type Repetition } from '../result/schema.js';
 import type { JwtImpl } from '../../servers/config.js';
@@ -99,13 +100,18 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
     if (config.warmupSec > 0) await runLoad(await scenario.plan(sctx('warmup')), { ...load, durationSec: config.warmupSec });
     if (io.signal.aborted) throw new Error('interrupted');
     const plan = await scenario.plan(sctx('measure'));
-    // Cost snapshots bracket the measured phase only: pool preparation and warm-up are not in them.
-    const before = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) };
+    // Cost snapshots and refusal counters bracket the measured phase only: pool preparation and warm-up are not in
+    // them. With several workers GET /metrics answers for one of them: refusals by reason are then not read.
+    const metrics = async (): Promise<unknown> => ((unit.workers ?? 1) === 1 ? getJson(`${server.url}/metrics`, 2000) : undefined);
+    const metricsBefore = await metrics();
+    const before = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(metricsBefore) };
     const measurement = await runLoad(plan, { ...load, durationSec: config.durationSec });
-    const after = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) };
+    const metricsAfter = await metrics();
+    const after = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(metricsAfter) };
     const gone = server.exited();
     if (gone !== undefined) throw new Error(`server ${strategy} ${gone} during the measurement`);
-    const j = judge(measurement, scenario.expect(traits));
+    const refusalsByReason = refusalDelta(metricsBefore, metricsAfter);
+    const j = { ...judge(measurement, scenario.expect(traits), refusalsByReason), ...(refusalsByReason === undefined ? {} : { refusalsByReason }) };
     const cost =
       inspector === undefined || before?.server === undefined || after?.server === undefined
         ? undefined

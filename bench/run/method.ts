@@ -45,6 +45,7 @@ export function describeMethod(config: RunConfig, redisOwned: boolean): string[]
     `each cell: ${config.warmupSec} s warm-up (not counted), then ${config.durationSec} s measured; ${config.repeat} repetition(s), strategies in alternating order (A B C, C B A, …)`,
     ...serverLines(config, redisOwned),
     'req/s counts only correct answers (median, min–max over repetitions); errors, timeouts, non-2xx and wrong answers are shown apart',
+    'answers are judged by status, by sampled body content (GET /me 200s must name the token\'s user: every one of the first 1000 of a repetition, then every 100th) and by refusal reason (the server\'s GET /metrics counters before and after: a 401 for a reason the scenario does not expect, such as malformed in revocation, is a wrong answer)',
     'latency: every response of autocannon recorded in microseconds into an HdrHistogram per repetition; the percentiles are those of the repetitions\' merged histograms, with the range of the per-repetition p50 and p99 beside them; these cells are throughput tests: in a closed loop at saturation the latency restates the throughput (Little\'s law: mean latency ≈ connections ÷ req/s), so designs are compared on latency at equal offered load, not here',
     `× ceiling: req/s divided by GET /health req/s of the same design${config.workers.some((w) => w !== 1) ? ' at the same worker count' : ''} in the same run (the framework alone)`,
     'load generator CPU is recorded per repetition; "saturated" marks cells where it reached 90% of a core and may have set the pace',
