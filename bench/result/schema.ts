@@ -1,5 +1,6 @@
 import type { Cost } from '../measure/cost.js';
 import type { Decomposition } from '../measure/decomposition.js';
+import type { Limits, LimitsSummary } from '../measure/limits.js';
 import type { Environment } from '../run/environment.js';
 import type { LatencyMs, LoadMeasurement } from '../load/autocannon.js';
 import type { RunConfig } from '../run/config.js';
@@ -30,6 +31,8 @@ export interface Repetition {
   readonly revokedAccepted?: number;
   /** What each request cost the server and Redis in this repetition. */
   readonly cost?: Cost;
+  /** CPU per second of the server, Redis and the generator, the machine's idle share, and what limited the window. Absent in results from before. */
+  readonly limits?: Limits;
 }
 
 export interface CellSummary {
@@ -58,6 +61,8 @@ export interface CellSummary {
   readonly latencyCorrected: boolean;
   /** Median over repetitions of each per-request cost (the peak RSS is the largest). */
   readonly cost?: Cost;
+  /** Median of each limits figure over the repetitions and the label most of them got (ties: the worst). Absent in results from before. */
+  readonly limits?: LimitsSummary;
 }
 
 /** What identifies a cell across runs: scenario × design × worker count. */

@@ -4,6 +4,7 @@ import { designOf, type DesignName } from '../../servers/designs/index.js';
 import { getJson } from '../../lib/http.js';
 import { applyCeiling, judge, summarise } from '../measure/aggregate.js';
 import { computeCost, redisSnapshot, sampleState, serverSnapshotOf } from '../measure/cost.js';
+import { clockTicks, limitsBetween, pidsOf, snapshotLimits, type LimitsProbe } from '../measure/limits.js';
 import { runLoad } from '../load/autocannon.js';
 import { cellKey, unitLabel, type LoadCell, type Repetition } from '../result/schema.js';
 import type { JwtImpl } from '../../servers/config.js';
@@ -30,8 +31,11 @@ interface Measured {
   readonly serverOutput?: string;
 }
 
-/** What a cell measures: a server authbench started, or the --target (which never exits as far as authbench knows). */
-type Measurable = Pick<ServerProcess, 'url' | 'stderr' | 'exited' | 'stop'>;
+/**
+ * What a cell measures: a server authbench started, or the --target (which never exits as far as authbench knows,
+ * and whose process it cannot see: no `child`).
+ */
+type Measurable = Pick<ServerProcess, 'url' | 'stderr' | 'exited' | 'stop'> & { readonly child?: { readonly pid?: number | undefined } };
 
 /** A server that is already running elsewhere (--target): nothing to start, watch or stop. */
 function targetServer(url: string): Measurable {
@@ -74,7 +78,7 @@ export function failedRepetition(err: unknown, rep: number, position: number, se
   };
 }
 
-async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, position: number, server: Measurable, ctx: RunContext): Promise<Measured> {
+async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, position: number, server: Measurable, ctx: RunContext, ticksPerSec: number): Promise<Measured> {
   const { config, io } = ctx;
   const { strategy } = unit;
   // With several workers GET /metrics answers for one of them, so the server's share of the cost is not known;
@@ -92,7 +96,11 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
     const plan = await scenario.plan(sctx('measure'));
     // Cost snapshots bracket the measured phase only: pool preparation and warm-up are not in them.
     const before = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) };
+    // The limits window sits inside the cost snapshots, as close to the load as it can be.
+    const probe: LimitsProbe = { serverPid: server.child?.pid, redis: ctx.inspector, ticksPerSec };
+    const limitsBefore = await snapshotLimits(probe);
     const measurement = await runLoad(plan, { ...load, durationSec: config.durationSec });
+    const limitsAfter = await snapshotLimits({ ...probe, pids: pidsOf(limitsBefore) });
     const after = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) };
     const gone = server.exited();
     if (gone !== undefined) throw new Error(`server ${strategy} ${gone} during the measurement`);
@@ -101,7 +109,13 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
       inspector === undefined || before?.server === undefined || after?.server === undefined
         ? undefined
         : computeCost(measurement.responses, { before: before.redis, after: after.redis }, { before: before.server, after: after.server }, await sampleState(inspector, traits.state), sampleToken?.length ?? null);
-    return { repetition: { index: rep, position, status: 'ok', measurement, ...j, ...(cost === undefined ? {} : { cost }) } };
+    const limits = limitsBetween(limitsBefore, limitsAfter, {
+      activeSec: measurement.durationSec,
+      generatorCpuPerSec: measurement.loadGenerator.cpuPerSec,
+      offeredPerSec: config.rate,
+      answeredPerSec: measurement.durationSec > 0 ? measurement.responses / measurement.durationSec : 0,
+    });
+    return { repetition: { index: rep, position, status: 'ok', measurement, ...j, ...(cost === undefined ? {} : { cost }), limits } };
   } catch (err) {
     return failedRepetition(err, rep, position, server);
   }
@@ -118,6 +132,7 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
   const names: LoadScenarioName[] = [CEILING_SCENARIO, ...config.scenarios.filter(isLoadScenario).filter((s) => s !== CEILING_SCENARIO)];
   const cells = new Map<string, LoadCell>();
   const units = unitsOf(config);
+  const ticksPerSec = clockTicks();
   // Cells are created up front, in table order, so the result lists every cell even if the run stops early.
   for (const name of names) {
     for (const unit of units) {
@@ -149,7 +164,7 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
               startError = err;
             }
           }
-          const measured = server === undefined ? failedRepetition(startError, rep, position, undefined) : await measureOnce(name, unit, rep, position, server, ctx);
+          const measured = server === undefined ? failedRepetition(startError, rep, position, undefined) : await measureOnce(name, unit, rep, position, server, ctx, ticksPerSec);
           if (io.signal.aborted) return; // a repetition cut short is not a measurement
           const cell = cells.get(cellKey({ scenario: name, strategy, ...identityOf(unit, config) })) as LoadCell;
           cell.repetitions.push(measured.repetition);
