@@ -2,7 +2,8 @@ import Table from 'cli-table3';
 import { renderCostTable } from './cost-table.js';
 import { renderDecompositionTable } from './decomposition-table.js';
 import { renderOutageTable } from './outage-table.js';
-import { loadCellsOf, unitLabel, type LoadCell, type RunResult } from '../result/schema.js';
+import { loadCellsOf, unitLabel, type CellSummary, type LoadCell, type RunResult } from '../result/schema.js';
+import type { LimitLabel } from '../measure/limits.js';
 import { fmtInt, fmtMs, fmtMsRange, fmtPercent } from './format.js';
 
 /** Non-2xx statuses as `401:12 503:3`, or `0`. */
@@ -28,7 +29,28 @@ export function renderHeader(result: RunResult): string {
 
 /** Column titles of a scenario table (the revocation table has one more). */
 export function scenarioHead(withRevoked: boolean): string[] {
-  return ['strategy', 'req/s', 'range', '× ceiling', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'non-2xx', 'err/timeout', 'wrong', ...(withRevoked ? ['revoked accepted'] : []), 'notes'];
+  return ['strategy', 'req/s', 'range', '× ceiling', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'non-2xx', 'err/timeout', 'wrong', ...(withRevoked ? ['revoked accepted'] : []), 'limit', 'notes'];
+}
+
+const SHORT_LIMIT: Record<LimitLabel, string> = {
+  'server-bound': 'server',
+  'redis-bound': 'redis',
+  'generator-bound': 'gen',
+  'machine-bound': 'machine',
+  'not saturated': '–',
+  unknown: '?',
+};
+
+/**
+ * What limited a cell, in a word: `server`, `redis`, `gen`, `machine`, `–` (not saturated), `?` (unknown); with the
+ * count when not every repetition agreed (`server 2/3`). Empty for results from before the limits were recorded.
+ */
+export function limitCell(summary: CellSummary | undefined): string {
+  const l = summary?.limits;
+  if (l === undefined) return '';
+  const of = Object.values(l.labels).reduce((a, b) => a + (b ?? 0), 0);
+  const got = l.labels[l.label] ?? 0;
+  return `${SHORT_LIMIT[l.label]}${got < of ? ` ${got}/${of}` : ''}`;
 }
 
 /** The cells of one row of a scenario table: the terminal, Markdown and HTML tables all use these. */
@@ -38,7 +60,7 @@ export function scenarioRow(cell: LoadCell, withRevoked: boolean): string[] {
   if (cell.status === 'errored') notes.push(`ERRORED: ${cell.errors.join('; ')}`);
   if (s?.loadGenerator.saturated) notes.push('load generator saturated');
   if (s === undefined) {
-    return [unitLabel(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', ...(withRevoked ? ['–'] : []), notes.join('; ')];
+    return [unitLabel(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', ...(withRevoked ? ['–'] : []), '', notes.join('; ')];
   }
   const r = s.requestsPerSec;
   return [
@@ -55,6 +77,7 @@ export function scenarioRow(cell: LoadCell, withRevoked: boolean): string[] {
     `${s.errors}/${s.timeouts}`,
     String(s.wrongAnswers),
     ...(withRevoked ? [`${s.revokedAccepted ?? 0}`] : []),
+    limitCell(s),
     notes.join('; '),
   ];
 }
