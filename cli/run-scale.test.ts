@@ -74,6 +74,14 @@ describe('authbench run --workers 1,2', () => {
     assert.ok(Math.abs((two?.summary?.ceilingFraction ?? NaN) - expected) < 1e-9);
   });
 
+  it('reads the CPU of every worker: the limits of a cell count the workers that served it', () => {
+    for (const workers of [1, 2]) {
+      const l = loadCellsOf(result).find((c) => c.scenario === 'validate' && c.workers === workers)?.summary?.limits;
+      assert.ok(l, `validate × jwt × ${workers} has no limits`);
+      if (process.platform === 'linux') assert.equal(l.serverWorkers, workers, `validate × jwt × ${workers}`);
+    }
+  });
+
   it('labels the rows of two workers in the tables and says how in the method', () => {
     assert.match(stdout, /│ jwt ×2 workers +│/);
     assert.match(stdout, /│ jwt +│/);

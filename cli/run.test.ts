@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isLoadCell, loadCellOf, loadCellsOf, SCHEMA_VERSION, type RunResult } from '../bench/result/schema.js';
+import { LIMIT_LABELS } from '../bench/measure/limits.js';
 import { spawnCli } from '../test-support/cli-process.js';
 import { descendants, isAlive } from '../test-support/processes.js';
 import { runCli } from '../test-support/server-process.js';
@@ -73,6 +74,23 @@ describe('authbench run --quick on the real servers', () => {
         assert.equal(cell.status, 'ok', `${s} × ${t}: ${cell.errors.join('; ')}`);
         assert.ok((cell.summary?.requestsPerSec.median ?? 0) > 0, `${s} × ${t} has no throughput`);
         assert.equal(cell.summary?.wrongAnswers, 0, `${s} × ${t} gave wrong answers`);
+      }
+    }
+  });
+
+  it('records what limited every ok load cell: a known label and CPU figures that are not negative', () => {
+    for (const cell of loadCellsOf(result).filter((c) => c.status === 'ok')) {
+      const what = `${cell.scenario} × ${cell.strategy}`;
+      for (const r of cell.repetitions) {
+        assert.ok(r.limits, `${what} repetition ${r.index} has no limits`);
+        assert.ok(LIMIT_LABELS.includes(r.limits.label), `${what}: ${r.limits.label}`);
+      }
+      const l = cell.summary?.limits;
+      assert.ok(l, `${what} has no summarised limits`);
+      assert.ok(LIMIT_LABELS.includes(l.label), `${what}: ${l.label}`);
+      for (const [name, v] of Object.entries({ server: l.serverCpuPerSec, redis: l.redisCpuPerSec, generator: l.generatorCpuPerSec, idle: l.machineIdle })) {
+        assert.ok(v === null || v >= 0, `${what}: ${name} ${String(v)}`);
+        if (process.platform === 'linux') assert.notEqual(v, null, `${what}: ${name} unknown on Linux`);
       }
     }
   });

@@ -145,6 +145,15 @@ describe('summarising a cell', () => {
     assert.equal(summarise([{ index: 0, position: 0, status: 'errored', error: 'boom' }]), undefined);
   });
 
+  it('summarises the limits of the repetitions that have them, and leaves them out when none has', () => {
+    const limits = (label: 'server-bound' | 'machine-bound', server: number) =>
+      ({ windowSec: 2, serverCpuPerSec: server, serverMainThreadCpuPerSec: server, serverWorkers: 1, redisCpuPerSec: 0, generatorCpuPerSec: 0.5, machineIdle: 0.05, label }) as const;
+    const s = summarise([rep(0, 1, measurement(), { limits: limits('server-bound', 0.95) }), rep(1, 1, measurement(), { limits: limits('server-bound', 0.93) }), rep(2, 1, measurement())]);
+    assert.equal(s?.limits?.label, 'server-bound');
+    assert.equal(s?.limits?.serverCpuPerSec, 0.94);
+    assert.equal(summarise([rep(0, 1, measurement())])?.limits, undefined);
+  });
+
   it('marks the cell saturated when any repetition saturated the load generator', () => {
     const s = summarise([rep(0, 1, measurement()), rep(1, 1, measurement({ loadGenerator: { cpuPerSec: 0.95, saturated: true } }))]);
     assert.equal(s?.loadGenerator.saturated, true);

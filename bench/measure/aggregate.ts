@@ -2,6 +2,7 @@ import type { Expectation } from '../../scenarios/scenario.js';
 import { summariseCost, type Cost } from './cost.js';
 import { mergeRepetitions } from './histogram.js';
 import { unexpectedRefusals, type RefusalCounts } from './refusals.js';
+import { summariseLimits, type Limits, type LimitsSummary } from './limits.js';
 import type { LoadMeasurement } from '../load/autocannon.js';
 import { ceilingCellsOf, ceilingKey, loadCellsOf, type CellResult, type CellSummary, type Repetition, type RunResult } from '../result/schema.js';
 import { median, ratio, spread, sumCounts } from '../../lib/stats.js';
@@ -69,6 +70,7 @@ export function summarise(reps: readonly Repetition[]): CellSummary | undefined 
     },
     latencyCorrected: ms.every((m) => m.latencyCorrected),
     ...costOf(ok),
+    ...limitsOf(ok),
   };
 }
 
@@ -91,6 +93,11 @@ function mergedLatency(ms: readonly LoadMeasurement[]): Pick<CellSummary, 'laten
 function costOf(reps: readonly Repetition[]): { cost?: Cost } {
   const cost = summariseCost(reps.map((r) => r.cost).filter((c): c is Cost => c !== undefined));
   return cost === undefined ? {} : { cost };
+}
+
+function limitsOf(reps: readonly Repetition[]): { limits?: LimitsSummary } {
+  const limits = summariseLimits(reps.map((r) => r.limits).filter((l): l is Limits => l !== undefined));
+  return limits === undefined ? {} : { limits };
 }
 
 /** Recomputes the ceiling table and every cell's fraction of it (the ceiling of the same design, same run). */

@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { JWT_IMPLS } from '../../servers/config.js';
 import { designNames, designOf } from '../../servers/designs/index.js';
+import { clockTicks, cpuSecondsOf } from '../measure/limits.js';
 import { collectEnvironment, packageVersion, type Environment } from '../run/environment.js';
 import { orderFor } from '../run/load-cells.js';
 import { startListeningProcess, startServerProcess, type ServerProcess } from '../run/server-process.js';
@@ -73,29 +72,6 @@ export interface ReferenceIO {
 }
 
 const round2 = (values: readonly number[]): number[] => values.map((n) => Math.round(n * 100) / 100);
-
-/** Clock ticks per second of /proc/<pid>/stat's utime and stime. */
-function clockTicks(): number {
-  try {
-    const n = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-    return Number.isInteger(n) && n > 0 ? n : 100;
-  } catch {
-    return 100;
-  }
-}
-
-/** CPU seconds (user + system) `pid` has used, or null where /proc cannot tell. */
-function cpuSeconds(pid: number | undefined, ticks: number): number | null {
-  if (pid === undefined) return null;
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-    // utime and stime are fields 14 and 15; the command name before them may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / ticks;
-  } catch {
-    return null;
-  }
-}
 
 /** The user42 token a server issues, and a check that its /me answers 200 for that user with it. */
 /**
@@ -196,9 +172,9 @@ export async function runReferenceComparison(config: ReferenceConfig, io: Refere
           progress(`round ${round + 1}/${config.rounds}: ${SUBJECT_SPECS[subject].label} GET /${route}`);
           try {
             if (config.warmupSec > 0) await runWrk(wrkArgs(target, { ...load, durationSec: config.warmupSec }, token), io.signal);
-            const cpuBefore = cpuSeconds(server.child.pid, ticks);
+            const cpuBefore = cpuSecondsOf(server.child.pid, ticks);
             const wrk = await runWrk(wrkArgs(target, { ...load, durationSec: config.durationSec }, token), io.signal);
-            const cpuAfter = cpuSeconds(server.child.pid, ticks);
+            const cpuAfter = cpuSecondsOf(server.child.pid, ticks);
             const serverCpuSec = cpuBefore === null || cpuAfter === null ? null : Math.round((cpuAfter - cpuBefore) * 1000) / 1000;
             cells.push({ round, position, subject, route, wrk, serverCpuSec });
           } catch (err) {

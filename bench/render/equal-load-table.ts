@@ -1,9 +1,9 @@
 import Table from 'cli-table3';
 import { unitLabel, type EqualLoadCell, type RunResult } from '../result/schema.js';
-import { fmtInt, fmtMs, fmtMsRange, non2xx } from './format.js';
+import { fmtInt, fmtMs, fmtMsRange, limitCell, non2xx } from './format.js';
 
 /** Column titles of the equal-load table. */
-export const EQUAL_LOAD_HEAD: readonly string[] = ['offered', 'strategy', 'answered req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'uncorrected p50/p99 ms', 'pacer lag p99 ms', 'server CPU µs/req', 'non-2xx', 'err/timeout', 'wrong', 'notes'];
+export const EQUAL_LOAD_HEAD: readonly string[] = ['offered', 'strategy', 'answered req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'uncorrected p50/p99 ms', 'pacer lag p99 ms', 'server CPU µs/req', 'non-2xx', 'err/timeout', 'wrong', 'limit', 'notes'];
 
 /** The title line: what the table measures and how. */
 export function equalLoadTitle(result: Pick<RunResult, 'equalLoad'>): string {
@@ -17,7 +17,7 @@ export function equalLoadTitle(result: Pick<RunResult, 'equalLoad'>): string {
 export function equalLoadRow(cell: EqualLoadCell): string[] {
   const s = cell.summary;
   const offered = `${cell.rateLabel === `${fmtInt(cell.offeredRps)} req/s` ? '' : `${cell.rateLabel} = `}${fmtInt(cell.offeredRps)}/s`;
-  if (s === undefined) return [offered, unitLabel(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', cell.status === 'errored' ? `ERRORED: ${cell.errors[0] ?? ''}` : 'not measured'];
+  if (s === undefined) return [offered, unitLabel(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', cell.status === 'errored' ? `ERRORED: ${cell.errors[0] ?? ''}` : 'not measured'];
   const notes: string[] = [];
   if (!s.valid) notes.push('INVALID: generator lag');
   if (s.achievedRps.median < 0.9 * cell.offeredRps) notes.push('rate not sustained');
@@ -37,6 +37,7 @@ export function equalLoadRow(cell: EqualLoadCell): string[] {
     non2xx(s.statusCounts),
     `${s.errors}/${s.timeouts}`,
     String(s.wrongAnswers),
+    limitCell(s),
     notes.join('; '),
   ];
 }

@@ -1,3 +1,4 @@
+import type { LimitLabel, LimitsSummary } from '../measure/limits.js';
 /**
  * The number formats of every table and report (terminal, Markdown, HTML), so that the same figure reads the same
  * everywhere. A missing or non-finite figure is '–'.
@@ -41,4 +42,25 @@ export function non2xx(counts: Record<string, number>): string {
     .sort(([a], [b]) => Number(a) - Number(b))
     .map(([code, n]) => `${code}:${n}`);
   return parts.length === 0 ? '0' : parts.join(' ');
+}
+
+const SHORT_LIMIT: Record<LimitLabel, string> = {
+  'server-bound': 'server',
+  'redis-bound': 'redis',
+  'generator-bound': 'gen',
+  'machine-bound': 'machine',
+  'not saturated': '–',
+  unknown: '?',
+};
+
+/**
+ * What limited a cell, in a word: `server`, `redis`, `gen`, `machine`, `–` (not saturated), `?` (unknown); with the
+ * count when not every repetition agreed (`server 2/3`). Empty for results from before the limits were recorded.
+ */
+export function limitCell(summary: { readonly limits?: LimitsSummary | undefined } | undefined): string {
+  const l = summary?.limits;
+  if (l === undefined) return '';
+  const of = Object.values(l.labels).reduce((a, b) => a + (b ?? 0), 0);
+  const got = l.labels[l.label] ?? 0;
+  return `${SHORT_LIMIT[l.label]}${got < of ? ` ${got}/${of}` : ''}`;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { non2xx, renderHeader, renderScenarioTable, renderTables } from './tables.js';
+import { limitCell, non2xx, renderHeader, renderScenarioTable, renderTables } from './tables.js';
+import type { LimitsSummary } from '../measure/limits.js';
 import type { LoadCell, RunResult } from '../result/schema.js';
 
 function cell(scenario: string, strategy: string, over: Partial<LoadCell> = {}): LoadCell {
@@ -23,9 +24,14 @@ function cell(scenario: string, strategy: string, over: Partial<LoadCell> = {}):
       ceilingFraction: 0.256,
       loadGenerator: { cpuPerSecMedian: 0.5, saturated: false },
       latencyCorrected: false,
+      limits: limits({ label: 'server-bound', labels: { 'server-bound': 3 } }),
     },
     ...over,
   };
+}
+
+function limits(over: Partial<LimitsSummary>): LimitsSummary {
+  return { serverCpuPerSec: 1, serverMainThreadCpuPerSec: 0.95, serverWorkers: 1, redisCpuPerSec: 0, generatorCpuPerSec: 0.6, machineIdle: 0.05, label: 'server-bound', labels: { 'server-bound': 1 }, ...over };
 }
 
 const result = {
@@ -79,7 +85,7 @@ describe('terminal tables', () => {
     const row = t.split('\n').find((l) => l.includes('│ jwt '));
     assert.ok(row, t);
     const cols = row.split('│').map((c) => c.trim()).filter((c) => c !== '');
-    assert.deepEqual(cols, ['jwt', '12,346', '12,000–13,000', '26%', '0.412 (0.398–0.431)', '1.00', '4.38', '12.3', '130', '401:7 503:3', '2/1', '7']);
+    assert.deepEqual(cols, ['jwt', '12,346', '12,000–13,000', '26%', '0.412 (0.398–0.431)', '1.00', '4.38', '12.3', '130', '401:7 503:3', '2/1', '7', 'server']);
   });
 
   it('says when a cell errored and why', () => {
@@ -92,6 +98,27 @@ describe('terminal tables', () => {
     assert.doesNotMatch(renderScenarioTable(result, 'validate'), /revoked accepted/);
     const jwtRow = renderScenarioTable(result, 'revocation').split('\n').find((l) => l.includes('│ jwt '));
     assert.match(jwtRow ?? '', /│ 1500 /);
+  });
+
+  it('names what limited each cell in a word, with the count when the repetitions disagreed', () => {
+    const summary = cell('x', 'y').summary!;
+    const cases: [Partial<LimitsSummary>, string][] = [
+      [{ label: 'server-bound', labels: { 'server-bound': 3 } }, 'server'],
+      [{ label: 'redis-bound', labels: { 'redis-bound': 1 } }, 'redis'],
+      [{ label: 'generator-bound', labels: { 'generator-bound': 2, 'machine-bound': 1 } }, 'gen 2/3'],
+      [{ label: 'machine-bound', labels: { 'machine-bound': 1 } }, 'machine'],
+      [{ label: 'not saturated', labels: { 'not saturated': 1 } }, '–'],
+      [{ label: 'unknown', labels: { unknown: 1 } }, '?'],
+    ];
+    for (const [over, text] of cases) assert.equal(limitCell({ ...summary, limits: limits(over) }), text, over.label);
+  });
+
+  it('leaves the limit empty for a result from before limits were recorded', () => {
+    const old = { ...cell('x', 'y').summary! };
+    delete (old as { limits?: unknown }).limits;
+    assert.equal(limitCell(old), '');
+    assert.equal(limitCell(undefined), '');
+    assert.match(renderScenarioTable(result, 'validate').split('\n')[2] ?? '', /limit/);
   });
 
   it('renders one table per scenario in run order', () => {

@@ -4,7 +4,7 @@ import { renderDecompositionTable } from './decomposition-table.js';
 import { renderEqualLoadTable } from './equal-load-table.js';
 import { renderOutageTable } from './outage-table.js';
 import { loadCellsOf, unitLabel, type LoadCell, type RunResult } from '../result/schema.js';
-import { fmtInt, fmtMs, fmtMsRange, fmtPercent, non2xx } from './format.js';
+import { fmtInt, fmtMs, fmtMsRange, fmtPercent, limitCell, non2xx } from './format.js';
 
 export { non2xx } from './format.js';
 
@@ -20,9 +20,11 @@ export function renderHeader(result: RunResult): string {
   return lines.join('\n');
 }
 
+export { limitCell } from './format.js';
+
 /** Column titles of a scenario table (the revocation table has one more). */
 export function scenarioHead(withRevoked: boolean): string[] {
-  return ['strategy', 'req/s', 'range', '× ceiling', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'non-2xx', 'err/timeout', 'wrong', ...(withRevoked ? ['revoked accepted'] : []), 'notes'];
+  return ['strategy', 'req/s', 'range', '× ceiling', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'non-2xx', 'err/timeout', 'wrong', ...(withRevoked ? ['revoked accepted'] : []), 'limit', 'notes'];
 }
 
 /** The cells of one row of a scenario table: the terminal, Markdown and HTML tables all use these. */
@@ -32,7 +34,7 @@ export function scenarioRow(cell: LoadCell, withRevoked: boolean): string[] {
   if (cell.status === 'errored') notes.push(`ERRORED: ${cell.errors.join('; ')}`);
   if (s?.loadGenerator.saturated) notes.push('load generator saturated');
   if (s === undefined) {
-    return [unitLabel(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', ...(withRevoked ? ['–'] : []), notes.join('; ')];
+    return [unitLabel(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', ...(withRevoked ? ['–'] : []), '', notes.join('; ')];
   }
   const r = s.requestsPerSec;
   return [
@@ -49,6 +51,7 @@ export function scenarioRow(cell: LoadCell, withRevoked: boolean): string[] {
     `${s.errors}/${s.timeouts}`,
     String(s.wrongAnswers),
     ...(withRevoked ? [`${s.revokedAccepted ?? 0}`] : []),
+    limitCell(s),
     notes.join('; '),
   ];
 }

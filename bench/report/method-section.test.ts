@@ -32,6 +32,20 @@ describe('report method section', () => {
     assert.match(c, /uncommitted changes \(git dirty\)/);
   });
 
+  it('counts what limited the load cells, and says nothing for a result from before the limits', () => {
+    const r = loadFixture('sample-run');
+    assert.doesNotMatch(caveats(r).join('\n'), /What limited/);
+    const labels = ['server-bound', 'machine-bound', 'server-bound'] as const;
+    const cells = r.cells.filter((c) => c.kind !== 'outage' && c.summary !== undefined).slice(0, labels.length);
+    assert.equal(cells.length, labels.length, 'the fixture has enough load cells');
+    cells.forEach((c, i) => {
+      if (c.kind === 'outage' || c.summary === undefined) return;
+      const label = labels[i] ?? 'unknown';
+      c.summary = { ...c.summary, limits: { serverCpuPerSec: 1, serverMainThreadCpuPerSec: 1, serverWorkers: 1, redisCpuPerSec: 0, generatorCpuPerSec: 0.5, machineIdle: 0.05, label, labels: { [label]: 1 } } };
+    });
+    assert.ok(caveats(r).includes('What limited the load cells (the limit column): server-bound in 2, machine-bound in 1.'), caveats(r).join('\n'));
+  });
+
   it('shows every option but never a Redis URL, which may hold a password', () => {
     const rows = configRows(withConfig({ redisUrl: 'redis://:secret@db:6379' }));
     assert.deepEqual(rows.find((r) => r[0] === 'redisUrl'), ['redisUrl', 'given (not shown)']);

@@ -1,5 +1,5 @@
 /** The method part of a report: the run's options as a table, and what its numbers do not mean. Pure. */
-import { legacyRateOf, loadCellsOf, type RunResult } from '../result/schema.js';
+import { legacyRateOf, loadCellsOf, type LoadCell, type RunResult } from '../result/schema.js';
 import { loadScenariosOf } from './model.js';
 
 /** Options that say where files went on the machine that ran, not how it measured. */
@@ -68,8 +68,20 @@ export function caveats(result: RunResult): string[] {
   if (result.status !== 'complete') out.push(`The run is ${result.status}: only the cells it finished are here.`);
   const saturated = loadCellsOf(result).filter((cell) => cell.summary?.loadGenerator.saturated === true).length;
   if (saturated > 0) out.push(`The load generator was saturated in ${saturated} cell(s) (marked in the tables): there it, not the server, may have set the pace.`);
+  const limited = limitCounts(loadCellsOf(result));
+  if (limited !== '') out.push(`What limited the load cells (the limit column): ${limited}.`);
   const failed = result.cells.filter((cell) => cell.status !== 'ok').length;
   if (failed > 0) out.push(`${failed} cell(s) errored or were skipped: their rows say why.`);
   if (e.gitDirty) out.push('The code had uncommitted changes (git dirty): the commit alone does not reproduce this run.');
   return out;
+}
+
+/** `server-bound in 4, machine-bound in 2`: each cell's limit label, counted; empty when no cell recorded one. */
+function limitCounts(cells: readonly LoadCell[]): string {
+  const counts = new Map<string, number>();
+  for (const cell of cells) {
+    const label = cell.summary?.limits?.label;
+    if (label !== undefined) counts.set(label, (counts.get(label) ?? 0) + 1);
+  }
+  return [...counts].sort(([, a], [, b]) => b - a).map(([label, n]) => `${label} in ${n}`).join(', ');
 }

@@ -1,6 +1,7 @@
 import type { Cost } from '../measure/cost.js';
 import type { Decomposition } from '../measure/decomposition.js';
 import type { LatencyFigures, MergedLatency } from '../measure/histogram.js';
+import type { Limits, LimitsSummary } from '../measure/limits.js';
 import type { Environment } from '../run/environment.js';
 import type { LatencyMs, LoadMeasurement } from '../load/autocannon.js';
 import type { RunConfig } from '../run/config.js';
@@ -36,6 +37,8 @@ export interface Repetition {
   readonly refusalsByReason?: Record<string, number>;
   /** What each request cost the server and Redis in this repetition. */
   readonly cost?: Cost;
+  /** CPU per second of the server, Redis and the generator, the machine's idle share, and what limited the window. Absent in results from before. */
+  readonly limits?: Limits;
 }
 
 export interface CellSummary {
@@ -72,6 +75,8 @@ export interface CellSummary {
   readonly latencyCorrected: boolean;
   /** Median over repetitions of each per-request cost (the peak RSS is the largest). */
   readonly cost?: Cost;
+  /** Median of each limits figure over the repetitions and the label most of them got (ties: the worst). Absent in results from before. */
+  readonly limits?: LimitsSummary;
 }
 
 /** What identifies a cell across runs: scenario × design × worker count. */
@@ -199,6 +204,8 @@ export interface EqualLoadRepetition {
   /** The pacer's lag p99 within max(200 µs, 10% of the p99): the latency is the server's, not the generator's. */
   readonly valid?: boolean;
   readonly cost?: Cost;
+  /** What limited the load: below capacity when the rate was answered (see bench/measure/limits.ts). */
+  readonly limits?: Limits;
 }
 
 /** Over the repetitions that succeeded. */
@@ -215,6 +222,7 @@ export interface EqualLoadSummary extends MergedLatency {
   readonly timeouts: number;
   readonly wrongAnswers: number;
   readonly cost?: Cost;
+  readonly limits?: LimitsSummary;
 }
 
 /** A design at one offered rate of the equal-load cells. */

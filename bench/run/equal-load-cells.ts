@@ -4,6 +4,7 @@ import { getJson } from '../../lib/http.js';
 import { spread, sumCounts } from '../../lib/stats.js';
 import { computeCost, redisSnapshot, sampleState, serverSnapshotOf, summariseCost, type Cost } from '../measure/cost.js';
 import { mergeRepetitions } from '../measure/histogram.js';
+import { clockTicks, limitsBetween, pidsOf, snapshotLimits, summariseLimits, type Limits, type LimitsSnapshot } from '../measure/limits.js';
 import { pacerLagAcceptable, runPacedLoad, type PacedLoadResult } from '../load/paced.js';
 import { httpTokenSource } from '../load/tokens.js';
 import { measuredCellsOf, unitLabel, type EqualLoadCell, type EqualLoadRepetition, type EqualLoadResult, type EqualLoadSummary, type LoadCell } from '../result/schema.js';
@@ -45,7 +46,7 @@ export function slowestOf(cells: readonly LoadCell[], scenario: string): { rps: 
 }
 
 /** One repetition's figures from the paced load (pure but for the cost, which is given). */
-export function repetitionOf(index: number, position: number, durationSec: number, load: PacedLoadResult, expect: { ok: readonly number[]; wrong: readonly number[] }, cost: Cost | undefined): EqualLoadRepetition {
+export function repetitionOf(index: number, position: number, durationSec: number, load: PacedLoadResult, expect: { ok: readonly number[]; wrong: readonly number[] }, cost: Cost | undefined, limits?: Limits): EqualLoadRepetition {
   const count = (statuses: readonly number[]): number => statuses.reduce((sum, s) => sum + (load.statusCounts[String(s)] ?? 0), 0);
   return {
     index,
@@ -66,6 +67,7 @@ export function repetitionOf(index: number, position: number, durationSec: numbe
     generatorBusy: load.eventLoopUtilization,
     valid: pacerLagAcceptable(load.pacerLag.p99, load.corrected.p99),
     ...(cost === undefined ? {} : { cost }),
+    ...(limits === undefined ? {} : { limits }),
   };
 }
 
@@ -76,6 +78,7 @@ export function summariseEqualLoad(reps: readonly EqualLoadRepetition[]): EqualL
   if (corrected === undefined) return undefined;
   const uncorrected = mergeRepetitions(ok.flatMap((r) => (r.uncorrectedHistogram === undefined || r.uncorrectedMs === undefined ? [] : [{ histogram: r.uncorrectedHistogram, figures: r.uncorrectedMs }])));
   const cost = summariseCost(ok.flatMap((r) => (r.cost === undefined ? [] : [r.cost])));
+  const limits = summariseLimits(ok.flatMap((r) => (r.limits === undefined ? [] : [r.limits])));
   return {
     ...corrected,
     achievedRps: spread(ok.map((r) => r.achievedRps ?? 0)),
@@ -87,6 +90,7 @@ export function summariseEqualLoad(reps: readonly EqualLoadRepetition[]): EqualL
     timeouts: ok.reduce((a, r) => a + (r.timeouts ?? 0), 0),
     wrongAnswers: ok.reduce((a, r) => a + (r.wrongAnswers ?? 0), 0),
     ...(cost === undefined ? {} : { cost }),
+    ...(limits === undefined ? {} : { limits }),
   };
 }
 
@@ -115,13 +119,17 @@ async function measureRates(name: LoadScenarioName, unit: Unit, rep: number, pos
     try {
       const snapshot = async () => (inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) });
       let before: Awaited<ReturnType<typeof snapshot>>;
+      let limitsBefore: LimitsSnapshot | undefined;
+      const probe = { serverPid: server.child?.pid, redis: ctx.inspector, ticksPerSec: clockTicks() };
       const load = await runPacedLoad(
         { url: server.url, rate: rate.rps, connections: config.connections, durationSec: config.durationSec, warmupSec: config.warmupSec, timeoutSec: config.timeoutSec, validTokens: valid, revokedTokens: [], revokedShare: 0, signal: io.signal },
         () => {
           // Cost snapshots bracket the measured part: taken when its first request is due (the warm-up is over).
+          void snapshotLimits(probe).then((s) => (limitsBefore = s));
           void snapshot().then((s) => (before = s));
         },
       );
+      const limitsAfter = limitsBefore === undefined ? undefined : await snapshotLimits({ ...probe, pids: pidsOf(limitsBefore) });
       const after = await snapshot();
       if (io.signal.aborted) return;
       const gone = server.exited();
@@ -131,7 +139,12 @@ async function measureRates(name: LoadScenarioName, unit: Unit, rep: number, pos
         inspector === undefined || before?.server === undefined || after?.server === undefined
           ? undefined
           : computeCost(answered, { before: before.redis, after: after.redis }, { before: before.server, after: after.server }, await sampleState(inspector, traits.state), valid[0]?.length ?? null);
-      cell.repetitions.push(repetitionOf(rep, position, config.durationSec, load, expect, cost));
+      // The generator's CPU is that of its HTTP thread, read as the share of its time it was busy.
+      const limits =
+        limitsBefore === undefined || limitsAfter === undefined
+          ? undefined
+          : limitsBetween(limitsBefore, limitsAfter, { activeSec: load.sendingMs / 1000, generatorCpuPerSec: load.eventLoopUtilization, offeredPerSec: rate.rps, answeredPerSec: answered / config.durationSec });
+      cell.repetitions.push(repetitionOf(rep, position, config.durationSec, load, expect, cost, limits));
     } catch (err) {
       const failed = failedRepetition(err, rep, position, server);
       cell.repetitions.push({ index: rep, position, status: 'errored', error: failed.repetition.error ?? 'failed' });

@@ -5,6 +5,7 @@ import { getJson } from '../../lib/http.js';
 import { applyCeiling, judge, summarise } from '../measure/aggregate.js';
 import { computeCost, redisSnapshot, sampleState, serverSnapshotOf } from '../measure/cost.js';
 import { refusalDelta } from '../measure/refusals.js';
+import { clockTicks, limitsBetween, pidsOf, snapshotLimits, type LimitsProbe } from '../measure/limits.js';
 import { runLoad } from '../load/autocannon.js';
 import { cellKey, unitLabel, type LoadCell, type Repetition } from '../result/schema.js';
 import type { JwtImpl } from '../../servers/config.js';
@@ -31,8 +32,11 @@ interface Measured {
   readonly serverOutput?: string;
 }
 
-/** What a cell measures: a server authbench started, or the --target (which never exits as far as authbench knows). */
-export type Measurable = Pick<ServerProcess, 'url' | 'stderr' | 'exited' | 'stop'>;
+/**
+ * What a cell measures: a server authbench started, or the --target (which never exits as far as authbench knows,
+ * and whose process it cannot see: no `child`).
+ */
+export type Measurable = Pick<ServerProcess, 'url' | 'stderr' | 'exited' | 'stop'> & { readonly child?: { readonly pid?: number | undefined } };
 
 /** A server that is already running elsewhere (--target): nothing to start, watch or stop. */
 function targetServer(url: string): Measurable {
@@ -84,7 +88,7 @@ export async function startUnitServer(unit: Unit, ctx: RunContext): Promise<Meas
   return startServerProcess(unit.strategy, [...ctx.serverRedisArgs, ...workerArgs, ...implArgs, ...config.serverArgs], io.serverEnv);
 }
 
-async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, position: number, server: Measurable, ctx: RunContext): Promise<Measured> {
+async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, position: number, server: Measurable, ctx: RunContext, ticksPerSec: number): Promise<Measured> {
   const { config, io } = ctx;
   const { strategy } = unit;
   // With several workers GET /metrics answers for one of them, so the server's share of the cost is not known;
@@ -105,7 +109,11 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
     const metrics = async (): Promise<unknown> => ((unit.workers ?? 1) === 1 ? getJson(`${server.url}/metrics`, 2000) : undefined);
     const metricsBefore = await metrics();
     const before = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(metricsBefore) };
+    // The limits window sits inside the cost snapshots, as close to the load as it can be.
+    const probe: LimitsProbe = { serverPid: server.child?.pid, redis: ctx.inspector, ticksPerSec };
+    const limitsBefore = await snapshotLimits(probe);
     const measurement = await runLoad(plan, { ...load, durationSec: config.durationSec });
+    const limitsAfter = await snapshotLimits({ ...probe, pids: pidsOf(limitsBefore) });
     const metricsAfter = await metrics();
     const after = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(metricsAfter) };
     const gone = server.exited();
@@ -116,7 +124,12 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
       inspector === undefined || before?.server === undefined || after?.server === undefined
         ? undefined
         : computeCost(measurement.responses, { before: before.redis, after: after.redis }, { before: before.server, after: after.server }, await sampleState(inspector, traits.state), sampleToken?.length ?? null);
-    return { repetition: { index: rep, position, status: 'ok', measurement, ...j, ...(cost === undefined ? {} : { cost }) } };
+    const limits = limitsBetween(limitsBefore, limitsAfter, {
+      activeSec: measurement.durationSec,
+      generatorCpuPerSec: measurement.loadGenerator.cpuPerSec,
+      answeredPerSec: measurement.durationSec > 0 ? measurement.responses / measurement.durationSec : 0,
+    });
+    return { repetition: { index: rep, position, status: 'ok', measurement, ...j, ...(cost === undefined ? {} : { cost }), limits } };
   } catch (err) {
     return failedRepetition(err, rep, position, server);
   }
@@ -133,6 +146,7 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
   const names: LoadScenarioName[] = [CEILING_SCENARIO, ...config.scenarios.filter(isLoadScenario).filter((s) => s !== CEILING_SCENARIO)];
   const cells = new Map<string, LoadCell>();
   const units = unitsOf(config);
+  const ticksPerSec = clockTicks();
   // Cells are created up front, in table order, so the result lists every cell even if the run stops early.
   for (const name of names) {
     for (const unit of units) {
@@ -162,7 +176,7 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
               startError = err;
             }
           }
-          const measured = server === undefined ? failedRepetition(startError, rep, position, undefined) : await measureOnce(name, unit, rep, position, server, ctx);
+          const measured = server === undefined ? failedRepetition(startError, rep, position, undefined) : await measureOnce(name, unit, rep, position, server, ctx, ticksPerSec);
           if (io.signal.aborted) return; // a repetition cut short is not a measurement
           const cell = cells.get(cellKey({ scenario: name, strategy, ...identityOf(unit, config) })) as LoadCell;
           cell.repetitions.push(measured.repetition);
