@@ -75,7 +75,7 @@ describe('report document', () => {
     assert.ok(headingIndex(several, 'Run RS256') < headingIndex(several, 'Run ES256'));
     const across = tables(several).find((t) => t.caption.startsWith('validate per run'));
     assert.deepEqual(across?.rows.map((r) => r[0]), ['RS256', 'ES256']);
-    assert.match(across?.rows[0]?.[3] ?? '', /^20,265 req\/s, p99 3 ms$/);
+    assert.match(across?.rows[0]?.[3] ?? '', /^20,265 req\/s, p99 3.00 ms$/);
   });
 });
 
