@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { limitCell, non2xx, renderHeader, renderScenarioTable, renderTables } from './tables.js';
+import { renderEqualLoadTable } from './equal-load-table.js';
 import type { LimitsSummary } from '../measure/limits.js';
 import type { LoadCell, RunResult } from '../result/schema.js';
 
@@ -125,4 +126,37 @@ describe('terminal tables', () => {
     const all = renderTables(result);
     assert.ok(all.indexOf('\nvalidate\n') < all.indexOf('\nrevocation\n'));
   });
+});
+
+describe('the equal-load table', () => {
+  const summary = {
+    latencyMs: { p50: 0.412, p90: 0.6, p99: 1.234, p999: 2, max: 3 },
+    latencySpread: { p50: { min: 0.4, max: 0.43 }, p99: { min: 1.1, max: 1.3 } },
+    latencyHistogram: '',
+    achievedRps: { median: 1000, min: 990, max: 1000 },
+    uncorrectedMs: { p50: 0.3, p99: 0.9 },
+    pacerLagP99Ms: 0.08,
+    valid: true,
+    statusCounts: { '200': 3000 },
+    errors: 0,
+    timeouts: 0,
+    wrongAnswers: 0,
+  };
+  const cell = (strategy: string, over: Record<string, unknown> = {}) => ({ kind: 'equal-load' as const, scenario: 'validate', strategy, rateLabel: '25%', offeredRps: 1000, status: 'ok' as const, errors: [], repetitions: [], summary: { ...summary, ...over } });
+  const withEqual = { equalLoad: { scenario: 'validate', slowestRps: 4000, slowest: 'redis-token', notes: [], cells: [cell('jwt'), cell('redis-token', { valid: false, pacerLagP99Ms: 0.5 })] } };
+
+  it('puts the designs side by side at each offered rate, with the merged percentiles and their range', () => {
+    const t = renderEqualLoadTable(withEqual);
+    assert.match(t, /validate at equal offered load .*redis-token's closed-loop validate median, 4,000 req\/s/);
+    const row = t.split('\n').find((l) => l.includes('│ jwt '));
+    const cols = (row ?? '').split('│').map((c) => c.trim()).filter((c) => c !== '');
+    assert.deepEqual(cols.slice(0, 6), ['25% = 1,000/s', 'jwt', '1,000', '0.412 (0.400–0.430)', '0.600', '1.23 (1.10–1.30)']);
+  });
+
+  it('marks a cell whose generator lagged as invalid', () => {
+    const row = renderEqualLoadTable(withEqual).split('\n').find((l) => l.includes('│ redis-token '));
+    assert.match(row ?? '', /INVALID: generator lag/);
+  });
+
+  it('is absent from a result without equal-load cells', () => assert.equal(renderEqualLoadTable({}), ''));
 });

@@ -17,7 +17,7 @@ describe('report document', () => {
   const blocks = buildDocument([section(sample)], []);
 
   it('puts method and environment first, then what the numbers do not mean, then the tables, then the verdict', () => {
-    const order = ['Method and environment', 'What these numbers do not mean', 'Scenarios', 'Cost per request', 'Verdict on this run'].map((t) => headingIndex(blocks, t));
+    const order = ['Method and environment', 'What these numbers do not mean', 'Scenarios: throughput (closed loop)', 'Cost per request', 'Verdict on this run'].map((t) => headingIndex(blocks, t));
     assert.ok(order.every((i) => i > 0), String(order));
     assert.deepEqual([...order].sort((a, b) => a - b), order);
   });

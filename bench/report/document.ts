@@ -3,6 +3,7 @@
  * markdown.ts and html.ts only typeset it, so both formats say exactly the same. Pure.
  */
 import { COST_HEAD, COST_TITLE, costRow } from '../render/cost-table.js';
+import { EQUAL_LOAD_HEAD, equalLoadRow, equalLoadTitle } from '../render/equal-load-table.js';
 import { decompositionTable } from '../render/decomposition-table.js';
 import { OUTAGE_HEAD, outageRow } from '../render/outage-table.js';
 import { fmtInt, fmtMs, fmtPercent, fmtUs } from '../render/format.js';
@@ -44,7 +45,7 @@ function methodBlocks(result: RunResult, h: 2 | 3): Block[] {
 
 function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
   const { result, charts } = section;
-  const blocks: Block[] = [{ kind: 'heading', level: h, text: 'Scenarios' }];
+  const blocks: Block[] = [{ kind: 'heading', level: h, text: 'Scenarios: throughput (closed loop)' }];
   for (const scenario of loadScenariosOf(result)) {
     const cells = loadCellsOf(result).filter((c) => c.scenario === scenario);
     const withRevoked = countsRevoked(cells);
@@ -52,6 +53,12 @@ function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
     blocks.push({ kind: 'table', caption: scenario, head: scenarioHead(withRevoked), rows });
   }
   blocks.push(...chartBlocks([charts.get('throughput'), charts.get('latency')]));
+  const equal = result.equalLoad;
+  if (equal !== undefined) {
+    blocks.push({ kind: 'heading', level: h, text: 'Latency at equal offered load' });
+    if (equal.cells.length > 0) blocks.push({ kind: 'table', caption: equalLoadTitle(result), head: EQUAL_LOAD_HEAD, rows: equal.cells.map(equalLoadRow) });
+    for (const note of equal.notes) blocks.push({ kind: 'paragraph', text: note });
+  }
   const costRows = loadCellsOf(result).map(costRow).filter((r): r is string[] => r !== undefined);
   blocks.push({ kind: 'heading', level: h, text: 'Cost per request' });
   if (costRows.length === 0) blocks.push({ kind: 'paragraph', text: `Redis commands, CPU and state per request: ${NOT_MEASURED} (its cells have no summary.cost).` });

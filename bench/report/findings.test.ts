@@ -27,7 +27,7 @@ describe('verdict table', () => {
   it('gives performance to the design with the highest validate median whose range stands clear', () => {
     const r = row(loadFixture('sample-run'), 'performance');
     assert.deepEqual(r.winners, ['redis-token']);
-    assert.equal(r.evidence['redis-token'], 'validate: 23,473 req/s (19,107–24,422), p99 5 ms, 45% of ceiling');
+    assert.equal(r.evidence['redis-token'], 'validate: 23,473 req/s (19,107–24,422), p99 5.00 ms, 45% of ceiling');
     assert.equal(r.evidence['jwt'], 'validate: 11,238 req/s (9,446–12,817), p99 9 ms, 21% of ceiling');
   });
 
