@@ -28,7 +28,7 @@ describe('verdict table', () => {
     const r = row(loadFixture('sample-run'), 'performance');
     assert.deepEqual(r.winners, ['redis-token']);
     assert.equal(r.evidence['redis-token'], 'validate: 23,473 req/s (19,107–24,422), p99 5.00 ms, 45% of ceiling');
-    assert.equal(r.evidence['jwt'], 'validate: 11,238 req/s (9,446–12,817), p99 9 ms, 21% of ceiling');
+    assert.equal(r.evidence['jwt'], 'validate: 11,238 req/s (9,446–12,817), p99 9.00 ms, 21% of ceiling');
   });
 
   it('calls performance a tie when the runner-up range reaches the fastest one', () => {
