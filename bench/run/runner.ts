@@ -27,7 +27,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
     if (config.redisLatencyMs > 0 || config.redisProxy) {
       const upstream = new URL(redis.url);
       proxy = await RedisProxy.start({ upstreamHost: upstream.hostname, upstreamPort: Number(upstream.port) });
-      proxy.setBaseDelay(config.redisLatencyMs);
+      await proxy.setBaseDelay(config.redisLatencyMs);
     }
     const result: RunResult = {
       schemaVersion: SCHEMA_VERSION,
