@@ -35,6 +35,18 @@ describe('RedisProxy: delay', { concurrency: true }, () => {
     }
   });
 
+  for (const askedMs of [0.3, 2]) {
+    it(`below and above a millisecond (${askedMs} ms), no reply of 200 comes back sooner than the delay`, async (t) => {
+      const proxy = await proxyFor(t, redis.server.port);
+      const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
+      await proxy.setBaseDelay(askedMs);
+      const times: number[] = [];
+      for (let i = 0; i < 200; i++) times.push((await timed(() => client.ping())).ms);
+      const early = times.filter((ms) => ms < askedMs);
+      assert.deepEqual(early.map((ms) => ms.toFixed(3)), [], `round trips shorter than ${askedMs} ms`);
+    });
+  }
+
   it('with a delay, 100 pipelined replies of mixed sizes arrive whole and in order', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
     const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });

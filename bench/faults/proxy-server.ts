@@ -8,9 +8,8 @@
  *
  * Delays: every Redis → client chunk is stamped `due = arrival + delay` and written once performance.now() has
  * reached it, so the delay is a lower bound. setTimeout alone would round each hold up to whole ms (asking 0.25 ms
- * added ~1.2 ms), so one release clock serves every connection: a timer until SPIN_MS before the earliest due
- * time, then setImmediate turns of the loop (which still read sockets between turns) until it has passed, and
- * then every due reply is written, per connection in one corked batch. MEASURED_FIGURES
+ * added ~1.2 ms), so one release clock (release-clock.ts, where its resolution and CPU cost are measured) serves
+ * every connection, finer than a millisecond; every due reply of a connection is written in one corked batch.
  * Each connection keeps one FIFO queue, so lowering the delay never lets a later reply overtake an earlier one.
  * Commands (client → Redis) are not delayed: the delay is added once per round trip, which is what
  * `--redis-latency` means.
@@ -21,6 +20,7 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { InvalidOptionError } from '../../lib/errors.js';
+import { ReleaseClock } from './release-clock.js';
 
 export interface RedisProxyOptions {
   /** Where Redis listens (need not be loopback: --redis-url may name another host). `[::1]` (URL.hostname) is accepted. */
@@ -60,12 +60,6 @@ interface Conn {
   closed: boolean;
 }
 
-/**
- * How long before a reply is due the release clock stops sleeping on a timer and starts turning the loop. A Node
- * timer can fire up to ~1 ms late (its clock is in whole ms); the margin keeps that lateness out of the delay.
- */
-const SPIN_MS = 1.5;
-
 export const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 
 export function checkDelay(ms: number, what: string): number {
@@ -84,12 +78,11 @@ export class ProxyServer {
   private readonly sockets = new Set<Socket>();
   private readonly counters = { connectionsAccepted: 0, bytesUp: 0, bytesDown: 0, resets: 0 };
   private closing: Promise<void> | undefined;
-  /** Connections with replies waiting out the delay: what the release clock looks at. */
-  private readonly waiting = new Set<Conn>();
-  private releaseTimer: NodeJS.Timeout | undefined;
-  /** The performance.now() time releaseTimer aims at. */
-  private releaseTimerAt = Infinity;
-  private releaseSpin: NodeJS.Immediate | undefined;
+  /** Writes queued replies when they are due; stopped while nothing flows (blackhole, flap down) and once closing. */
+  private readonly clock = new ReleaseClock<Conn>(
+    (c, now) => this.writeDue(c, now),
+    () => this.forwarding && this.closing === undefined,
+  );
 
   private constructor(
     private readonly server: Server,
@@ -176,7 +169,7 @@ export class ProxyServer {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.flapTimer);
-      this.stopReleaseClock();
+      this.clock.stop();
       const listenerClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       for (const c of this.conns) this.drop(c, false);
       const socketsClosed = [...this.sockets].map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.once('close', () => resolve()))));
@@ -217,7 +210,7 @@ export class ProxyServer {
         c.upstream?.pause();
       }
     }
-    this.armReleaseClock();
+    this.clock.arm();
   }
 
   private track(socket: Socket): void {
@@ -274,10 +267,7 @@ export class ProxyServer {
     const delay = this.delayMs;
     if (delay === 0 && c.queue.length === 0) return this.send(c, data);
     c.queue.push({ due: performance.now() + delay, data });
-    if (!this.waiting.has(c)) {
-      this.waiting.add(c);
-      this.armReleaseClock();
-    }
+    this.clock.add(c);
   }
 
   private send(c: Conn, data: Buffer): void {
@@ -285,62 +275,24 @@ export class ProxyServer {
     if (!c.client.write(data)) c.upstream?.pause();
   }
 
-  /**
-   * Arms the release clock for the earliest due reply: a timer when it is more than SPIN_MS away (kept if one
-   * already aims no later), else one setImmediate turn. Nothing is armed while nothing flows (blackhole, flap down).
-   */
-  private armReleaseClock(): void {
-    if (this.releaseSpin !== undefined || this.closing !== undefined) return;
-    if (!this.forwarding) return this.stopReleaseClock();
-    let earliest = Infinity;
-    for (const c of this.waiting) earliest = Math.min(earliest, c.queue[0]?.due ?? Infinity);
-    if (earliest === Infinity) return this.stopReleaseClock();
-    const now = performance.now();
-    if (earliest - now <= SPIN_MS) {
-      this.stopReleaseClock();
-      this.releaseSpin = setImmediate(() => this.release());
-      return;
+  /** Writes c's due replies in order, in one corked batch; true once nothing of c's waits. */
+  private writeDue(c: Conn, now: number): boolean {
+    let due = 0;
+    while (due < c.queue.length && (c.queue[due]?.due ?? Infinity) <= now) due++;
+    if (due > 0) {
+      c.client.cork();
+      for (const item of c.queue.splice(0, due)) this.send(c, item.data);
+      c.client.uncork();
     }
-    const at = earliest - SPIN_MS;
-    if (this.releaseTimer !== undefined && this.releaseTimerAt <= at) return;
-    clearTimeout(this.releaseTimer);
-    this.releaseTimerAt = at;
-    this.releaseTimer = setTimeout(() => this.release(), at - now);
-  }
-
-  private stopReleaseClock(): void {
-    clearTimeout(this.releaseTimer);
-    clearImmediate(this.releaseSpin);
-    this.releaseTimer = undefined;
-    this.releaseTimerAt = Infinity;
-    this.releaseSpin = undefined;
-  }
-
-  /** Writes every reply that is due, in order and per connection in one corked batch, then re-arms the clock. */
-  private release(): void {
-    this.stopReleaseClock();
-    if (!this.forwarding) return;
-    const now = performance.now();
-    for (const c of this.waiting) {
-      let due = 0;
-      while (due < c.queue.length && (c.queue[due]?.due ?? Infinity) <= now) due++;
-      if (due > 0) {
-        c.client.cork();
-        for (const item of c.queue.splice(0, due)) this.send(c, item.data);
-        c.client.uncork();
-      }
-      if (c.queue.length === 0) {
-        this.waiting.delete(c);
-        if (c.upstreamEnded) c.client.destroySoon();
-      }
-    }
-    this.armReleaseClock();
+    if (c.queue.length > 0) return false;
+    if (c.upstreamEnded) c.client.destroySoon();
+    return true;
   }
 
   private forget(c: Conn): void {
     c.closed = true;
     this.conns.delete(c);
-    this.waiting.delete(c);
+    this.clock.delete(c);
     c.queue.length = 0;
   }
 
