@@ -1,5 +1,6 @@
 import type { Cost } from '../measure/cost.js';
 import type { Decomposition } from '../measure/decomposition.js';
+import type { RedisRoundTrip } from '../measure/round-trip.js';
 import type { Environment } from '../run/environment.js';
 import type { LatencyMs, LoadMeasurement } from '../load/autocannon.js';
 import type { RunConfig } from '../run/config.js';
@@ -170,6 +171,8 @@ export interface RunResult {
   ceiling: Record<string, Spread>;
   /** Where the server time of a validate request goes, per design (when validate ran). */
   decomposition?: Decomposition;
+  /** With --redis-latency: the round trip measured through the proxy and to Redis directly, beside the delay asked. */
+  readonly redisRoundTrip?: RedisRoundTrip;
   /** The fixed rate of the outage cells and how it was chosen. */
   outageRate?: { rate: number; source: string };
   cells: CellResult[];
