@@ -7,7 +7,19 @@
  * read meanwhile) and spinning the last TAIL_MS, since waking a sleeping thread can take longer than that on a
  * busy machine. A reply read late because of a slice is held longer, never less: the delay stays a lower bound.
  *
- * MEASURED_FIGURES
+ * Measured (Node 20, Redis 7 on loopback, a 2-core machine kept busy by other runs, load average 5-7): ioredis PINGs
+ * one at a time, 2000 per point, through the proxy in its own process vs to Redis directly; "added" is the
+ * difference, which includes the proxy's own hop (~0.01-0.1 ms at p50). Two runs each:
+ *   asked 0     added p50 0.01-0.09 ms   p99 0.5-0.6 ms
+ *   asked 0.25  added p50 0.36-0.41 ms   p99 1.7-3.8 ms    (setTimeout in the runner's process: p50 ~1.3 ms)
+ *   asked 0.5   added p50 0.62-0.65 ms   p99 2.9-3.0 ms    (~1.3 ms)
+ *   asked 1     added p50 1.16-1.21 ms   p99 5.3-5.8 ms    (~1.25 ms)
+ *   asked 2     added p50 2.30-2.33 ms   p99 6.4-7.8 ms    (~2.4 ms)
+ * So the resolution is about 0.1-0.3 ms at p50. The p99 is the machine's: a process woken from a sleep waits for a
+ * core (the direct p99 itself reached 2 ms in these runs); the old in-process timers' p99 was 4.6-8.1 ms alongside.
+ * CPU of the proxy process at ~3,000 PINGs/s over 4 connections: 0.12-0.14 s per second with no delay, 0.19-0.25 s
+ * per second with 0.25, 0.5 or 2 ms (spinning with setImmediate through the whole last 1.5 ms instead cost 0.28-0.59
+ * s per second at the same load). Idle, it costs nothing: no timer is armed while nothing waits.
  */
 import { performance } from 'node:perf_hooks';
 
