@@ -79,3 +79,6 @@ const held: Held = { server: undefined };
 process.on('message', (request: ProxyRequest) => void handle(held, request));
 // The parent is gone or done with us: the kernel closes every socket as the process ends.
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the proxy outlives it until its parent, which is still winding the run
+// down, closes it or goes away.
+process.on('SIGINT', () => {});
