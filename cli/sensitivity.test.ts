@@ -69,6 +69,10 @@ describe('a slower Redis on real servers: what noise cannot change', () => {
     assert.equal(slower.config.redisLatencyMs, LATENCY_MS);
     const roundTripUs = slower.decomposition?.parts.redisRoundTripUs;
     assert.ok(roundTripUs !== undefined && roundTripUs >= LATENCY_MS * 1000, `round trip ${roundTripUs} µs`);
+    const recorded = slower.redisRoundTrip;
+    assert.equal(recorded?.askedMs, LATENCY_MS);
+    assert.ok((recorded?.proxiedMs.p50 ?? 0) >= LATENCY_MS, `recorded beside the asked delay: ${JSON.stringify(recorded)}`);
+    assert.ok(slower.method.some((m) => m.includes('through the proxy') && m.includes('direct')), 'the method lines quote it');
   });
 
   it('makes every validate request wait at least the added latency, which caps throughput at connections ÷ latency', () => {

@@ -8,8 +8,8 @@ import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
 /**
  * RedisProxy's added latency: setDelay and setBaseDelay hold each reply from Redis at least that long, keep replies
  * whole and in order, and a lowered delay never lets a later reply overtake an earlier one. Each assertion on time is
- * a lower bound the proxy guarantees (it runs in this process, on the same clock), which a busy machine can only
- * make easier to meet.
+ * a lower bound the proxy guarantees: it holds each reply from the moment it reads it, inside the interval this
+ * process times (both processes read the same monotonic clock), and a busy machine can only make it easier to meet.
  */
 
 // The tests run together: each has its own proxy, clients and keys, and most of their time is spent waiting on timers.
@@ -28,17 +28,29 @@ describe('RedisProxy: delay', { concurrency: true }, () => {
   it('setDelay(50) holds every reply at least 50 ms', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
     const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
-    proxy.setDelay(50);
+    await proxy.setDelay(50);
     for (let i = 0; i < 3; i++) {
       const { ms } = await timed(() => client.get('proxy:delay'));
       assert.ok(ms >= 50, `round trip ${i} took ${ms.toFixed(2)} ms`);
     }
   });
 
+  for (const askedMs of [0.3, 2]) {
+    it(`below and above a millisecond (${askedMs} ms), no reply of 200 comes back sooner than the delay`, async (t) => {
+      const proxy = await proxyFor(t, redis.server.port);
+      const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
+      await proxy.setBaseDelay(askedMs);
+      const times: number[] = [];
+      for (let i = 0; i < 200; i++) times.push((await timed(() => client.ping())).ms);
+      const early = times.filter((ms) => ms < askedMs);
+      assert.deepEqual(early.map((ms) => ms.toFixed(3)), [], `round trips shorter than ${askedMs} ms`);
+    });
+  }
+
   it('with a delay, 100 pipelined replies of mixed sizes arrive whole and in order', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
     const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
-    proxy.setDelay(20);
+    await proxy.setDelay(20);
     // Up to ~30 KB each, so that replies span and share TCP chunks.
     const values = Array.from({ length: 100 }, (_, i) => `v${i}:${'x'.repeat(i * 300)}`);
     const pipeline = client.pipeline();
@@ -50,7 +62,7 @@ describe('RedisProxy: delay', { concurrency: true }, () => {
   it('lowering the delay never lets a later reply overtake an earlier one', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
     const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
-    proxy.setDelay(150);
+    await proxy.setDelay(150);
     const sentAt = performance.now();
     const slow = Array.from({ length: 20 }, (_, i) => client.echo(`slow${i}`));
     // The slow replies must be queued in the proxy (at 150 ms) before the delay is lowered, or they go out at once too
@@ -60,7 +72,7 @@ describe('RedisProxy: delay', { concurrency: true }, () => {
     const marker = client.set('proxy:overtake:marker', 'sent after the slow echoes');
     await until('Redis to run the commands sent before the marker', async () => ((await redis.client.get('proxy:overtake:marker')) === null ? undefined : true));
     await sleep(20);
-    proxy.setDelay(0);
+    await proxy.setDelay(0);
     const fast = Array.from({ length: 20 }, (_, i) => client.echo(`fast${i}`).then((v) => ({ v, at: performance.now() })));
     assert.deepEqual(await Promise.all(slow), slow.map((_, i) => `slow${i}`));
     assert.equal(await marker, 'OK');
@@ -73,13 +85,13 @@ describe('RedisProxy: delay', { concurrency: true }, () => {
   it('setBaseDelay stays in force through restore(), and setDelay adds on top of it', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
     const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
-    proxy.setBaseDelay(30);
+    await proxy.setBaseDelay(30);
     assert.ok((await timed(() => client.ping())).ms >= 30, 'base delay applies');
-    proxy.setDelay(40);
+    await proxy.setDelay(40);
     assert.equal(proxy.delayMs, 70);
     const during = await timed(() => client.ping());
     assert.ok(during.ms >= 70, `base + extra: ${during.ms.toFixed(1)} ms`);
-    proxy.restore();
+    await proxy.restore();
     assert.equal(proxy.delayMs, 30);
     assert.equal(proxy.mode, 'pass');
     assert.ok((await timed(() => client.ping())).ms >= 30, 'base delay still applies after restore()');

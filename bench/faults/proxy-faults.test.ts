@@ -40,33 +40,33 @@ describe('RedisProxy: blackhole, reset and flap', { concurrency: true }, () => {
     const proxy = await proxyFor(t, redis.server.port);
     const { client } = await faultClient(t, proxy.url);
     await client.set('proxy:bh', 'before');
-    proxy.blackhole();
+    await proxy.blackhole();
     await assert.rejects(client.get('proxy:bh'), /timed out/i);
-    proxy.restore();
+    await proxy.restore();
     assert.equal(await client.get('proxy:bh'), 'before');
-    assert.equal(proxy.stats().connectionsAccepted, 1, 'no reconnect was needed');
+    assert.equal((await proxy.stats()).connectionsAccepted, 1, 'no reconnect was needed');
   });
 
   it('blackhole keeps the bytes sent into it and delivers them after restore(), like a healed partition', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
     const { client } = await faultClient(t, proxy.url);
     await client.ping();
-    proxy.blackhole();
+    await proxy.blackhole();
     await assert.rejects(client.set('proxy:held', 'late'), /timed out/i);
     assert.equal(await redis.client.get('proxy:held'), null, 'nothing reached Redis during the blackhole');
-    proxy.restore();
+    await proxy.restore();
     assert.equal(await until('the held SET to reach Redis', async () => (await redis.client.get('proxy:held')) ?? undefined), 'late');
   });
 
   it('a connection opened during a blackhole is accepted and held until restore()', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
-    proxy.blackhole();
+    await proxy.blackhole();
     const raw = await rawConnect(t, proxy.port);
     raw.socket.write('PING\r\n');
     await sleep(200);
     assert.equal(raw.text(), '', 'no reply while held');
-    assert.equal(proxy.stats().connectionsOpen, 1);
-    proxy.restore();
+    assert.equal((await proxy.stats()).connectionsOpen, 1);
+    await proxy.restore();
     await received(raw, '+PONG\r\n');
   });
 
@@ -74,26 +74,26 @@ describe('RedisProxy: blackhole, reset and flap', { concurrency: true }, () => {
     const proxy = await proxyFor(t, redis.server.port);
     const { client, errors } = await faultClient(t, proxy.url);
     await client.ping();
-    proxy.reset();
+    await proxy.reset();
     await until('an ECONNRESET on the client', () => (errors.some((e) => e.code === 'ECONNRESET') ? true : undefined));
     await assert.rejects(client.ping());
-    assert.ok(proxy.stats().resets >= 1);
-    proxy.restore();
+    assert.ok((await proxy.stats()).resets >= 1);
+    await proxy.restore();
     await pingsAgain(client);
   });
 
   it('in reset mode a new connection is reset at once', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
-    proxy.reset();
+    await proxy.reset();
     assert.equal(await closeOf(t, proxy.port), 'ECONNRESET');
-    assert.equal(proxy.stats().resets, 1);
-    assert.equal(proxy.stats().connectionsOpen, 0);
+    assert.equal((await proxy.stats()).resets, 1);
+    assert.equal((await proxy.stats()).connectionsOpen, 0);
   });
 
   it('flap alternates failures and successes until restore()', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
     const { client } = await faultClient(t, proxy.url);
-    proxy.flap(200);
+    await proxy.flap(200);
     const outcomes: boolean[] = [];
     const runs = (): boolean[] => outcomes.filter((ok, i) => i === 0 || ok !== outcomes[i - 1]);
     // Pings until FLAP_RUNS phases have been seen (about 0.8 s at a 200 ms period). A fixed 2 s window could end too
@@ -107,7 +107,7 @@ describe('RedisProxy: blackhole, reset and flap', { concurrency: true }, () => {
     t.diagnostic(`${outcomes.length} pings, ${outcomes.filter(Boolean).length} ok, ${runs().length} runs: ${runs().map((ok) => (ok ? 'up' : 'down')).join(' ')}`);
     assert.equal(runs()[0], false, 'flap starts with the link down');
     assert.ok(runs().length >= FLAP_RUNS, 'at least two down and two up phases were seen');
-    proxy.restore();
+    await proxy.restore();
     assert.equal(proxy.mode, 'pass');
     await pingsAgain(client);
   });
@@ -132,13 +132,13 @@ describe('RedisProxy: blackhole, reset and flap', { concurrency: true }, () => {
     })();
     const faults = [() => proxy.reset(), () => proxy.restore(), () => proxy.blackhole(), () => proxy.setDelay(1), () => proxy.flap(30), () => proxy.restore()];
     for (let i = 0; i < 30; i++) {
-      faults[i % faults.length]?.();
+      await faults[i % faults.length]?.();
       await sleep(50);
     }
-    proxy.restore();
+    await proxy.restore();
     running = false;
     await Promise.all([...load, rawLoad]);
-    assert.ok(proxy.stats().resets > 0);
+    assert.ok((await proxy.stats()).resets > 0);
     for (const { client } of clients) await pingsAgain(client);
   });
 });

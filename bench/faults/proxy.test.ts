@@ -81,9 +81,9 @@ describe('RedisProxy: listening, forwarding, stats and connection ends', () => {
     const raw = await rawConnect(t, proxy.port);
     raw.socket.write('PING\r\n');
     await received(raw, '+PONG\r\n');
-    assert.deepEqual(proxy.stats(), { connectionsAccepted: 1, connectionsOpen: 1, bytesUp: 6, bytesDown: 7, resets: 0 });
+    assert.deepEqual(await proxy.stats(), { connectionsAccepted: 1, connectionsOpen: 1, bytesUp: 6, bytesDown: 7, resets: 0 });
     raw.socket.end();
-    await until('the connection to be counted closed', () => (proxy.stats().connectionsOpen === 0 ? true : undefined));
+    await until('the connection to be counted closed', async () => ((await proxy.stats()).connectionsOpen === 0 ? true : undefined));
   });
 
   it('when Redis is killed, the client connection through the proxy is closed', async (t) => {
@@ -98,13 +98,13 @@ describe('RedisProxy: listening, forwarding, stats and connection ends', () => {
     own.server.process.kill('SIGKILL');
     await exited;
     await raw.closed;
-    await until('the connection to be counted closed', () => (proxy.stats().connectionsOpen === 0 ? true : undefined));
+    await until('the connection to be counted closed', async () => ((await proxy.stats()).connectionsOpen === 0 ? true : undefined));
   });
 
   it('when Redis refuses the connection, the client connection is reset', async (t) => {
     const proxy = await proxyFor(t, await freePort());
     assert.equal(await closeOf(t, proxy.port), 'ECONNRESET');
-    assert.equal(proxy.stats().connectionsOpen, 0);
+    assert.equal((await proxy.stats()).connectionsOpen, 0);
   });
 
   it('when the client closes, its connection to Redis is closed too', async (t) => {
@@ -114,7 +114,7 @@ describe('RedisProxy: listening, forwarding, stats and connection ends', () => {
     assert.equal(await connected(), true);
     await client.quit();
     await until('Redis to drop the connection', async () => ((await connected()) ? undefined : true));
-    await until('the proxy to count it closed', () => (proxy.stats().connectionsOpen === 0 ? true : undefined));
+    await until('the proxy to count it closed', async () => ((await proxy.stats()).connectionsOpen === 0 ? true : undefined));
   });
 
   it('close() destroys open connections, stops listening, and can be called twice', async (t) => {
@@ -126,6 +126,6 @@ describe('RedisProxy: listening, forwarding, stats and connection ends', () => {
     await Promise.all([proxy.close(), proxy.close()]);
     await raw.closed;
     assert.equal(await portAccepts(proxy.port), false, `port ${proxy.port} refuses connections`);
-    assert.equal(proxy.stats().connectionsOpen, 0);
+    assert.equal((await proxy.stats()).connectionsOpen, 0);
   });
 });

@@ -1,107 +1,95 @@
 /**
- * A TCP proxy that authbench puts between the auth servers and Redis to inject network faults: added latency,
- * a partition (blackhole), connection resets and a flapping link. It never parses RESP, so the servers see what
- * a real network would do to their Redis connections. node:net only, so it runs wherever authbench runs; and
- * loopback only, because it has no authentication of its own and would expose the Redis behind it.
+ * The Redis proxy as the runner holds it: a handle on a child process (proxy-process.ts) that runs the proxy
+ * (proxy-server.ts, where the delays and faults are described), controlled over IPC. In its own process the proxy
+ * shares no event loop with the load generator, whose work would otherwise hold every Redis reply back.
  *
- * Delays: every Redis → client chunk is stamped `due = arrival + delay` and written once performance.now() has
- * reached it, so the delay is a lower bound. Resolution is that of timers, ~1 ms (setTimeout rounds up to whole
- * ms, Node's loop clock is in ms): a reply is held `delay` plus ~0.2-1 ms, and a fractional delay such as 0.25
- * in practice adds ~1.2 ms. Each connection has one FIFO queue and at most one timer, which writes every due
- * reply in one corked batch, so high request rates cost one timer per ms, not one per reply; and lowering the
- * delay never lets a later reply overtake an earlier one. Commands (client → Redis) are not delayed: the delay
- * is added once per round trip, which is what `--redis-latency` means.
- *
- * Base delay: setBaseDelay(ms) is the whole-run latency and stays in force through every fault and restore();
- * setDelay(ms) adds on top of it (effective = base + extra), restore() sets the extra back to 0.
+ * Arguments are checked here, so a bad one throws InvalidOptionError at once, as before; each operation resolves
+ * once the proxy process has applied it. `mode` and `delayMs` are what was asked last, known without asking.
  */
-import { connect, createServer, type Server, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { stopChild, trackChild } from '../../lib/children.js';
 import { InvalidOptionError } from '../../lib/errors.js';
+import type { ProxyMessage, ProxyRequest } from './proxy-process.js';
+import { checkDelay, LOOPBACK, type ProxyMode, type ProxyStats, type RedisProxyOptions } from './proxy-server.js';
 
-export interface RedisProxyOptions {
-  /** Where Redis listens (need not be loopback: --redis-url may name another host). `[::1]` (URL.hostname) is accepted. */
-  readonly upstreamHost: string;
-  readonly upstreamPort: number;
-  /** A loopback address to listen on (127.0.0.0/8, ::1 or localhost); anything else is refused. Default 127.0.0.1. */
-  readonly host?: string;
-  /** Default 0: a free port picked by the OS. */
-  readonly port?: number;
-}
+export type { ProxyMode, ProxyStats, RedisProxyOptions };
 
-/** `flap` alternates between `reset` (down) and `pass` (up). A delay is `pass` with a non-zero delay. */
-export type ProxyMode = 'pass' | 'blackhole' | 'reset' | 'flap';
+/** The compiled entry of the proxy process (the proxy always runs from compiled JavaScript). */
+const PROXY_PROCESS_PATH = fileURLToPath(new URL('./proxy-process.js', import.meta.url));
 
-/**
- * For reporting. connectionsAccepted includes connections reset at once; bytesUp is client → Redis, bytesDown
- * Redis → client counted when written (after any delay); resets counts connections the proxy reset on purpose
- * (reset(), flap()), not a reset passed on from one side to the other.
- */
-export interface ProxyStats {
-  readonly connectionsAccepted: number;
-  readonly connectionsOpen: number;
-  readonly bytesUp: number;
-  readonly bytesDown: number;
-  readonly resets: number;
-}
+/** How long the proxy process may take to start listening. */
+const START_TIMEOUT_MS = 10_000;
 
-/** One client connection and its connection to Redis. */
-interface Conn {
-  readonly client: Socket;
-  /** Undefined while a connection accepted in a blackhole waits for restore(): across a partition it could not reach Redis. */
-  upstream: Socket | undefined;
-  /** Redis replies waiting out the delay, oldest first; `due` is a performance.now() time. */
-  readonly queue: { due: number; data: Buffer }[];
-  timer: NodeJS.Timeout | undefined;
-  /** Redis closed cleanly: close the client once the queue is written. */
-  upstreamEnded: boolean;
-  closed: boolean;
-}
-
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
-
-function checkDelay(ms: number, what: string): number {
-  if (!Number.isFinite(ms) || ms < 0) throw new InvalidOptionError(`${what} must be a finite number of milliseconds ≥ 0, got ${ms}`);
-  return ms;
-}
 
 export class RedisProxy {
   private modeNow: ProxyMode = 'pass';
-  private flapDown = false;
-  private flapTimer: NodeJS.Timeout | undefined;
   private baseDelayMs = 0;
   private extraDelayMs = 0;
-  private readonly conns = new Set<Conn>();
-  /** Every socket not yet closed, both sides, so that close() can destroy and wait for all of them. */
-  private readonly sockets = new Set<Socket>();
-  private readonly counters = { connectionsAccepted: 0, bytesUp: 0, bytesDown: 0, resets: 0 };
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (stats: ProxyStats | undefined) => void; reject: (err: Error) => void }>();
+  /** The last stats the process sent, which stats() returns once it is closed. */
+  private lastStats: ProxyStats = { connectionsAccepted: 0, connectionsOpen: 0, bytesUp: 0, bytesDown: 0, resets: 0 };
   private closing: Promise<void> | undefined;
 
   private constructor(
-    private readonly server: Server,
-    private readonly upstream: RedisProxyOptions,
+    private readonly child: ChildProcess,
     readonly port: number,
     readonly url: string,
   ) {
-    server.on('connection', (client: Socket) => this.accept(client));
-    // Once listening, the only server errors are failed accepts (EMFILE): that client just sees a refusal.
-    server.on('error', () => {});
+    child.on('message', (m: ProxyMessage) => {
+      if (m.type !== 'reply') return;
+      const waiter = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (m.stats !== undefined) this.lastStats = m.stats;
+      if (m.error === undefined) waiter?.resolve(m.stats);
+      else waiter?.reject(new Error(`the Redis proxy: ${m.error}`));
+    });
+    child.once('exit', (code, signal) => {
+      for (const waiter of this.pending.values()) waiter.reject(new Error(`the Redis proxy process exited (code ${code}, signal ${signal})`));
+      this.pending.clear();
+    });
   }
 
-  /** Listens on loopback and resolves once connections are accepted. */
+  /** Forks the proxy process, which listens on loopback; resolves once it accepts connections. */
   static async start(options: RedisProxyOptions): Promise<RedisProxy> {
     const host = options.host ?? '127.0.0.1';
     if (!LOOPBACK.test(host)) throw new InvalidOptionError(`the Redis proxy listens on loopback only, not ${host}`);
-    const server = createServer({ noDelay: true });
-    const port = await new Promise<number>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, host, () => {
-        server.off('error', reject);
-        const address = server.address();
-        resolve(typeof address === 'object' && address !== null ? address.port : 0);
+    // No execArgv: flags of this process (--test, --inspect) are not the proxy's.
+    const child = fork(PROXY_PROCESS_PATH, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [], serialization: 'json' });
+    trackChild(child);
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`the Redis proxy process did not listen within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+        const done = (): void => {
+          clearTimeout(timer);
+          child.off('message', onMessage);
+          child.off('exit', onExit);
+        };
+        const onMessage = (m: ProxyMessage): void => {
+          if (m.type === 'reply') return;
+          done();
+          if (m.type === 'started') resolve(m.port);
+          else reject(new Error(`the Redis proxy could not start: ${m.message}`));
+        };
+        const onExit = (code: number | null, signal: string | null): void => {
+          done();
+          reject(new Error(`the Redis proxy process exited before listening (code ${code}, signal ${signal})`));
+        };
+        child.on('message', onMessage);
+        child.once('exit', onExit);
+        child.send({ op: 'start', options } satisfies ProxyRequest);
       });
-    });
-    return new RedisProxy(server, options, port, `redis://${host.includes(':') ? `[${host}]` : host}:${port}`);
+      return new RedisProxy(child, port, `redis://${host.includes(':') ? `[${host}]` : host}:${port}`);
+    } catch (err) {
+      await stopChild(child, 'SIGKILL', 0);
+      throw err;
+    }
+  }
+
+  /** The proxy process's id. */
+  get pid(): number {
+    return this.child.pid ?? 0;
   }
 
   get mode(): ProxyMode {
@@ -114,191 +102,84 @@ export class RedisProxy {
   }
 
   /** The whole-run latency (--redis-latency), kept across faults and restore(). Does not change the mode. */
-  setBaseDelay(ms: number): void {
+  setBaseDelay(ms: number): Promise<void> {
     this.baseDelayMs = checkDelay(ms, 'the base delay');
+    return this.ask({ id: this.nextId++, op: 'setBaseDelay', value: ms });
   }
 
   /** Pass mode with `ms` on top of the base delay. Ends any other fault; replies already queued keep their time. */
-  setDelay(ms: number): void {
+  setDelay(ms: number): Promise<void> {
     this.extraDelayMs = checkDelay(ms, 'the delay');
-    this.switchTo('pass');
+    return this.switchTo('pass', { id: this.nextId++, op: 'setDelay', value: ms });
   }
 
   /**
-   * A partition: connections stay open and nothing moves either way. Both sides are paused, so bytes stay in
-   * Node's and the kernel's buffers (TCP flow control does the rest) instead of being lost; new connections are
-   * accepted and held without a connection to Redis until restore().
+   * A partition: connections stay open and nothing moves either way; new connections are accepted and held
+   * without a connection to Redis until restore(). Held bytes flow again after restore().
    */
-  blackhole(): void {
-    this.switchTo('blackhole');
+  blackhole(): Promise<void> {
+    return this.switchTo('blackhole', { id: this.nextId++, op: 'blackhole' });
   }
 
   /** Resets (RST) both sides of every open connection, and every new connection while in this mode. */
-  reset(): void {
-    this.switchTo('reset');
+  reset(): Promise<void> {
+    return this.switchTo('reset', { id: this.nextId++, op: 'reset' });
   }
 
   /** Down (as reset()) for periodMs, then up (pass) for periodMs, and so on until restore() or another mode. */
-  flap(periodMs = 500): void {
+  flap(periodMs = 500): Promise<void> {
     if (!Number.isFinite(periodMs) || periodMs <= 0) throw new InvalidOptionError(`the flap period must be > 0 ms, got ${periodMs}`);
-    this.switchTo('flap');
-    this.flapTimer = setInterval(() => {
-      this.flapDown = !this.flapDown;
-      this.apply();
-    }, periodMs);
+    return this.switchTo('flap', { id: this.nextId++, op: 'flap', value: periodMs });
   }
 
   /** Back to pass with the base delay only: held bytes flow again, as after a healed partition. */
-  restore(): void {
+  restore(): Promise<void> {
     this.extraDelayMs = 0;
-    this.switchTo('pass');
+    return this.switchTo('pass', { id: this.nextId++, op: 'restore' });
   }
 
-  stats(): ProxyStats {
-    return { ...this.counters, connectionsOpen: this.conns.size };
+  /** The proxy's counters; once closed, those it had when it closed. */
+  async stats(): Promise<ProxyStats> {
+    if (this.closing !== undefined) {
+      await this.closing;
+      return this.lastStats;
+    }
+    return (await this.request({ id: this.nextId++, op: 'stats' })) ?? this.lastStats;
   }
 
-  /** Stops listening and destroys every connection; resolves once all are closed. Idempotent. */
+  /** Closes every connection and ends the proxy process; resolves once it has exited. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      clearInterval(this.flapTimer);
-      const listenerClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-      for (const c of this.conns) this.drop(c, false);
-      const socketsClosed = [...this.sockets].map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.once('close', () => resolve()))));
-      for (const s of this.sockets) s.destroy();
-      await Promise.all([listenerClosed, ...socketsClosed]);
+      if (this.child.exitCode === null && this.child.signalCode === null) {
+        // A graceful close first (every socket destroyed, the last stats sent); the process then ends either way.
+        await this.request({ id: this.nextId++, op: 'close' }).catch(() => undefined);
+      }
+      if (this.child.connected) this.child.disconnect();
+      await stopChild(this.child, 'SIGTERM', 2000);
     })();
     return this.closing;
   }
 
-  private get forwarding(): boolean {
-    return this.modeNow === 'pass' || (this.modeNow === 'flap' && !this.flapDown);
+  private switchTo(mode: ProxyMode, request: Extract<ProxyRequest, { id: number }>): Promise<void> {
+    if (this.closing === undefined) this.modeNow = mode;
+    return this.ask(request);
   }
 
-  private get down(): boolean {
-    return this.modeNow === 'reset' || (this.modeNow === 'flap' && this.flapDown);
+  /** An operation that changes the proxy: after close() there is nothing left to change. */
+  private async ask(request: Extract<ProxyRequest, { id: number }>): Promise<void> {
+    if (this.closing !== undefined) return;
+    await this.request(request);
   }
 
-  private switchTo(mode: ProxyMode): void {
-    if (this.closing) return;
-    clearInterval(this.flapTimer);
-    this.modeNow = mode;
-    this.flapDown = mode === 'flap';
-    this.apply();
-  }
-
-  /** Brings every live connection in line with the current mode. */
-  private apply(): void {
-    for (const c of this.conns) {
-      if (this.down) {
-        this.counters.resets++;
-        this.drop(c, true);
-      } else if (this.forwarding) {
-        if (c.upstream === undefined) this.connectUpstream(c);
-        c.client.resume();
-        c.upstream?.resume();
-        if (c.timer === undefined) this.flush(c);
-      } else {
-        c.client.pause();
-        c.upstream?.pause();
-      }
-    }
-  }
-
-  private track(socket: Socket): void {
-    this.sockets.add(socket);
-    // Every error is followed by 'close' (hadError = true), which decides what happens to the other side.
-    socket.on('error', () => {});
-    socket.once('close', () => this.sockets.delete(socket));
-  }
-
-  private accept(client: Socket): void {
-    this.counters.connectionsAccepted++;
-    this.track(client);
-    if (this.down) {
-      this.counters.resets++;
-      client.resetAndDestroy();
-      return;
-    }
-    const c: Conn = { client, upstream: undefined, queue: [], timer: undefined, upstreamEnded: false, closed: false };
-    this.conns.add(c);
-    // Paused before the 'data' listener is added, a held connection does not start flowing.
-    if (this.forwarding) this.connectUpstream(c);
-    else client.pause();
-    client.on('data', (data: Buffer) => {
-      this.counters.bytesUp += data.length;
-      if (c.upstream?.write(data) === false) client.pause();
+  private request(request: Extract<ProxyRequest, { id: number }>): Promise<ProxyStats | undefined> {
+    return new Promise((resolve, reject) => {
+      if (!this.child.connected) return reject(new Error('the Redis proxy process is gone'));
+      this.pending.set(request.id, { resolve, reject });
+      this.child.send(request, (err) => {
+        if (err === null) return;
+        this.pending.delete(request.id);
+        reject(err);
+      });
     });
-    client.on('drain', () => this.forwarding && c.upstream?.resume());
-    client.once('close', (hadError) => {
-      if (c.closed) return;
-      if (hadError) return this.drop(c, true);
-      this.forget(c);
-      c.upstream?.destroySoon(); // what the client sent last (QUIT) still reaches Redis
-    });
-  }
-
-  private connectUpstream(c: Conn): void {
-    const host = this.upstream.upstreamHost.replace(/^\[(.*)\]$/, '$1');
-    const upstream = connect({ host, port: this.upstream.upstreamPort, noDelay: true });
-    c.upstream = upstream;
-    this.track(upstream);
-    upstream.on('data', (data: Buffer) => this.received(c, data));
-    upstream.on('drain', () => this.forwarding && c.client.resume());
-    upstream.once('close', (hadError) => {
-      if (c.closed) return;
-      // A refused connect or a reset from Redis reaches the client as a reset, as it would without the proxy.
-      if (hadError) return this.drop(c, true);
-      c.upstreamEnded = true;
-      if (c.queue.length === 0) c.client.destroySoon();
-    });
-  }
-
-  /** A reply from Redis: straight through when there is no delay and nothing waits, else queued behind the rest. */
-  private received(c: Conn, data: Buffer): void {
-    const delay = this.delayMs;
-    if (delay === 0 && c.queue.length === 0) return this.send(c, data);
-    c.queue.push({ due: performance.now() + delay, data });
-    if (c.timer === undefined) this.flush(c);
-  }
-
-  private send(c: Conn, data: Buffer): void {
-    this.counters.bytesDown += data.length;
-    if (!c.client.write(data)) c.upstream?.pause();
-  }
-
-  /** Writes every queued reply that is due, in order and in one corked batch, then arms one timer for the next. */
-  private flush(c: Conn): void {
-    c.timer = undefined;
-    if (c.closed || !this.forwarding) return;
-    const now = performance.now();
-    let due = 0;
-    while (due < c.queue.length && (c.queue[due]?.due ?? Infinity) <= now) due++;
-    if (due > 0) {
-      c.client.cork();
-      for (const item of c.queue.splice(0, due)) this.send(c, item.data);
-      c.client.uncork();
-    }
-    const next = c.queue[0];
-    if (next !== undefined) c.timer = setTimeout(() => this.flush(c), next.due - now);
-    else if (c.upstreamEnded) c.client.destroySoon();
-  }
-
-  private forget(c: Conn): void {
-    c.closed = true;
-    this.conns.delete(c);
-    clearTimeout(c.timer);
-    c.queue.length = 0;
-  }
-
-  /** Closes both sides now, with a reset (RST) when `reset`. */
-  private drop(c: Conn, reset: boolean): void {
-    if (c.closed) return;
-    this.forget(c);
-    for (const s of [c.client, c.upstream]) {
-      if (s === undefined || s.destroyed) continue;
-      if (reset) s.resetAndDestroy();
-      else s.destroy();
-    }
   }
 }

@@ -24,6 +24,11 @@ describe('report method section', () => {
     assert.match(c.join('\n'), /--quick smoke run/);
   });
 
+  it('quotes the round trip measured through the latency proxy beside the direct one, when the run recorded it', () => {
+    const r = { ...withConfig({ redisLatencyMs: 0.5 }), redisRoundTrip: { askedMs: 0.5, directMs: { p50: 0.05, p99: 0.2 }, proxiedMs: { p50: 0.61, p99: 0.9 }, samples: 400 } };
+    assert.match(caveats(r).join('\n'), /added 0\.5 ms to every Redis reply through a proxy \(a PING's round trip measured p50 0\.610 ms, p99 0\.900 ms through it; p50 0\.050 ms, p99 0\.200 ms direct\)/);
+  });
+
   it('says when the run was interrupted or the code was not committed', () => {
     const r = loadFixture('alg-rs256');
     r.status = 'interrupted';

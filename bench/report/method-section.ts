@@ -38,7 +38,10 @@ export function caveats(result: RunResult): string[] {
     `One machine (${e.cpuModel} × ${e.cpuCount}, ${e.totalMemoryMiB} MiB): the load generator, the servers and Redis share its ${e.cpuCount} cores, so absolute req/s do not carry over to another machine; the × ceiling fraction (the same server's GET /health in the same run) carries over better.`,
   );
   if (c.redisUrl === undefined) {
-    const latency = c.redisLatencyMs > 0 ? ` This run added ${c.redisLatencyMs} ms to every Redis reply through a proxy.` : '';
+    const rt = result.redisRoundTrip;
+    const measured =
+      rt === undefined ? '' : ` (a PING's round trip measured p50 ${rt.proxiedMs.p50.toFixed(3)} ms, p99 ${rt.proxiedMs.p99.toFixed(3)} ms through it; p50 ${rt.directMs.p50.toFixed(3)} ms, p99 ${rt.directMs.p99.toFixed(3)} ms direct)`;
+    const latency = c.redisLatencyMs > 0 ? ` This run added ${c.redisLatencyMs} ms to every Redis reply through a proxy${measured}.` : '';
     out.push(
       `Redis ${e.redisVersion} (${e.redisSource}) ran on loopback: a round trip of about 0.1 ms, much less than to a Redis on another host (0.3–2 ms), which flatters ${flattered(result)}.${latency}`,
     );

@@ -2,6 +2,7 @@ import type { Cost } from '../measure/cost.js';
 import type { Decomposition } from '../measure/decomposition.js';
 import type { LatencyFigures, MergedLatency } from '../measure/histogram.js';
 import type { Limits, LimitsSummary } from '../measure/limits.js';
+import type { RedisRoundTrip } from '../measure/round-trip.js';
 import type { Environment } from '../run/environment.js';
 import type { LatencyMs, LoadMeasurement } from '../load/autocannon.js';
 import type { RunConfig } from '../run/config.js';
@@ -272,6 +273,8 @@ export interface RunResult {
   decomposition?: Decomposition;
   /** Latency at equal offered load (open loop, paced): absent in results from before, and with `--rate none`. */
   equalLoad?: EqualLoadResult;
+  /** With --redis-latency: the round trip measured through the proxy and to Redis directly, beside the delay asked. */
+  readonly redisRoundTrip?: RedisRoundTrip;
   /** The fixed rate of the outage cells and how it was chosen. */
   outageRate?: { rate: number; source: string };
   cells: CellResult[];

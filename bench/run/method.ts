@@ -1,3 +1,4 @@
+import type { RedisRoundTrip } from '../measure/round-trip.js';
 import { offeredRateLabel, type RunConfig } from './config.js';
 
 /** What ran the servers and Redis: the usual fresh processes, N workers, a Redis Cluster, or a --target. */
@@ -35,8 +36,17 @@ function equalLoadLines(config: RunConfig): string[] {
   ];
 }
 
+/** The delay asked of the latency proxy and the round trip measured through it, when there is one. */
+function latencyLines(config: RunConfig, roundTrip: RedisRoundTrip | undefined): string[] {
+  if (config.redisLatencyMs <= 0) return [];
+  const asked = `Redis latency: ${config.redisLatencyMs} ms added to every Redis reply by a TCP proxy in its own process`;
+  if (roundTrip === undefined) return [asked];
+  const ms = (f: { p50: number; p99: number }): string => `p50 ${f.p50.toFixed(3)} ms, p99 ${f.p99.toFixed(3)} ms`;
+  return [`${asked}; a PING's round trip, measured idle before the cells (${roundTrip.samples} each): ${ms(roundTrip.proxiedMs)} through the proxy, ${ms(roundTrip.directMs)} direct`];
+}
+
 /** The method, in words, recorded with the numbers and printed above every table. */
-export function describeMethod(config: RunConfig, redisOwned: boolean): string[] {
+export function describeMethod(config: RunConfig, redisOwned: boolean, roundTrip?: RedisRoundTrip): string[] {
   const loop = `closed loop: ${config.connections} connections, each sends its next request when the previous one is answered`;
   return [
     `throughput cells: autocannon, ${loop}; pipelining 1; request timeout ${config.timeoutSec} s`,
@@ -44,6 +54,7 @@ export function describeMethod(config: RunConfig, redisOwned: boolean): string[]
     ...jwtLines(config),
     `each cell: ${config.warmupSec} s warm-up (not counted), then ${config.durationSec} s measured; ${config.repeat} repetition(s), strategies in alternating order (A B C, C B A, …)`,
     ...serverLines(config, redisOwned),
+    ...latencyLines(config, roundTrip),
     'req/s counts only correct answers (median, min–max over repetitions); errors, timeouts, non-2xx and wrong answers are shown apart',
     'answers are judged by status, by sampled body content (GET /me 200s must name the token\'s user: every one of the first 1000 of a repetition, then every 100th) and by refusal reason (the server\'s GET /metrics counters before and after: a 401 for a reason the scenario does not expect, such as malformed in revocation, is a wrong answer)',
     'latency: every response of autocannon recorded in microseconds into an HdrHistogram per repetition; the percentiles are those of the repetitions\' merged histograms, with the range of the per-repetition p50 and p99 beside them; these cells are throughput tests: in a closed loop at saturation the latency restates the throughput (Little\'s law: mean latency ≈ connections ÷ req/s), so designs are compared on latency at equal offered load, not here',

@@ -81,7 +81,7 @@ async function runOne(ctx: RunContext, scenario: OutageScenario, variant: Outage
       ownRedis = ctx.redis.owned ? await LocalRedis.start({ persistence: config.outage.persistence }) : undefined;
       const upstream = new URL(ownRedis?.url ?? ctx.redis.url);
       proxy = await RedisProxy.start({ upstreamHost: upstream.hostname, upstreamPort: Number(upstream.port) });
-      if (config.redisLatencyMs > 0) proxy.setBaseDelay(config.redisLatencyMs);
+      if (config.redisLatencyMs > 0) await proxy.setBaseDelay(config.redisLatencyMs);
       target.current = { redis: ownRedis, proxy, latencyMs: config.outage.faultLatencyMs };
       const viaProxy = fault.viaProxy || config.redisLatencyMs > 0;
       redisArgs = ['--redis-url', viaProxy ? proxy.url : upstream.href];

@@ -1,6 +1,7 @@
 import { isLoadScenario, isOutageScenario, scenarios } from '../../scenarios/index.js';
 import { designOf } from '../../servers/designs/index.js';
 import { measureDecomposition } from '../measure/decomposition.js';
+import { measureRoundTrip, type RedisRoundTrip } from '../measure/round-trip.js';
 import { collectEnvironment } from './environment.js';
 import { RedisProxy } from '../faults/proxy.js';
 import { runLoadCells, unitsOf } from './load-cells.js';
@@ -15,6 +16,9 @@ import { flushAll, obtainRunRedis } from './redis.js';
 
 export { orderFor } from './load-cells.js';
 
+/** PINGs per round-trip measurement beside --redis-latency: enough for a p99, a second or two at most. */
+const ROUND_TRIP_SAMPLES = 400;
+
 /**
  * Runs the whole benchmark: gets a Redis (and, with --redis-latency, a delaying proxy in front of it), runs
  * the throughput cells, the equal-load cells, then the outage cells, writing the result after every cell. Aborting the signal stops
@@ -28,7 +32,16 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
     if (config.redisLatencyMs > 0 || config.redisProxy) {
       const upstream = new URL(redis.url);
       proxy = await RedisProxy.start({ upstreamHost: upstream.hostname, upstreamPort: Number(upstream.port) });
-      proxy.setBaseDelay(config.redisLatencyMs);
+      await proxy.setBaseDelay(config.redisLatencyMs);
+    }
+    // What the servers will wait per Redis command, measured idle before any cell: the asked delay alone says nothing
+    // of the proxy's own hop or of how finely it can hold a reply.
+    let redisRoundTrip: RedisRoundTrip | undefined;
+    if (proxy !== undefined && config.redisLatencyMs > 0) {
+      const options = { samples: ROUND_TRIP_SAMPLES, intervalMs: 1 };
+      const directMs = await measureRoundTrip(redis.url, options);
+      const proxiedMs = await measureRoundTrip(proxy.url, options);
+      redisRoundTrip = { askedMs: config.redisLatencyMs, directMs, proxiedMs, samples: ROUND_TRIP_SAMPLES };
     }
     const result: RunResult = {
       schemaVersion: SCHEMA_VERSION,
@@ -39,7 +52,8 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       environment: await collectEnvironment(redis.url, redis.source),
       config,
       designs: Object.fromEntries(config.strategies.map((name) => [name, { summary: designOf(name).summary, traits: designOf(name).traits }])),
-      method: describeMethod(config, redis.owned),
+      method: describeMethod(config, redis.owned, redisRoundTrip),
+      ...(redisRoundTrip === undefined ? {} : { redisRoundTrip }),
       ceiling: {},
       cells: [],
     };

@@ -23,7 +23,7 @@ export interface SweepPointResult {
   readonly jwtAlg: JwtAlg;
   /** Asked for: added to every Redis reply by the proxy. */
   readonly addedLatencyMs: number;
-  /** Measured: one GET through the proxy, awaited alone (the proxy's timers are ~1 ms granular). */
+  /** Measured: one GET through the proxy, awaited alone. */
   readonly measuredRoundTripUs: number | null;
   readonly status: RunResult['status'];
   readonly resultFile: string;
@@ -105,7 +105,7 @@ export async function runSweep(flags: RunFlags, latenciesMs: readonly number[], 
     config: { latenciesMs, jwtAlgs, run: undefined },
     method: [
       'each point is an `authbench run --scenarios validate,session` with every Redis reply delayed by the added latency, through a TCP proxy in front of Redis (present at 0 too)',
-      'the proxy delays with timers: delays under 1 ms come out at about 1 ms; the measured round trip per point is recorded beside the asked one',
+      'the proxy runs in its own process and holds each reply to about 0.1-0.3 ms past the added latency (p50; bench/faults/release-clock.ts); the measured round trip per point is recorded beside the asked one',
       'crossover: where the req/s (median) of a design that validates without Redis overtakes a design that waits for Redis on every validate, linearly interpolated between two points',
     ],
     points: [],
