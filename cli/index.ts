@@ -11,6 +11,7 @@ import { registerRun } from './run.js';
 import { registerSensitivity } from './sensitivity.js';
 import { registerSweep } from './sweep.js';
 import { registerCapacity } from './capacity.js';
+import { registerCalibrate } from './calibrate.js';
 import { serve, type ServeFlags } from '../servers/process/serve.js';
 import { addServerOptions } from './server-options.js';
 
@@ -41,6 +42,7 @@ addServerOptions(
 registerRun(program);
 registerSweep(program);
 registerCapacity(program);
+registerCalibrate(program);
 registerMicro(program);
 registerCompare(program);
 registerGate(program);

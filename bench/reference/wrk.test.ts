@@ -27,6 +27,15 @@ describe('wrk', () => {
     assert.equal(parsed.socketErrors, 0);
   });
 
+  it('reads the 50th and 99th percentiles of --latency, in ms whatever wrk\'s unit', () => {
+    const withLatency = REPORT.replace('  200123 requests', '  Latency Distribution\n     50%  412.00us\n     75%  600.00us\n     90%    1.10ms\n     99%    2.50ms\n  200123 requests');
+    const parsed = parseWrkOutput(withLatency);
+    assert.ok(!(parsed instanceof Error));
+    assert.ok(Math.abs((parsed.latencyP50Ms ?? NaN) - 0.412) < 1e-9);
+    assert.equal(parsed.latencyP99Ms, 2.5);
+    assert.deepEqual(wrkArgs('http://h/health', { connections: 50, threads: 1, durationSec: 3 }, undefined, true), ['-t1', '-c50', '-d3s', '--latency', 'http://h/health']);
+  });
+
   it('gives an Error, not figures, for output without a rate', () => {
     assert.ok(parseWrkOutput('unable to connect to 127.0.0.1:1 Connection refused\n') instanceof Error);
   });

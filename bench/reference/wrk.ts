@@ -19,6 +19,9 @@ export interface WrkResult {
   readonly non2xx: number;
   /** connect + read + write + timeout socket errors. */
   readonly socketErrors: number;
+  /** The 50th and 99th percentile of wrk's latency distribution, ms (only when run with --latency). */
+  readonly latencyP50Ms?: number;
+  readonly latencyP99Ms?: number;
 }
 
 /** The message when wrk is missing: it is a Debian package, not an npm one. */
@@ -34,9 +37,14 @@ export function wrkVersion(): string {
 }
 
 /** wrk's arguments for `url`, with the bearer token as a header when one is given. */
-export function wrkArgs(url: string, load: WrkLoad, token?: string): string[] {
+export function wrkArgs(url: string, load: WrkLoad, token?: string, latency = false): string[] {
   const header = token === undefined ? [] : ['-H', `Authorization: Bearer ${token}`];
-  return [`-t${load.threads}`, `-c${load.connections}`, `-d${load.durationSec}s`, ...header, url];
+  return [`-t${load.threads}`, `-c${load.connections}`, `-d${load.durationSec}s`, ...(latency ? ['--latency'] : []), ...header, url];
+}
+
+/** A wrk duration (`412.00us`, `1.23ms`, `2.00s`) in ms. */
+function wrkMs(value: string, unit: string): number {
+  return Number(value) * (unit === 'us' ? 1e-3 : unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : NaN);
 }
 
 const SUFFIX: Readonly<Record<string, number>> = { us: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
@@ -49,12 +57,21 @@ export function parseWrkOutput(text: string): WrkResult | Error {
   const non2xx = /Non-2xx or 3xx responses:\s+(\d+)/.exec(text);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(text);
   const socketErrors = socket === null ? 0 : socket.slice(1, 5).reduce((sum, n) => sum + Number(n), 0);
+  // `--latency` adds its distribution: "     50%  412.00us".
+  const pct = (p: string): number | undefined => {
+    const m = new RegExp(`^\\s+${p}%\\s+([\\d.]+)(us|ms|s|m)\\s*$`, 'm').exec(text);
+    return m === null ? undefined : wrkMs(m[1] as string, m[2] as string);
+  };
+  const p50 = pct('50');
+  const p99 = pct('99');
   return {
     requests: Number(total[1]),
     seconds: Number(total[2]) * (SUFFIX[total[3] ?? 's'] ?? 1),
     requestsPerSec: Number(rate[1]),
     non2xx: non2xx === null ? 0 : Number(non2xx[1]),
     socketErrors,
+    ...(p50 === undefined ? {} : { latencyP50Ms: p50 }),
+    ...(p99 === undefined ? {} : { latencyP99Ms: p99 }),
   };
 }
 

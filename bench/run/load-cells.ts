@@ -19,11 +19,20 @@ export function orderFor<T>(items: readonly T[], rep: number): T[] {
   return rep % 2 === 0 ? [...items] : [...items].reverse();
 }
 
-function poolSize(scenario: Scenario, config: RunConfig, phase: ScenarioContext['phase']): number {
+/** A consumed pool holds this much more than the previous repetition's rate × the duration: room for a faster run. */
+export const POOL_HEADROOM = 1.5;
+
+/**
+ * The token pool of a phase. A consumed pool (logout) is sized to the phase's length: from the previous repetition's
+ * rate of the same cell when there is one (so that a fast design does not run out of tokens and end its cell early),
+ * else the --pools size; the others are re-issued at full size. Pure.
+ */
+export function poolSize(scenario: Pick<Scenario, 'pool'>, config: Pick<RunConfig, 'pools' | 'warmupSec' | 'durationSec'>, phase: ScenarioContext['phase'], previousRps?: number): number {
   if (scenario.pool === undefined) return 0;
-  const full = config.pools[scenario.pool.name];
-  // A consumed pool (logout) is sized to the phase's length; the others are re-issued at full size.
-  if (scenario.pool.consumed && phase === 'warmup') return Math.max(100, Math.ceil((full * config.warmupSec) / config.durationSec));
+  const configured = config.pools[scenario.pool.name];
+  if (!scenario.pool.consumed) return configured;
+  const full = previousRps !== undefined && previousRps > 0 ? Math.max(configured, Math.ceil(previousRps * config.durationSec * POOL_HEADROOM)) : configured;
+  if (phase === 'warmup') return Math.max(100, Math.ceil((full * config.warmupSec) / config.durationSec));
   return full;
 }
 
@@ -88,7 +97,7 @@ export async function startUnitServer(unit: Unit, ctx: RunContext): Promise<Meas
   return startServerProcess(unit.strategy, [...ctx.serverRedisArgs, ...workerArgs, ...implArgs, ...config.serverArgs], io.serverEnv);
 }
 
-async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, position: number, server: Measurable, ctx: RunContext, ticksPerSec: number): Promise<Measured> {
+async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, position: number, server: Measurable, ctx: RunContext, ticksPerSec: number, previousRps: number | undefined): Promise<Measured> {
   const { config, io } = ctx;
   const { strategy } = unit;
   // With several workers GET /metrics answers for one of them, so the server's share of the cost is not known;
@@ -99,7 +108,7 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
     const tokens = httpTokenSource(server.url, config.users, config.connections);
     const load = { url: server.url, connections: config.connections, timeoutSec: config.timeoutSec, signal: io.signal };
     const { traits } = designOf(strategy);
-    const sctx = (phase: ScenarioContext['phase']): ScenarioContext => ({ traits, tokens, users: config.users, phase, poolSize: poolSize(scenario, config, phase) });
+    const sctx = (phase: ScenarioContext['phase']): ScenarioContext => ({ traits, tokens, users: config.users, phase, poolSize: poolSize(scenario, config, phase, previousRps) });
     const [sampleToken] = await tokens.issue(1);
     if (config.warmupSec > 0) await runLoad(await scenario.plan(sctx('warmup')), { ...load, durationSec: config.warmupSec });
     if (io.signal.aborted) throw new Error('interrupted');
@@ -176,9 +185,10 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
               startError = err;
             }
           }
-          const measured = server === undefined ? failedRepetition(startError, rep, position, undefined) : await measureOnce(name, unit, rep, position, server, ctx, ticksPerSec);
-          if (io.signal.aborted) return; // a repetition cut short is not a measurement
           const cell = cells.get(cellKey({ scenario: name, strategy, ...identityOf(unit, config) })) as LoadCell;
+          const previousRps = cell.repetitions.findLast((r) => r.status === 'ok')?.requestsPerSec;
+          const measured = server === undefined ? failedRepetition(startError, rep, position, undefined) : await measureOnce(name, unit, rep, position, server, ctx, ticksPerSec, previousRps);
+          if (io.signal.aborted) return; // a repetition cut short is not a measurement
           cell.repetitions.push(measured.repetition);
           if (measured.repetition.status === 'errored') {
             cell.status = 'errored';
