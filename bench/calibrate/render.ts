@@ -6,7 +6,7 @@ const ratio = (n: number | null | undefined): string => (n === null || n === und
 
 /** The calibration as terminal tables. Pure. */
 export function renderCalibration(result: CalibrationResult): string {
-  const out: string[] = [`authbench calibrate · ${result.environment.cpuModel} × ${result.environment.cpuCount} · load average ${result.environment.loadAverage.join(' ')} · ${result.server}`, ...result.method.map((m) => `method: ${m}`)];
+  const out: string[] = [[`authbench calibrate · ${result.environment.cpuModel} × ${result.environment.cpuCount} · load average ${result.environment.loadAverage.join(' ')} · ${result.server}`, ...result.method.map((m) => `method: ${m}`)].join('\n')];
   if (result.agreement.length > 0) {
     const t = new Table({ head: ['round', 'autocannon req/s', 'wrk req/s', 'ratio', 'autocannon p50 ms', 'wrk p50 ms', 'ratio', 'autocannon p99 ms', 'wrk p99 ms'], style: { head: [], border: [] } });
     for (const r of result.agreement) {
