@@ -22,8 +22,8 @@ function number(flag: string, value: string | undefined, fallback: number, ok: (
   return n;
 }
 
-/** The default rates of the pacer's limit: doubling, then finer where a 2-core machine tops out. */
-export const DEFAULT_CALIBRATION_RATES = [500, 1000, 2000, 3000, 4000, 6000, 8000, 10000, 12000, 15000];
+/** The default rates of the pacer's limit: doubling, to past what a 2-core machine answers. */
+export const DEFAULT_CALIBRATION_RATES = [250, 500, 1000, 2000, 4000, 8000, 12000];
 
 export function resolveCalibrationConfig(flags: CalibrateFlags): CalibrationConfig {
   const rates = (flags.rates ?? DEFAULT_CALIBRATION_RATES.join(',')).split(',').map((s) => s.trim());
@@ -46,7 +46,7 @@ export function registerCalibrate(program: Command): void {
     .addOption(new Option('--duration <sec>', 'seconds per measurement (default 3)'))
     .addOption(new Option('--warmup <sec>', 'seconds of warm-up before each (default 1)'))
     .addOption(new Option('--rounds <n>', 'autocannon/wrk rounds, alternating; 0 = no wrk (default 3)'))
-    .addOption(new Option('--rates <list>', `open-loop rates tried, ascending until one fails (default ${DEFAULT_CALIBRATION_RATES.join(',')})`))
+    .addOption(new Option('--rates <list>', `open-loop rates tried, ascending (default ${DEFAULT_CALIBRATION_RATES.join(',')})`))
     .addOption(new Option('--out <dir>', 'output directory (default results/calibration-<timestamp>/)'))
     .action(async (flags: CalibrateFlags) => {
       const config = resolveCalibrationConfig(flags);

@@ -100,8 +100,8 @@ export async function runCalibration(config: CalibrationConfig, signal: AbortSig
       server: `authbench serve ${design}, GET /health`,
       method: [
         `one server (authbench serve ${design}) and GET /health: no auth work, so what is measured is mostly the generator and the framework`,
-        `closed loop: autocannon (${config.connections} connections, pipelining 1, every response's latency into a µs histogram, as the throughput cells) and wrk -t1 -c${config.connections} --latency, ${config.warmupSec} s warm-up then ${config.durationSec} s each, ${config.rounds} round(s) in alternating order; ratios autocannon ÷ wrk per round, median over rounds`,
-        `open loop: authbench's paced generator (pacer thread + HTTP thread, up to ${config.connections} connections) at each rate for ${config.durationSec} s after ${config.warmupSec} s paced warm-up; a rate holds when its pacer lag p99 ≤ ${PACER_LAG_LIMIT_MS * 1000} µs and 95% of it was answered; the limit is the highest rate that held before the first that did not`,
+        ...(config.rounds === 0 ? [] : [`closed loop: autocannon (${config.connections} connections, pipelining 1, every response's latency into a µs histogram, as the throughput cells) and wrk -t1 -c${config.connections} --latency, ${config.warmupSec} s warm-up then ${config.durationSec} s each, ${config.rounds} round(s) in alternating order; ratios autocannon ÷ wrk per round, median over rounds`]),
+        `open loop: authbench's paced generator (pacer thread + HTTP thread, up to ${config.connections} connections) at each rate for ${config.durationSec} s after ${config.warmupSec} s paced warm-up; a rate holds when its pacer lag p99 ≤ ${PACER_LAG_LIMIT_MS * 1000} µs and 95% of it was answered; every rate is tried; the limit is the highest rate that held before the first that did not`,
       ],
       agreement: [],
       pacer: [],
@@ -145,7 +145,6 @@ export async function runCalibration(config: CalibrationConfig, signal: AbortSig
       const step = { rate, answeredPerSec: answered / config.durationSec, lagP50Ms: r.pacerLag.p50, lagP99Ms: r.pacerLag.p99, lagMaxMs: r.pacerLag.max, p50Ms: r.corrected.p50, p99Ms: r.corrected.p99, generatorBusy: r.eventLoopUtilization };
       result.pacer.push({ ...step, holds: stepHolds(step) });
       await checkpoint(result);
-      if (!stepHolds(step)) break;
     }
     result.pacerLimit = pacerLimitOf(result.pacer);
     result.status = signal.aborted ? 'interrupted' : 'complete';

@@ -116,7 +116,8 @@ export async function runSweep(flags: RunFlags, latenciesMs: readonly number[], 
     for (const lat of latenciesMs) {
       if (io.signal.aborted) break;
       const dir = join(outDir, `${alg}-${lat}ms`);
-      const config = resolveRunConfig({ ...flags, scenarios: SWEEP_SCENARIOS.join(','), redisLatency: `${lat}ms`, redisProxy: true, jwtAlg: alg, out: dir, json: undefined }, process.env);
+      // No equal-load cells: the sweep's points are closed-loop throughput (issue 14 adds latency at a fixed rate).
+      const config = resolveRunConfig({ ...flags, rate: 'none', scenarios: SWEEP_SCENARIOS.join(','), redisLatency: `${lat}ms`, redisProxy: true, jwtAlg: alg, out: dir, json: undefined }, process.env);
       const result = await runBench(config, { ...io, checkpoint: async (r) => void (await writeAtomicJson(join(dir, 'result.json'), r)) });
       sweep.environment ??= result.environment;
       sweep.designs ??= result.designs;
