@@ -186,7 +186,7 @@ describe('authbench run --quick on the real servers', () => {
     assert.match(stdout, /^authbench /);
     assert.match(stdout, /method: throughput cells: autocannon, closed loop/);
     assert.match(stdout, /method: equal-load cells \(validate\)/);
-    for (const s of ['ceiling', 'login', 'validate', 'logout', 'revocation', 'session']) assert.match(stdout, new RegExp(`^${s}$`, 'm'));
+    for (const s of ['ceiling', 'login', 'validate', 'logout', 'revocation', 'session']) assert.match(stdout, new RegExp(`^${s} · throughput, closed loop$`, 'm'));
   });
 
   it('writes the report beside the result: report.md, report.html and its charts', async () => {
