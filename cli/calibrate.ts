@@ -4,6 +4,7 @@ import { renderCalibration } from '../bench/calibrate/render.js';
 import { runCalibration, type CalibrationConfig } from '../bench/calibrate/run-calibration.js';
 import { writeAtomicJson } from '../bench/result/write.js';
 import { InvalidOptionError } from '../lib/errors.js';
+import { numberFlag } from './flags.js';
 import { interruptOnSignals } from './interrupt.js';
 
 interface CalibrateFlags {
@@ -15,13 +16,6 @@ interface CalibrateFlags {
   out?: string;
 }
 
-function number(flag: string, value: string | undefined, fallback: number, ok: (n: number) => boolean, rule: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InvalidOptionError(`${flag} must be ${rule}, got ${JSON.stringify(value)}`);
-  return n;
-}
-
 /** The default rates of the pacer's limit: doubling, to past what a 2-core machine answers. */
 export const DEFAULT_CALIBRATION_RATES = [250, 500, 1000, 2000, 4000, 8000, 12000];
 
@@ -29,10 +23,10 @@ export function resolveCalibrationConfig(flags: CalibrateFlags): CalibrationConf
   const rates = (flags.rates ?? DEFAULT_CALIBRATION_RATES.join(',')).split(',').map((s) => s.trim());
   for (const r of rates) if (!/^\d+$/.test(r) || Number(r) < 1) throw new InvalidOptionError(`--rates must be a comma-separated list of integers >= 1 (req/s), got ${JSON.stringify(r)}`);
   return {
-    connections: number('--connections', flags.connections, 50, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer from 1 to 10000'),
-    durationSec: number('--duration', flags.duration, 3, (n) => n > 0 && n <= 600, 'seconds > 0 and <= 600'),
-    warmupSec: number('--warmup', flags.warmup, 1, (n) => n >= 0 && n <= 60, 'seconds >= 0 and <= 60'),
-    rounds: number('--rounds', flags.rounds, 3, (n) => Number.isInteger(n) && n >= 0 && n <= 50, 'an integer from 0 to 50'),
+    connections: numberFlag('--connections', flags.connections, 50, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer from 1 to 10000'),
+    durationSec: numberFlag('--duration', flags.duration, 3, (n) => n > 0 && n <= 600, 'seconds > 0 and <= 600'),
+    warmupSec: numberFlag('--warmup', flags.warmup, 1, (n) => n >= 0 && n <= 60, 'seconds >= 0 and <= 60'),
+    rounds: numberFlag('--rounds', flags.rounds, 3, (n) => Number.isInteger(n) && n >= 0 && n <= 50, 'an integer from 0 to 50'),
     rates: rates.map(Number).sort((a, b) => a - b),
   };
 }

@@ -7,6 +7,7 @@ import { parseMs } from '../bench/run/config.js';
 import { InvalidOptionError } from '../lib/errors.js';
 import { resolveServerConfig } from '../servers/config.js';
 import { designNames, isDesignName, type DesignName } from '../servers/designs/index.js';
+import { numberFlag } from './flags.js';
 import { interruptOnSignals } from './interrupt.js';
 import { addServerOptions } from './server-options.js';
 import { rawServerOptions, serverArgv, type ServerFlagValues } from '../servers/options.js';
@@ -22,13 +23,6 @@ interface CapacityFlags extends ServerFlagValues {
   out?: string;
 }
 
-function number(flag: string, value: string | undefined, fallback: number, ok: (n: number) => boolean, rule: string): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InvalidOptionError(`${flag} must be ${rule}, got ${JSON.stringify(value)}`);
-  return n;
-}
-
 export function resolveCapacityConfig(flags: CapacityFlags, env: NodeJS.ProcessEnv): CapacityConfig {
   const server = resolveServerConfig(rawServerOptions(flags, env));
   const strategies = (flags.strategies ?? designNames().join(',')).split(',').map((s) => s.trim());
@@ -36,11 +30,11 @@ export function resolveCapacityConfig(flags: CapacityFlags, env: NodeJS.ProcessE
   return {
     strategies: strategies as DesignName[],
     sloP99Ms: flags.sloP99 === undefined ? 10 : parseMs('--slo-p99', flags.sloP99),
-    startRate: number('--start-rate', flags.startRate, 1000, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
-    factor: number('--factor', flags.factor, 1.25, (n) => n > 1 && n <= 4, 'a number > 1 and <= 4'),
-    maxSteps: number('--max-steps', flags.maxSteps, 12, (n) => Number.isInteger(n) && n >= 1 && n <= 100, 'an integer from 1 to 100'),
-    stepSec: number('--step-duration', flags.stepDuration, 3, (n) => n > 0 && n <= 60, 'seconds > 0 and <= 60'),
-    connections: number('--connections', flags.connections, 100, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer from 1 to 10000'),
+    startRate: numberFlag('--start-rate', flags.startRate, 1000, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
+    factor: numberFlag('--factor', flags.factor, 1.25, (n) => n > 1 && n <= 4, 'a number > 1 and <= 4'),
+    maxSteps: numberFlag('--max-steps', flags.maxSteps, 12, (n) => Number.isInteger(n) && n >= 1 && n <= 100, 'an integer from 1 to 100'),
+    stepSec: numberFlag('--step-duration', flags.stepDuration, 3, (n) => n > 0 && n <= 60, 'seconds > 0 and <= 60'),
+    connections: numberFlag('--connections', flags.connections, 100, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer from 1 to 10000'),
     serverArgs: serverArgv(flags),
     redisUrl: server.redisUrl,
   };

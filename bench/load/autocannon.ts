@@ -1,6 +1,6 @@
 import autocannon from 'autocannon';
 import type { LoadPlan } from '../../scenarios/scenario.js';
-import { encodeHistogram, figuresOf, latencyHistogram, recordMs } from '../measure/histogram.js';
+import { encodeHistogram, figuresOf, latencyHistogram, recordMs, type LatencyFigures } from '../measure/histogram.js';
 
 export interface LoadOptions {
   readonly url: string;
@@ -11,14 +11,8 @@ export interface LoadOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-export interface LatencyMs {
-  readonly p50: number;
-  readonly p90: number;
-  readonly p99: number;
-  readonly p999: number;
-  readonly max: number;
-  readonly mean: number;
-}
+/** Latency percentiles in ms (as the histogram gives them, without its count). */
+export type LatencyMs = Omit<LatencyFigures, 'count'>;
 
 /** What one autocannon run measured, as plain data. */
 export interface LoadMeasurement {

@@ -25,20 +25,8 @@ export interface PacedLoadOptions {
   readonly path?: string;
 }
 
-/** What the worker thread is given (plain data). */
-export interface PacedWorkerData {
-  readonly url: string;
-  readonly path: string;
-  readonly rate: number;
-  readonly connections: number;
-  readonly durationSec: number;
-  readonly warmupSec: number;
-  readonly timeoutSec: number;
-  readonly validTokens: readonly string[];
-  readonly revokedTokens: readonly string[];
-  readonly revokedShare: number;
-  readonly keepEvents: boolean;
-}
+/** What the worker thread is given: the options, every default filled in, without the signal (plain data). */
+export type PacedWorkerData = Required<Omit<PacedLoadOptions, 'signal'>>;
 
 /** What the worker thread measured (plain data; histograms are µs, HdrHistogram compressed base64). */
 export interface PacedWorkerResult {
