@@ -6,10 +6,11 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { TestContext } from 'node:test';
+import { after, before, type TestContext } from 'node:test';
 import { Redis, type RedisOptions } from 'ioredis';
 import { RedisProxy } from '../bench/faults/proxy.js';
 import { waitFor } from './faults.js';
+import { startTestRedis, type TestRedis } from './redis.js';
 
 /** waitFor, polling every 10 ms: what the proxy tests wait for happens on loopback within a millisecond or so. */
 export const until = <T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000): Promise<T> => waitFor(what, probe, timeoutMs, 10);
@@ -103,4 +104,33 @@ export const netResources = (): string[] => process.getActiveResourcesInfo().fil
 export async function assertNothingLeft(before: readonly string[]): Promise<void> {
   const left = await until('sockets to close', () => (netResources().length <= before.length ? [] : undefined), 3000).catch(() => netResources());
   assert.deepEqual(left, [], 'no TCP handle or child process left behind');
+}
+
+/**
+ * The Redis of a suite of proxy tests: started before its first test, closed after its last, and then nothing the
+ * suite opened may be left (assertNothingLeft). Call it in the describe() body; read it in the tests.
+ */
+export function suiteRedis(): TestRedis {
+  let redis: TestRedis | undefined;
+  const handlesBefore = netResources();
+  before(async () => {
+    redis = await startTestRedis();
+  });
+  after(async () => {
+    await redis?.close();
+    await assertNothingLeft(handlesBefore);
+  });
+  const current = (): TestRedis => {
+    if (redis === undefined) throw new Error('the suite Redis is read before the suite started');
+    return redis;
+  };
+  return {
+    get server() {
+      return current().server;
+    },
+    get client() {
+      return current().client;
+    },
+    close: () => current().close(),
+  };
 }

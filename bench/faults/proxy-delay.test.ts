@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sleep } from '../../test-support/faults.js';
-import { assertNothingLeft, faultClient, netResources, proxyFor, timed, until } from '../../test-support/proxy-clients.js';
-import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
+import { faultClient, proxyFor, suiteRedis, timed, until } from '../../test-support/proxy-clients.js';
 
 /**
  * RedisProxy's added latency: setDelay and setBaseDelay hold each reply from Redis at least that long, keep replies
@@ -14,16 +13,7 @@ import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
 
 // The tests run together: each has its own proxy, clients and keys, and most of their time is spent waiting on timers.
 describe('RedisProxy: delay', { concurrency: true }, () => {
-  let redis: TestRedis;
-  const handlesBefore = netResources();
-
-  before(async () => {
-    redis = await startTestRedis();
-  });
-  after(async () => {
-    await redis?.close();
-    await assertNothingLeft(handlesBefore);
-  });
+  const redis = suiteRedis();
 
   it('setDelay(50) holds every reply at least 50 ms', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);

@@ -1,19 +1,8 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sleep } from '../../test-support/faults.js';
-import {
-  assertNothingLeft,
-  closeOf,
-  faultClient,
-  netResources,
-  pingsAgain,
-  proxyFor,
-  rawConnect,
-  received,
-  until,
-} from '../../test-support/proxy-clients.js';
-import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
+import { closeOf, faultClient, pingsAgain, proxyFor, rawConnect, received, suiteRedis, until } from '../../test-support/proxy-clients.js';
 
 /**
  * RedisProxy's network faults: a blackhole (a partition that holds bytes and heals), reset (RST on open and new
@@ -25,16 +14,7 @@ const FLAP_RUNS = 4;
 
 // The tests run together: each has its own proxy, clients and keys, and most of their time is spent waiting on timers.
 describe('RedisProxy: blackhole, reset and flap', { concurrency: true }, () => {
-  let redis: TestRedis;
-  const handlesBefore = netResources();
-
-  before(async () => {
-    redis = await startTestRedis();
-  });
-  after(async () => {
-    await redis?.close();
-    await assertNothingLeft(handlesBefore);
-  });
+  const redis = suiteRedis();
 
   it('blackhole makes a command time out, and after restore() the same connection answers', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { trackChild } from '../../lib/children.js';
-import { assertNothingLeft, netResources, proxyFor, until } from '../../test-support/proxy-clients.js';
-import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
+import { proxyFor, suiteRedis, until } from '../../test-support/proxy-clients.js';
 
 /**
  * The Redis proxy runs in a process of its own, which ends with close() and with its parent, so that neither path
@@ -26,16 +25,7 @@ function running(pid: number): boolean {
 }
 
 describe('RedisProxy: its own process', () => {
-  let redis: TestRedis;
-  const handlesBefore = netResources();
-
-  before(async () => {
-    redis = await startTestRedis();
-  });
-  after(async () => {
-    await redis?.close();
-    await assertNothingLeft(handlesBefore);
-  });
+  const redis = suiteRedis();
 
   it('runs in a process other than this one, which has exited once close() resolves', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { InvalidOptionError } from '../../lib/errors.js';
 import { freePort } from '../../lib/ports.js';
 import { portAccepts } from '../../test-support/processes.js';
-import {
-  assertNothingLeft,
-  closeOf,
-  faultClient,
-  netResources,
-  proxyFor,
-  rawConnect,
-  received,
-  until,
-} from '../../test-support/proxy-clients.js';
-import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
+import { closeOf, faultClient, proxyFor, rawConnect, received, suiteRedis, until } from '../../test-support/proxy-clients.js';
+import { startTestRedis } from '../../test-support/redis.js';
 import { RedisProxy } from './proxy.js';
 
 /**
@@ -23,16 +14,7 @@ import { RedisProxy } from './proxy.js';
  */
 
 describe('RedisProxy: listening, forwarding, stats and connection ends', () => {
-  let redis: TestRedis;
-  const handlesBefore = netResources();
-
-  before(async () => {
-    redis = await startTestRedis();
-  });
-  after(async () => {
-    await redis?.close();
-    await assertNothingLeft(handlesBefore);
-  });
+  const redis = suiteRedis();
 
   it('url is redis://127.0.0.1:<port> and that port accepts connections', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
