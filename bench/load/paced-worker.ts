@@ -117,7 +117,11 @@ async function main(data: PacedWorkerData): Promise<void> {
   await new Promise<void>((resolve) => {
     port.on('message', (m: unknown) => {
       if (m === 'go') resolve();
-      if (m === 'stop') Atomics.store(stopFlag, 0, 1);
+      if (m === 'stop') {
+        // Wakes the pacer if it is asleep until a far due time.
+        Atomics.store(stopFlag, 0, 1);
+        Atomics.notify(stopFlag, 0);
+      }
     });
     port.postMessage({ type: 'ready' });
   });
