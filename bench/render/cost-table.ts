@@ -13,7 +13,7 @@ const cmds = (byName: Record<string, number>): string =>
 export const COST_HEAD: readonly string[] = ['scenario', 'strategy', 'Redis cmds/req', 'by command', 'Redis CPU µs/req', 'server CPU µs/req', 'server peak RSS MiB', 'state bytes', 'token bytes', 'request bytes', 'response bytes'];
 /** How the cost figures were measured: the title line of the table. */
 export const COST_TITLE =
-  'cost per request (INFO commandstats and INFO cpu of Redis, process.cpuUsage and socket bytes of the server, around the measured phase only; state: mean MEMORY USAGE of up to 100 keys after the cell; medians over repetitions)';
+  'cost per request (INFO commandstats and INFO cpu of Redis, process.cpuUsage and socket bytes of the server, around the measured phase only, after a forced GC of the server; state: mean MEMORY USAGE of up to 100 keys after the cell; medians over repetitions)';
 
 /** The cells of one row of the cost table (the terminal, Markdown and HTML tables all use these); undefined without a cost. */
 export function costRow(cell: LoadCell): string[] | undefined {

@@ -118,6 +118,9 @@ async function measureRates(name: LoadScenarioName, unit: Unit, rep: number, pos
     const cell = cells.get(rate.rps) as EqualLoadCell;
     try {
       const snapshot = async () => (inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) });
+      // The paced warm-up leads straight into the measured part, so the garbage collected here is that of what came
+      // before the warm-up (the previous rate, the token pool): the measured part pays only for its own warm-up's.
+      await getJson(`${server.url}/metrics?gc=1`, 2000);
       let before: Awaited<ReturnType<typeof snapshot>>;
       let limitsBefore: LimitsSnapshot | undefined;
       const probe = { serverPid: server.child?.pid, redis: ctx.inspector, ticksPerSec: clockTicks() };

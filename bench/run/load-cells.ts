@@ -115,8 +115,9 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
     const plan = await scenario.plan(sctx('measure'));
     // Cost snapshots and refusal counters bracket the measured phase only: pool preparation and warm-up are not in
     // them. With several workers GET /metrics answers for one of them: refusals by reason are then not read.
-    const metrics = async (): Promise<unknown> => ((unit.workers ?? 1) === 1 ? getJson(`${server.url}/metrics`, 2000) : undefined);
-    const metricsBefore = await metrics();
+    // The "before" read collects the server's garbage first (GET /metrics?gc=1): the warm-up's is not the phase's.
+    const metrics = async (gc = false): Promise<unknown> => ((unit.workers ?? 1) === 1 ? getJson(`${server.url}/metrics${gc ? '?gc=1' : ''}`, 2000) : undefined);
+    const metricsBefore = await metrics(true);
     const before = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(metricsBefore) };
     // The limits window sits inside the cost snapshots, as close to the load as it can be.
     const probe: LimitsProbe = { serverPid: server.child?.pid, redis: ctx.inspector, ticksPerSec };

@@ -26,7 +26,8 @@ export function startServerProcess(
 ): Promise<ServerProcess> {
   return startListeningProcess(
     `server ${strategy}`,
-    [CLI_PATH, 'serve', strategy, '--port', '0', ...args],
+    // --expose-gc: GET /metrics?gc=1 can then collect garbage before a measured phase (nothing else calls it).
+    ['--expose-gc', CLI_PATH, 'serve', strategy, '--port', '0', ...args],
     { REDIS_URL: '', AUTHBENCH_JWT_SECRET: '', ...env },
     readyTimeoutMs,
   );
