@@ -177,6 +177,8 @@ describe('authbench run --quick on the real servers', () => {
       assert.equal(answered + (rep.errors ?? 0), rep.sent, `${c.strategy}: sent = answered + failed`);
       assert.equal(rep.sent, c.offeredRps * result.config.durationSec, `${c.strategy}: rate × duration requests, the warm-up not counted`);
       assert.equal(c.summary.wrongAnswers, 0, `${c.strategy}: wrong answers`);
+      assert.ok(c.summary.contentChecked > 0, `${c.strategy}: 200 bodies were checked against the token's user`);
+      assert.equal(c.summary.contentMismatches, 0, `${c.strategy}: every checked body named the token's user`);
       assert.equal(c.summary.valid, rep.valid, 'one repetition: the cell is as valid as it');
     }
     assert.match(stdout, /validate at equal offered load/);

@@ -13,6 +13,7 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { Pool } from 'undici';
 import { encodeHistogram, latencyHistogram, recordMs } from '../measure/histogram.js';
 import type { ErrorEvent, RequestKind, ResponseEvent } from '../measure/outage-events.js';
+import { MeBodySample } from '../../scenarios/scenario.js';
 import type { PacedWorkerData, PacedWorkerResult } from './paced.js';
 
 /** Request 0 is due this long after the go: time for the pacer thread to wake. */
@@ -38,6 +39,8 @@ async function main(data: PacedWorkerData): Promise<void> {
   let errorCount = 0;
   let timeouts = 0;
   let maxLagMs = 0;
+  // With the users of the tokens, 200 bodies are sampled as in the throughput cells (the first 1000, then every 100th).
+  const content = data.validUsers.length === data.validTokens.length && data.validUsers.length > 0 ? new MeBodySample() : undefined;
   const every = data.revokedShare > 0 ? Math.max(1, Math.round(1 / data.revokedShare)) : Infinity;
   const total = Math.round(data.rate * data.durationSec);
   // Warm-up requests are paced like the others and come first (indexes −warmup … −1, due before 0): they tier up
@@ -76,12 +79,15 @@ async function main(data: PacedWorkerData): Promise<void> {
     if (late > maxLagMs) maxLagMs = late;
     const revoked = data.revokedTokens.length > 0 && i % every === every - 1;
     const kind: RequestKind = revoked ? 'revoked' : 'valid';
+    const vIndex = vi % data.validTokens.length;
     const token = revoked ? (data.revokedTokens[ri++ % data.revokedTokens.length] as string) : (data.validTokens[vi++ % data.validTokens.length] as string);
+    const expectedUser = revoked ? undefined : data.validUsers[vIndex];
     sent++;
     const p = pool
       .request({ path: data.path, method: 'GET', headers: { authorization: `Bearer ${token}`, 'x-authbench-id': String(i) } })
       .then(async (res) => {
-        await res.body.dump();
+        if (content !== undefined && !revoked && res.statusCode === 200) content.check(await res.body.text(), expectedUser);
+        else await res.body.dump();
         const t = now();
         const written = writtenAt.get(i);
         writtenAt.delete(i);
@@ -157,6 +163,8 @@ async function main(data: PacedWorkerData): Promise<void> {
     uncorrectedHistogram: encodeHistogram(uncorrected),
     pacerLagHistogram: encodeHistogram(lag),
     maxPacerLagMs: maxLagMs,
+    contentChecked: content?.checked ?? 0,
+    contentMismatches: content?.mismatches ?? 0,
     eventLoopUtilization: busy.utilization,
     responseEvents: responses,
     errorEvents: errors,

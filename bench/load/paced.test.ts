@@ -44,6 +44,14 @@ describe('the paced open-loop generator', () => {
     assert.ok(r.corrected.max >= r.uncorrected.max, `${r.corrected.max} ≥ ${r.uncorrected.max}`);
     assert.ok(r.corrected.p50 > 0 && r.corrected.p50 < 1000, 'sub-millisecond resolution: a float of ms, not whole ms');
     assert.equal(r.responses.length, 0, 'no events unless asked');
+    assert.equal(r.contentChecked, 0, 'no users given: no body checked');
+  });
+
+  it('checks the 200 bodies against the users of the tokens when given: another user is a mismatch', async () => {
+    // The test server answers {} (no username): every checked body is a mismatch, and all 100 are checked.
+    const r = await runPacedLoad({ url, rate: 200, connections: 2, durationSec: 0.5, timeoutSec: 5, validTokens: ['a'], validUsers: ['user0'], revokedTokens: [], revokedShare: 0 });
+    assert.equal(r.contentChecked, 100);
+    assert.equal(r.contentMismatches, 100);
   });
 
   it('keeps sending while the caller\'s thread is blocked: the generator is not on it', async () => {

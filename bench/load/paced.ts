@@ -15,6 +15,11 @@ export interface PacedLoadOptions {
   readonly warmupSec?: number;
   readonly timeoutSec: number;
   readonly validTokens: readonly string[];
+  /**
+   * The user each valid token was issued to (same order), when known: a sample of the 200 bodies is then checked
+   * against it (as the throughput cells do), and a body that names another user is a content mismatch.
+   */
+  readonly validUsers?: readonly string[];
   readonly revokedTokens: readonly string[];
   /** Every `round(1 / revokedShare)`-th request carries a revoked token (none when there are no revoked tokens). */
   readonly revokedShare: number;
@@ -45,6 +50,9 @@ export interface PacedWorkerResult {
   /** How late each request was sent behind its due time (the generator's own error). */
   readonly pacerLagHistogram: string;
   readonly maxPacerLagMs: number;
+  /** 200 bodies checked against the token's user, and those that named another (0 and 0 without validUsers). */
+  readonly contentChecked: number;
+  readonly contentMismatches: number;
   /** Share of the HTTP thread's time spent working rather than waiting (1 = it could not keep up). */
   readonly eventLoopUtilization: number;
   readonly responseEvents: readonly ResponseEvent[];
@@ -100,6 +108,7 @@ export async function runPacedLoad(opts: PacedLoadOptions, onStart?: (now: () =>
     warmupSec: opts.warmupSec ?? 0,
     timeoutSec: opts.timeoutSec,
     validTokens: opts.validTokens,
+    validUsers: opts.validUsers ?? [],
     revokedTokens: opts.revokedTokens,
     revokedShare: opts.revokedShare,
     keepEvents: opts.keepEvents ?? false,

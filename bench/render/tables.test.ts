@@ -142,6 +142,8 @@ describe('the equal-load table', () => {
     errors: 0,
     timeouts: 0,
     wrongAnswers: 0,
+    contentChecked: 1100,
+    contentMismatches: 0,
   };
   const cell = (strategy: string, over: Record<string, unknown> = {}) => ({ kind: 'equal-load' as const, scenario: 'validate', strategy, rateLabel: '25%', offeredRps: 1000, status: 'ok' as const, errors: [], repetitions: [], summary: { ...summary, ...over } });
   const withEqual = { equalLoad: { scenario: 'validate', slowestRps: 4000, slowest: 'redis-token', notes: [], cells: [cell('jwt'), cell('redis-token', { valid: false, pacerLagP99Ms: 0.5 })] } };

@@ -191,7 +191,10 @@ export interface EqualLoadRepetition {
   /** Requests that ended without a response, and the timeouts among them. */
   readonly errors?: number;
   readonly timeouts?: number;
+  /** Wrong statuses, and sampled 200 bodies that named another user than the token's. */
   readonly wrongAnswers?: number;
+  readonly contentChecked?: number;
+  readonly contentMismatches?: number;
   /** From each request's intended send time (coordinated omission corrected), ms; and its histogram (µs). */
   readonly latencyMs?: LatencyFigures;
   readonly latencyHistogram?: string;
@@ -222,6 +225,8 @@ export interface EqualLoadSummary extends MergedLatency {
   readonly errors: number;
   readonly timeouts: number;
   readonly wrongAnswers: number;
+  readonly contentChecked: number;
+  readonly contentMismatches: number;
   readonly cost?: Cost;
   readonly limits?: LimitsSummary;
 }

@@ -50,6 +50,8 @@ function paced(n: number, ms: number, slow: number, slowMs: number, lagMs: numbe
     uncorrectedHistogram: enc,
     pacerLagHistogram: lagEnc,
     maxPacerLagMs: lagMs,
+    contentChecked: 100,
+    contentMismatches: 0,
     eventLoopUtilization: 0.2,
     responseEvents: [],
     errorEvents: [],
@@ -68,6 +70,12 @@ describe('equal-load repetitions and cells', () => {
     assert.equal(r.achievedRps, 499);
     assert.equal(r.wrongAnswers, 2);
     assert.equal(r.valid, true);
+  });
+  it('counts a sampled 200 that named another user as wrong, not correct', () => {
+    const r = repetitionOf(0, 0, 1, { ...paced(1000, 0.3, 0, 0, 0.05), contentChecked: 1000, contentMismatches: 3 }, expect, undefined);
+    assert.equal(r.achievedRps, 995);
+    assert.equal(r.wrongAnswers, 5);
+    assert.equal(r.contentMismatches, 3);
   });
   it('marks a repetition invalid when the pacer lag p99 exceeds max(200 µs, 10% of the p99)', () => {
     assert.equal(repetitionOf(0, 0, 1, paced(1000, 0.3, 0, 0, 0.5), expect, undefined).valid, false);

@@ -32,7 +32,7 @@ function equalLoadLines(config: RunConfig): string[] {
   if (config.rates.length === 0) return [];
   return [
     `equal-load cells (validate): every design at the same offered open-loop rates, ${config.rates.map(offeredRateLabel).join(', ')} (a share is of the slowest design's closed-loop validate req/s in this run); request i due at i/rate s and sent then, answered or not (as wrk2), over up to ${config.connections} connections; paced by a thread that sleeps until each request is due, sent by another (undici), off the runner's thread; ${config.warmupSec} s paced warm-up, then ${config.durationSec} s measured per rate`,
-    `equal-load latency in µs histograms: corrected (from each request's intended send time: a stall counts in full) and uncorrected (from its actual write); the pacer's lag (actual send − due) is measured too, and a cell whose lag p99 exceeds max(200 µs, 10% of its p99) is marked invalid: part of its latency would be the generator's`,
+    `equal-load latency in µs histograms: corrected (from each request's intended send time: a stall counts in full) and uncorrected (from its actual write); the pacer's lag (actual send − due) is measured too, and a cell whose lag p99 exceeds max(200 µs, 10% of its p99) is marked invalid: part of its latency would be the generator's; answers judged by status and by sampled GET /me bodies, as in the throughput cells`,
   ];
 }
 
