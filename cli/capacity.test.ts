@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CapacityResult } from '../bench/capacity/run-capacity.js';
 import { stepOf } from '../bench/capacity/run-capacity.js';
-import { capacityOf, DEFAULT_RULES, judgeStep } from '../bench/capacity/steps.js';
+import { capacityOf, DEFAULT_RULES, judgeRate, judgeStep } from '../bench/capacity/steps.js';
 import { runCli } from '../test-support/server-process.js';
 
 describe('capacity step figures', () => {
@@ -25,30 +25,36 @@ describe('capacity step figures', () => {
 });
 
 describe('authbench capacity on a real server', () => {
-  it('steps the rate and reports the highest one within the target, with both p99s', async () => {
+  it('repeats each rate, steps the rate and answers with the last passing and first failing rate, with both p99s', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'authbench-capacity-'));
     try {
-      const r = await runCli(['capacity', '--strategies', 'jwt', '--start-rate', '200', '--factor', '2', '--max-steps', '2', '--step-duration', '1', '--slo-p99', '1000ms', '--out', dir], {}, 120_000);
+      const r = await runCli(['capacity', '--strategies', 'jwt', '--start-rate', '200', '--factor', '2', '--max-steps', '2', '--step-duration', '1', '--repeat', '2', '--slo-p99', '1000ms', '--out', dir], {}, 180_000);
       assert.equal(r.code, 0, r.stderr);
       const result = JSON.parse(await readFile(join(dir, 'capacity.json'), 'utf8')) as CapacityResult;
       const jwt = result.designs[0];
       assert.ok(jwt, 'the jwt design');
       assert.equal(jwt.strategy, 'jwt');
       assert.equal(jwt.error, undefined);
-      // Whether a step passes is a measurement (a busy machine can miss 90% of the rate, or the target): asserted
-      // here is the search itself, deterministic given its steps. Where it stops is tested in bench/capacity/steps.test.ts.
+      // Whether a rate passes is a measurement (a busy machine can miss 90% of the rate, or the target): asserted
+      // here is the search itself, deterministic given its trials. Where it goes next is tested in bench/capacity/steps.test.ts.
       const rules = { sloP99Ms: 1000, ...DEFAULT_RULES };
-      const [first] = jwt.steps;
-      assert.ok(first, 'at least one step');
+      const search = { startRate: 200, factor: 2, maxSteps: 2, resolution: 0.05 };
+      const [first] = jwt.trials;
+      assert.ok(first, 'at least one rate');
       assert.equal(first.rate, 200, 'starts at --start-rate');
-      assert.deepEqual(jwt.steps.map((s) => s.rate), [200, 400].slice(0, jwt.steps.length), 'steps ×2 from there');
-      assert.equal(jwt.steps.length, first.verdict === 'ok' ? 2 : 1, 'goes on after a step that passed, up to --max-steps, and stops at one that failed');
-      for (const s of jwt.steps) {
-        assert.equal(s.verdict, judgeStep(s, rules), `the ${s.rate} req/s step is judged by its own figures`);
-        assert.ok(s.p99UncorrectedMs !== null && s.p99CorrectedMs >= 0, 'both p99s');
+      assert.equal(jwt.trials.length, 2, '--max-steps rates tried (up, or down after a failure)');
+      assert.equal(jwt.trials[1]?.rate, first.verdict === 'ok' ? 400 : 100, '×2 after a pass, ÷2 after a failure');
+      for (const t of jwt.trials) {
+        assert.equal(t.repetitions.length, 2, `${t.rate} req/s: --repeat repetitions`);
+        for (const s of t.repetitions) {
+          // A repetition that failed on the generator's lag alone is run again: its verdict is then the second one's.
+          assert.equal(s.verdict, judgeStep(s, rules), `a repetition at ${t.rate} req/s is judged by its own figures`);
+          assert.ok(s.p99UncorrectedMs !== null && s.p99CorrectedMs >= 0, 'both p99s');
+        }
+        assert.equal(t.verdict, judgeRate(t.repetitions.map((s) => s.verdict)), `${t.rate} req/s is judged by its repetitions`);
       }
-      assert.deepEqual({ sustainableRate: jwt.sustainableRate, stoppedBy: jwt.stoppedBy }, capacityOf(jwt.steps, rules, 2));
-      assert.match(r.stdout, /highest rate with p99 ≤ 1000 ms/);
+      assert.deepEqual({ sustainableRate: jwt.sustainableRate, firstFailingRate: jwt.firstFailingRate, stoppedBy: jwt.stoppedBy, converged: jwt.converged }, capacityOf(jwt.trials, search));
+      assert.match(r.stdout, /capacity with p99 ≤ 1000 ms/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

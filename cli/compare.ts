@@ -6,6 +6,7 @@ import { renderComparisonTable } from '../bench/gate/render-table.js';
 import { compareRuns, exitCodeOf } from '../bench/gate/verdict.js';
 import { LOAD_OPTION_NAMES } from '../bench/gate/comparable.js';
 import { InvalidOptionError } from '../lib/errors.js';
+import { parsePercent } from './flags.js';
 
 /** The default smallest change that counts, for throughput. */
 export const DEFAULT_THRESHOLD = '10%';
@@ -15,13 +16,7 @@ export const DEFAULT_THRESHOLD = '10%';
  */
 export const DEFAULT_LATENCY_THRESHOLD = '25%';
 
-/** `10%`, `10` (percent) → 0.1. Throws InvalidOptionError (exit 2) naming the flag. */
-export function parsePercent(flag: string, value: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(value);
-  const n = m?.[1] === undefined ? NaN : Number(m[1]) / 100;
-  if (!(n > 0 && n < 1)) throw new InvalidOptionError(`${flag} must be a percentage above 0 and below 100, like 10%, got ${JSON.stringify(value)}`);
-  return n;
-}
+export { parsePercent };
 
 /** `--allow-difference a,b` → option names as on the command line, without dashes (load or server options). */
 export function parseAllowed(value: string | undefined): string[] {

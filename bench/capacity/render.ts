@@ -1,18 +1,37 @@
 import Table from 'cli-table3';
-import { fmtMs } from '../render/format.js';
-import type { CapacityResult } from './run-capacity.js';
+import { median } from '../../lib/stats.js';
+import { fmtInt, fmtMs } from '../render/format.js';
+import type { CapacityDesignResult, CapacityResult } from './run-capacity.js';
 
-const ms = fmtMs;
+/** The answer in words: between the last passing and the first failing rate, or what stopped the search. */
+function answerOf(d: CapacityDesignResult): string {
+  if (d.error !== undefined) return `ERRORED: ${d.error}`;
+  if (d.sustainableRate === null) return d.firstFailingRate === null ? 'no rate measured' : `none passed (lowest tried ${fmtInt(d.firstFailingRate)} req/s: ${d.stoppedBy})`;
+  if (d.firstFailingRate === null) return `≥ ${fmtInt(d.sustainableRate)} req/s (every rate passed; the steps ran out)`;
+  return `${fmtInt(d.sustainableRate)}–${fmtInt(d.firstFailingRate)} req/s${d.converged ? '' : ' (not converged: the steps ran out)'}`;
+}
 
-/** Steps per design, and the highest sustainable rate with why the search stopped. Pure. */
+/** Rates tried per design, and where each design's capacity lies. Pure. */
 export function renderCapacity(result: CapacityResult): string {
-  const parts = [...result.method.map((m) => `method: ${m}`)];
-  const summary = new Table({ head: ['strategy', `highest rate with p99 ≤ ${result.config.sloP99Ms} ms`, 'stopped by'], style: { head: [], border: [] } });
+  const parts = [result.method.map((m) => `method: ${m}`).join('\n')];
+  const summary = new Table({ head: ['strategy', `capacity with p99 ≤ ${result.config.sloP99Ms} ms (last passing – first failing rate)`, 'first failure'], style: { head: [], border: [] } });
   for (const d of result.designs) {
-    summary.push([d.strategy, d.sustainableRate === null ? '–' : `${d.sustainableRate} req/s`, d.error ?? (d.stoppedBy === 'generator-limited' ? 'the load generator could not send the next rate' : d.stoppedBy)]);
-    const steps = new Table({ head: ['rate', 'answered req/s', 'p99 corrected ms', 'p99 uncorrected ms', 'failed', 'verdict'], style: { head: [], border: [] } });
-    for (const s of d.steps) steps.push([s.rate, Math.round(s.achievedRps), ms(s.p99CorrectedMs), ms(s.p99UncorrectedMs), `${(s.errorRate * 100).toFixed(2)}%`, s.verdict]);
-    parts.push(`${d.strategy}\n${steps.toString()}`);
+    summary.push([d.strategy, answerOf(d), d.firstFailingRate === null ? '–' : d.stoppedBy]);
+    const trials = new Table({ head: ['rate', 'answered req/s (median)', 'p99 corrected ms (each repetition)', 'p99 uncorrected ms (median)', 'failed (max)', 'repetitions', 'verdict'], style: { head: [], border: [] } });
+    for (const t of d.trials) {
+      const r = t.repetitions;
+      const uncorrected = r.flatMap((x) => (x.p99UncorrectedMs === null ? [] : [x.p99UncorrectedMs]));
+      trials.push([
+        fmtInt(t.rate),
+        fmtInt(median(r.map((x) => x.achievedRps))),
+        r.map((x) => fmtMs(x.p99CorrectedMs)).join(' / '),
+        uncorrected.length === 0 ? '–' : fmtMs(median(uncorrected)),
+        `${(Math.max(...r.map((x) => x.errorRate)) * 100).toFixed(2)}%`,
+        r.map((x) => x.verdict).join(', '),
+        t.verdict,
+      ]);
+    }
+    parts.push(`${d.strategy} (rates in the order tried)\n${trials.toString()}`);
   }
   parts.push(`capacity at a latency target\n${summary.toString()}`);
   return parts.join('\n\n');

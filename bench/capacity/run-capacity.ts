@@ -7,15 +7,20 @@ import { runLoad } from '../load/autocannon.js';
 import { runPacedLoad, type PacedLoadResult } from '../load/paced.js';
 import { startServerProcess } from '../run/server-process.js';
 import { httpTokenSource } from '../load/tokens.js';
-import { capacityOf, judgeStep, nextRate, type CapacityOutcome, type CapacityRules, type CapacityStep, type StepVerdict } from './steps.js';
+import { capacityOf, judgeRate, judgeStep, nextProbe, type CapacityOutcome, type CapacityRules, type CapacityStep, type RateTrial, type SearchRules, type StepVerdict } from './steps.js';
 
 export interface CapacityConfig {
   readonly strategies: readonly DesignName[];
   readonly sloP99Ms: number;
   readonly startRate: number;
   readonly factor: number;
+  /** Rates tried at most per design. */
   readonly maxSteps: number;
   readonly stepSec: number;
+  /** Repetitions of each rate (a rate passes when most of them do). */
+  readonly repeat: number;
+  /** The search ends when the first failing rate is within this share above the last passing one. */
+  readonly resolution: number;
   readonly connections: number;
   readonly serverArgs: readonly string[];
   readonly redisUrl: string | undefined;
@@ -23,12 +28,14 @@ export interface CapacityConfig {
 
 export interface CapacityDesignResult extends CapacityOutcome {
   readonly strategy: string;
-  readonly steps: (CapacityStep & { readonly verdict: StepVerdict })[];
+  /** Every rate tried, in the order tried, with its repetitions. */
+  readonly trials: RateTrial[];
   readonly error?: string;
 }
 
 export interface CapacityResult {
-  readonly schemaVersion: 1;
+  /** 2: rates repeated and bisected (`trials`); 1 had one step per rate (`steps`). */
+  readonly schemaVersion: 2;
   readonly tool: 'authbench';
   readonly kind: 'capacity';
   readonly startedAt: string;
@@ -59,16 +66,17 @@ export function stepOf(rate: number, durationSec: number, all: Pick<PacedLoadRes
 }
 
 /**
- * `authbench capacity`: per design, GET /me at a fixed, paced open-loop rate, stepped up geometrically until
- * the corrected p99 passes the target, errors pass 1%, or the load generator cannot send the rate. Both the
- * corrected and the uncorrected p99 are reported; only the corrected one is judged.
+ * `authbench capacity`: per design, GET /me at fixed, paced open-loop rates, each repeated, stepped up
+ * geometrically to the first rate that fails (p99 over the target, errors over 1%, or a generator that could not
+ * send it), then bisected between the last passing and that first failing rate. Both the corrected and the
+ * uncorrected p99 are reported; only the corrected one is judged.
  */
 export async function runCapacity(config: CapacityConfig, signal: AbortSignal, serverEnv: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<CapacityResult> {
   const redis = await obtainRedis({ url: config.redisUrl });
   try {
     const rules: CapacityRules = { sloP99Ms: config.sloP99Ms, maxErrorRate: 0.01, minAchievedShare: 0.9 };
     const result: CapacityResult = {
-      schemaVersion: 1,
+      schemaVersion: 2,
       tool: 'authbench',
       kind: 'capacity',
       startedAt: new Date().toISOString(),
@@ -76,19 +84,19 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
       environment: await collectEnvironment(redis.url, redis.source),
       config,
       method: [
-        `open loop GET /me paced by authbench (request i due at i/rate s, sent then, answered or not) over up to ${config.connections} connections, after a 1 s closed-loop warm-up (autocannon); ${config.stepSec} s per step, its first ${SETTLE_MS} ms not judged (connections opening), rates ×${config.factor} from ${config.startRate} req/s, at most ${config.maxSteps} steps`,
-        "autocannon's own open loop (overallRate) meters each connection in one-second windows: every second starts with a burst of that second's whole quota, which alone breaks a 10 ms p99 at a fraction of capacity; hence the pacer",
-        `a step passes when its corrected p99 ≤ ${config.sloP99Ms} ms, failures ≤ 1% and at least 90% of the asked rate was answered; otherwise the search stops (a missed rate with good latency is the load generator's limit, and is said so)`,
+        `open loop GET /me paced by authbench's generator (request i due at i/rate s, sent then, answered or not; off the runner's thread) over up to ${config.connections} connections, after a 1 s closed-loop warm-up (autocannon); each rate ${config.repeat} × ${config.stepSec} s, each after a 1 s paced warm-up, the first ${SETTLE_MS} ms of each not judged`,
+        `search: from ${config.startRate} req/s up ×${config.factor} while rates pass (down while none has), then bisection between the last passing and the first failing rate until they are within ${Math.round(config.resolution * 100)}% of each other; at most ${config.maxSteps} rates per design; the capacity lies between those two rates`,
+        `a repetition passes when its corrected p99 ≤ ${config.sloP99Ms} ms, failures ≤ 1% and at least 90% of the rate was answered; the generator's lag only adds to the corrected latency, so a pass stands whatever it was, but a p99 over the target with a pacer lag p99 over max(200 µs, 10% of the p99) is the generator's (generator-limited), and that repetition is run once more; a rate passes when most of its repetitions do`,
         'each response has two latencies: from its intended send time (corrected for coordinated omission, judged) and from when its headers were written (uncorrected, as a naive tool reports)',
       ],
       designs: [],
     };
     for (const strategy of config.strategies) {
       if (signal.aborted) break;
-      const steps: (CapacityStep & { verdict: StepVerdict })[] = [];
+      const trials: RateTrial[] = [];
       const server = await startServerProcess(strategy, ['--redis-url', redis.url, ...config.serverArgs], serverEnv).catch((err: unknown) => err as Error);
       if (server instanceof Error) {
-        result.designs.push({ strategy, steps, sustainableRate: null, stoppedBy: 'errors', error: server.message.split('\n')[0] ?? 'start failed' });
+        result.designs.push({ strategy, trials, sustainableRate: null, firstFailingRate: null, stoppedBy: 'errors', converged: false, error: server.message.split('\n')[0] ?? 'start failed' });
         continue;
       }
       try {
@@ -96,17 +104,25 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
         const validTokens = await tokens.issue(1000);
         // Warm-up (not counted): a cold server would fail the first step on JIT compilation alone.
         await runLoad(await scenarios.validate.plan({ traits: designOf(strategy).traits, tokens, users: 1000, phase: 'warmup', poolSize: 200 }), { url: server.url, connections: 50, durationSec: 1, timeoutSec: 5, signal });
-        let rate = config.startRate;
-        for (let i = 0; i < config.maxSteps && !signal.aborted; i++) {
-          progress(`capacity: ${strategy} at ${rate} req/s`);
-          const paced = await runPacedLoad({ url: server.url, rate, connections: config.connections, durationSec: config.stepSec, timeoutSec: 5, validTokens, revokedTokens: [], revokedShare: 1, signal, keepEvents: true });
-          const step = stepOf(rate, config.stepSec, paced);
-          const verdict = judgeStep(step, rules);
-          steps.push({ ...step, verdict });
-          if (verdict !== 'ok') break;
-          rate = nextRate(rate, config.factor);
+        const search: SearchRules = { startRate: config.startRate, factor: config.factor, maxSteps: config.maxSteps, resolution: config.resolution };
+        for (let rate = nextProbe(trials, search); rate !== undefined && !signal.aborted; rate = nextProbe(trials, search)) {
+          const repetitions: (CapacityStep & { verdict: StepVerdict })[] = [];
+          for (let rep = 0; rep < config.repeat && !signal.aborted; rep++) {
+            progress(`capacity: ${strategy} at ${rate} req/s, repetition ${rep + 1}/${config.repeat}`);
+            const once = async (): Promise<CapacityStep & { verdict: StepVerdict }> => {
+              const paced = await runPacedLoad({ url: server.url, rate, connections: config.connections, durationSec: config.stepSec, warmupSec: 1, timeoutSec: 5, validTokens, revokedTokens: [], revokedShare: 0, signal, keepEvents: true });
+              const step = stepOf(rate, config.stepSec, paced);
+              return { ...step, verdict: judgeStep(step, rules) };
+            };
+            let measured = await once();
+            // A repetition that failed on the generator's lag alone is run once more: the lag is often a passing stall.
+            if (measured.verdict === 'generator-limited' && measured.achievedRps >= rules.minAchievedShare * rate && !signal.aborted) measured = await once();
+            repetitions.push(measured);
+          }
+          if (signal.aborted) break;
+          trials.push({ rate, repetitions, verdict: judgeRate(repetitions.map((r) => r.verdict)) });
         }
-        result.designs.push({ strategy, steps, ...capacityOf(steps, rules, config.maxSteps) });
+        result.designs.push({ strategy, trials, ...capacityOf(trials, search) });
       } finally {
         await server.stop();
       }

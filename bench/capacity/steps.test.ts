@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { capacityOf, judgeStep, nextRate, type CapacityStep } from './steps.js';
+import { bracket, capacityOf, judgeRate, judgeStep, nextProbe, nextRate, type CapacityStep, type StepVerdict } from './steps.js';
 
 const rules = { sloP99Ms: 10, maxErrorRate: 0.01, minAchievedShare: 0.9 };
 const step = (rate: number, over: Partial<CapacityStep> = {}): CapacityStep => ({ rate, achievedRps: rate, p99CorrectedMs: 2, p99UncorrectedMs: 1, errorRate: 0, ...over });
@@ -12,11 +12,13 @@ describe('capacity steps', () => {
   it('fails a step with more than 1% errors', () => assert.equal(judgeStep(step(1000, { errorRate: 0.02 }), rules), 'errors'));
   it('calls a step generator-limited when the rate was not reached but the server was fine', () =>
     assert.equal(judgeStep(step(1000, { achievedRps: 800 }), rules), 'generator-limited'));
-  it('calls a step generator-limited when the pacer sent late: lag p99 over 200 µs and over 10% of the p99', () => {
-    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 0.5, p99CorrectedMs: 2 }), rules), 'generator-limited');
-    // 0.5 ms of lag is under 10% of a 8 ms p99: the latency is still the server's.
-    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 0.5, p99CorrectedMs: 8 }), rules), 'ok');
-    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 0.15, p99CorrectedMs: 0.4 }), rules), 'ok');
+  it('passes a step within the target whatever the pacer lag: a late send only adds to the corrected latency', () => {
+    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 5, p99CorrectedMs: 8 }), rules), 'ok');
+  });
+  it('calls a step over the target generator-limited when its pacer lag p99 is over 200 µs and over 10% of the p99', () => {
+    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 3, p99CorrectedMs: 12 }), rules), 'generator-limited');
+    // 1 ms of lag is under 10% of a 20 ms p99: the miss is the server's.
+    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 1, p99CorrectedMs: 20 }), rules), 'slo-exceeded');
   });
   it('steps the rate geometrically, always upward', () => {
     assert.equal(nextRate(1000, 1.25), 1250);
@@ -24,18 +26,49 @@ describe('capacity steps', () => {
   });
 });
 
-describe('capacity of a search', () => {
-  it('is the highest ok rate before the first failing step', () => {
-    const steps = [step(1000), step(1250), step(1563, { p99CorrectedMs: 15 }), step(1953)];
-    assert.deepEqual(capacityOf(steps, rules, 10), { sustainableRate: 1250, stoppedBy: 'slo-exceeded' });
+describe('a rate over its repetitions', () => {
+  it('passes when most repetitions pass, so one noisy repetition neither passes nor fails it', () => {
+    assert.equal(judgeRate(['ok', 'slo-exceeded', 'ok']), 'ok');
+    assert.equal(judgeRate(['ok', 'slo-exceeded', 'slo-exceeded']), 'slo-exceeded');
+    assert.equal(judgeRate(['ok', 'ok']), 'ok');
+    assert.equal(judgeRate(['ok', 'errors']), 'errors', 'a tie is not a majority');
   });
-  it('is null when the first step already fails', () => {
-    assert.deepEqual(capacityOf([step(1000, { errorRate: 0.5 })], rules, 10), { sustainableRate: null, stoppedBy: 'errors' });
+  it('fails with the most frequent failure, the server\'s own first on a tie', () => {
+    assert.equal(judgeRate(['generator-limited', 'generator-limited', 'slo-exceeded']), 'generator-limited');
+    assert.equal(judgeRate(['generator-limited', 'slo-exceeded', 'ok']), 'slo-exceeded');
   });
-  it('says when it ran out of steps rather than finding the limit', () => {
-    assert.deepEqual(capacityOf([step(1), step(2)], rules, 2), { sustainableRate: 2, stoppedBy: 'max-steps' });
+});
+
+describe('the search', () => {
+  const search = { startRate: 1000, factor: 2, maxSteps: 12, resolution: 0.05 };
+  const t = (rate: number, verdict: StepVerdict = 'ok') => ({ rate, verdict });
+
+  it('steps up by the factor while every rate passes', () => {
+    assert.equal(nextProbe([], search), 1000);
+    assert.equal(nextProbe([t(1000), t(2000)], search), 4000);
   });
-  it('stops at a generator-limited step and keeps the rate before it', () => {
-    assert.deepEqual(capacityOf([step(1000), step(1250, { achievedRps: 900 })], rules, 10), { sustainableRate: 1000, stoppedBy: 'generator-limited' });
+  it('then bisects between the last passing and the first failing rate', () => {
+    assert.equal(nextProbe([t(1000), t(2000), t(4000, 'slo-exceeded')], search), 3000);
+    assert.equal(nextProbe([t(1000), t(2000), t(4000, 'slo-exceeded'), t(3000, 'errors')], search), 2500);
+    assert.equal(nextProbe([t(1000), t(2000), t(4000, 'slo-exceeded'), t(3000)], search), 3500);
+  });
+  it('stops when the bracket is within the resolution, or at max-steps', () => {
+    assert.equal(nextProbe([t(1000), t(1040, 'slo-exceeded')], search), undefined);
+    assert.equal(nextProbe([t(1000), t(2000)], { ...search, maxSteps: 2 }), undefined);
+  });
+  it('steps down when the first rate already fails', () => {
+    assert.equal(nextProbe([t(1000, 'errors')], search), 500);
+    assert.equal(nextProbe([t(1000, 'errors'), t(500)], search), 750);
+  });
+  it('answers with the bracket: the last passing and the first failing rate, and what failed there', () => {
+    const trials = [t(1000), t(2000), t(4000, 'slo-exceeded'), t(3000, 'errors'), t(2500), t(2750, 'slo-exceeded'), t(2625)];
+    assert.deepEqual(capacityOf(trials, search), { sustainableRate: 2625, firstFailingRate: 2750, stoppedBy: 'slo-exceeded', converged: true });
+  });
+  it('says when every rate passed and the steps ran out, and when none passed', () => {
+    assert.deepEqual(capacityOf([t(1000), t(2000)], search), { sustainableRate: 2000, firstFailingRate: null, stoppedBy: 'max-steps', converged: false });
+    assert.deepEqual(capacityOf([t(1000, 'errors'), t(500, 'errors')], search), { sustainableRate: null, firstFailingRate: 500, stoppedBy: 'errors', converged: false });
+  });
+  it('keeps a passing rate above the first failure out of the answer (noise above the bracket)', () => {
+    assert.deepEqual(bracket([t(1000), t(2000, 'slo-exceeded'), t(4000)]), { pass: 1000, fail: 2000 });
   });
 });

@@ -28,15 +28,17 @@ export interface CapacityRules {
 export const DEFAULT_RULES: Omit<CapacityRules, 'sloP99Ms'> = { maxErrorRate: 0.01, minAchievedShare: 0.9 };
 
 /**
- * Judges one step. Errors and a missed target are the server's; a rate that was not reached while latency and
- * errors were fine, or a pacer that sent late (lag p99 over 200 µs and over 10% of the p99), means the load
- * generator could not send it, and the search stops there and says so.
+ * Judges one step. Errors and a missed target are the server's. The generator's lag only adds to the corrected
+ * latency (a late send counts from its due time), so a step within the target passes whatever the lag; a step over
+ * it whose pacer lag p99 is over 200 µs and over 10% of its p99 cannot be told from the generator's own delay and
+ * is `generator-limited`, as is a rate that was not reached while latency and errors were fine.
  */
 export function judgeStep(step: CapacityStep, rules: CapacityRules): StepVerdict {
   if (step.errorRate > rules.maxErrorRate) return 'errors';
-  if (step.p99CorrectedMs > rules.sloP99Ms) return 'slo-exceeded';
+  if (step.p99CorrectedMs > rules.sloP99Ms) {
+    return step.pacerLagP99Ms !== undefined && !pacerLagAcceptable(step.pacerLagP99Ms, step.p99CorrectedMs) ? 'generator-limited' : 'slo-exceeded';
+  }
   if (step.achievedRps < rules.minAchievedShare * step.rate) return 'generator-limited';
-  if (step.pacerLagP99Ms !== undefined && !pacerLagAcceptable(step.pacerLagP99Ms, step.p99CorrectedMs)) return 'generator-limited';
   return 'ok';
 }
 
@@ -45,20 +47,87 @@ export function nextRate(rate: number, factor: number): number {
   return Math.max(rate + 1, Math.round(rate * factor));
 }
 
-export interface CapacityOutcome {
-  /** Highest rate whose step was ok; null when even the first failed. */
-  readonly sustainableRate: number | null;
-  /** Why the search stopped. */
-  readonly stoppedBy: StepVerdict | 'max-steps';
+/** A rate tried: each repetition judged on its own figures, and the rate's verdict, the majority's. */
+export interface RateTrial {
+  readonly rate: number;
+  readonly repetitions: readonly (CapacityStep & { readonly verdict: StepVerdict })[];
+  readonly verdict: StepVerdict;
 }
 
-/** The outcome of a finished search, from its steps in order. Pure. */
-export function capacityOf(steps: readonly CapacityStep[], rules: CapacityRules, maxSteps: number): CapacityOutcome {
-  let best: number | null = null;
-  for (const s of steps) {
-    const v = judgeStep(s, rules);
-    if (v !== 'ok') return { sustainableRate: best, stoppedBy: v };
-    best = s.rate;
+/** Failures in the order a tie between them is settled: the server's own failures first. */
+const FAILURE_ORDER: readonly StepVerdict[] = ['errors', 'slo-exceeded', 'generator-limited'];
+
+/**
+ * A rate passes when more than half of its repetitions passed (2 of 3): one noisy repetition neither passes nor
+ * fails it. Otherwise its verdict is the most frequent failure (ties: errors, then the target, then the generator).
+ */
+export function judgeRate(verdicts: readonly StepVerdict[]): StepVerdict {
+  const ok = verdicts.filter((v) => v === 'ok').length;
+  if (ok * 2 > verdicts.length) return 'ok';
+  let best: StepVerdict = 'errors';
+  let most = -1;
+  for (const f of FAILURE_ORDER) {
+    const n = verdicts.filter((v) => v === f).length;
+    if (n > most) [best, most] = [f, n];
   }
-  return { sustainableRate: best, stoppedBy: steps.length >= maxSteps ? 'max-steps' : 'ok' };
+  return best;
+}
+
+/** How the search walks: up geometrically to the first failure, then bisects until the gap is small enough. */
+export interface SearchRules {
+  readonly startRate: number;
+  readonly factor: number;
+  readonly maxSteps: number;
+  /** The search ends when the first failing rate is within this share above the last passing one (0.05 = 5%). */
+  readonly resolution: number;
+}
+
+/** The lowest failing rate, and the highest passing rate below it. Pure. */
+export function bracket(trials: readonly Pick<RateTrial, 'rate' | 'verdict'>[]): { pass?: number; fail?: number } {
+  const failing = trials.filter((t) => t.verdict !== 'ok').map((t) => t.rate);
+  const fail = failing.length === 0 ? undefined : Math.min(...failing);
+  const passing = trials.filter((t) => t.verdict === 'ok' && (fail === undefined || t.rate < fail)).map((t) => t.rate);
+  return { ...(passing.length === 0 ? {} : { pass: Math.max(...passing) }), ...(fail === undefined ? {} : { fail }) };
+}
+
+/**
+ * The next rate to try, or undefined when the search is over: up by `factor` while every rate passed; down by it
+ * while none did; then the midpoint of the last passing and first failing rate, until they are within `resolution`
+ * of each other or `maxSteps` rates were tried. Pure.
+ */
+export function nextProbe(trials: readonly Pick<RateTrial, 'rate' | 'verdict'>[], s: SearchRules): number | undefined {
+  if (trials.length >= s.maxSteps) return undefined;
+  if (trials.length === 0) return s.startRate;
+  const { pass, fail } = bracket(trials);
+  if (fail === undefined) return nextRate(pass as number, s.factor);
+  if (pass === undefined) {
+    const down = Math.floor(fail / s.factor);
+    return down >= 1 && down < fail ? down : undefined;
+  }
+  if (fail - pass <= s.resolution * pass) return undefined;
+  const mid = Math.round((pass + fail) / 2);
+  return mid > pass && mid < fail ? mid : undefined;
+}
+
+export interface CapacityOutcome {
+  /** Highest rate that passed below the first that failed; null when none passed. */
+  readonly sustainableRate: number | null;
+  /** The lowest rate that failed: the capacity lies in [sustainableRate, firstFailingRate); null if none failed. */
+  readonly firstFailingRate: number | null;
+  /** The verdict of that first failing rate, or max-steps when no rate failed. */
+  readonly stoppedBy: StepVerdict | 'max-steps';
+  /** The bracket closed to within the resolution (false: the steps ran out first). */
+  readonly converged: boolean;
+}
+
+/** The outcome of a finished search. Pure. */
+export function capacityOf(trials: readonly Pick<RateTrial, 'rate' | 'verdict'>[], s: SearchRules): CapacityOutcome {
+  const { pass, fail } = bracket(trials);
+  const failed = fail === undefined ? undefined : trials.find((t) => t.rate === fail);
+  return {
+    sustainableRate: pass ?? null,
+    firstFailingRate: fail ?? null,
+    stoppedBy: failed?.verdict ?? 'max-steps',
+    converged: pass !== undefined && fail !== undefined && (fail - pass <= s.resolution * pass || nextProbe(trials, { ...s, maxSteps: Infinity }) === undefined),
+  };
 }
