@@ -67,7 +67,18 @@ export class MeBodySample implements ContentCounts {
 
   /** Called with each 200 body and the username its token was issued to (undefined: not known, a mismatch). */
   check(body: string, expectedUsername: string | undefined): void {
-    if (!isSampled(this.seen++)) return;
+    if (this.wantsNext()) this.checkNow(body, expectedUsername);
+  }
+
+  /**
+   * For a client that reads a body only when it is checked: counts the next 200 and says whether it is in the
+   * sample; if so, pass its body to checkNow.
+   */
+  wantsNext(): boolean {
+    return isSampled(this.seen++);
+  }
+
+  checkNow(body: string, expectedUsername: string | undefined): void {
     this.checked++;
     if (expectedUsername === undefined || usernameOf(body) !== expectedUsername) this.mismatches++;
   }
