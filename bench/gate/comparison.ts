@@ -44,7 +44,20 @@ export interface RunSummary {
 }
 
 export interface Comparison {
-  /** False when the files cannot be compared at all; `problems` says why and `rows` is empty. */
+  /**
+   * `relative`: base and head built from git and run in interleaved pairs in one job, raw figures, a paired
+   * statistic (bench/gate/relative.ts). Absent: a run against a baseline file, figures divided by the ceiling.
+   */
+  readonly mode?: 'relative';
+  /** Relative mode: the number of pairs, and their order (`AB BA AB …`, A = base). */
+  readonly pairs?: number;
+  readonly order?: string;
+  /** Relative mode: cells the head measured and the base did not (a design or scenario it adds); not judged. */
+  readonly onlyInHead?: readonly string[];
+  /**
+   * False when the files cannot be compared at all; `problems` says why and `rows` is empty. In relative mode
+   * `problems` also lists the runs of a pair that failed while the others could still be judged.
+   */
   readonly comparable: boolean;
   readonly problems: readonly string[];
   /** Load option differences accepted on purpose (--allow-difference). */

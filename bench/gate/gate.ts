@@ -75,7 +75,8 @@ export function mergeConfirmation(first: Comparison, confirmation: Comparison): 
   return { ...first, rows };
 }
 
-async function writeReports(outcome: Omit<GateOutcome, 'files' | 'exitCode'>, outDir: string, io: GateIO): Promise<string[]> {
+/** The reports of a gate (either mode): summary.md, comparison.json, the two exports; the summary also to $GITHUB_STEP_SUMMARY. */
+export async function writeReports(outcome: Omit<GateOutcome, 'files' | 'exitCode'>, outDir: string, io: GateIO): Promise<string[]> {
   const markdown = renderComparisonMarkdown(outcome.final);
   const action = githubActionBenchmark(outcome.final);
   const json = (x: unknown): string => `${JSON.stringify(x, null, 2)}\n`;

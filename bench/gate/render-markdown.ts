@@ -20,29 +20,32 @@ export function renderComparisonMarkdown(c: Comparison, title = 'authbench CI re
   } else {
     const flagged = c.rows.filter((r) => r.verdict === 'regressed' || r.verdict === 'not comparable');
     if (flagged.length > 0) {
-      out.push(...flagged.map((r) => `- ${cellKey(r)}, ${fmtMetric(r)}: ${VERDICT_MD[r.verdict]}${r.change === undefined ? '' : ` ${fmtChange(r)} (${fmtInterval(r)})`}${r.note === undefined ? '' : ` — ${escape(r.note)}`}`), '');
+      out.push(...flagged.map((r) => `- ${cellKey(r)}, ${fmtMetric(r, c.mode)}: ${VERDICT_MD[r.verdict]}${r.change === undefined ? '' : ` ${fmtChange(r)} (${fmtInterval(r)})`}${r.note === undefined ? '' : ` — ${escape(r.note)}`}`), '');
     }
     for (const a of c.allowed) out.push(`Allowed difference: ${escape(a)}`, '');
     out.push(
       `Threshold: throughput ${fmtPercent(c.threshold)}, p99 ${fmtPercent(c.latencyThreshold)}.`,
       '',
-      '| scenario | strategy | metric | baseline | current | change | interval | verdict |',
+      `| scenario | strategy | metric | ${c.mode === 'relative' ? 'base | head' : 'baseline | current'} | change | interval | verdict |`,
       '|---|---|---|---:|---:|---:|---:|---|',
-      ...c.rows.map((r) => `| ${r.scenario} | ${fmtStrategy(r)} | ${fmtMetric(r)} | ${fmtValue(r, 'baseline')} | ${fmtValue(r, 'current')} | ${fmtChange(r)} | ${fmtInterval(r)} | ${VERDICT_MD[r.verdict]} |`),
+      ...c.rows.map((r) => `| ${r.scenario} | ${fmtStrategy(r)} | ${fmtMetric(r, c.mode)} | ${fmtValue(r, 'baseline', c.mode)} | ${fmtValue(r, 'current', c.mode)} | ${fmtChange(r)} | ${fmtInterval(r)} | ${VERDICT_MD[r.verdict]} |`),
       '',
     );
+    for (const p of c.problems) out.push(`- run problem: ${escape(p)}`);
+    if (c.onlyInHead !== undefined) out.push(`- only in head, not judged: ${escape(c.onlyInHead.join(', '))}`);
+    if (c.problems.length > 0 || c.onlyInHead !== undefined) out.push('');
     if (c.ceilingShift !== undefined) out.push(`${ceilingLine(c.ceilingShift)}.`, '');
     if (c.detectableDrop !== undefined) out.push(`${c.detectableDrop > NOISY_DETECTABLE_DROP ? '⚠️ ' : ''}${noiseLine(c.detectableDrop)}.`, '');
     const notes = c.rows.filter((r) => r.note !== undefined && r.verdict !== 'not comparable');
-    if (notes.length > 0) out.push(...notes.map((r) => `- ${cellKey(r)}, ${fmtMetric(r)}: ${escape(r.note ?? '')}`), '');
+    if (notes.length > 0) out.push(...notes.map((r) => `- ${cellKey(r)}, ${fmtMetric(r, c.mode)}: ${escape(r.note ?? '')}`), '');
   }
   out.push(
     '<details><summary>How this is measured</summary>',
     '',
-    `- baseline: ${side(c.baseline)}`,
-    `- current: ${side(c.current)}`,
+    `- ${c.mode === 'relative' ? 'base' : 'baseline'}: ${side(c.baseline)}`,
+    `- ${c.mode === 'relative' ? 'head' : 'current'}: ${side(c.current)}`,
     '',
-    describeStatistic(c.confidence, c.resamples),
+    describeStatistic(c),
     '',
     '</details>',
     '',

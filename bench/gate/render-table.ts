@@ -9,21 +9,25 @@ const side = (name: string, s: RunSummary): string =>
 
 /** The terminal report of a comparison: who is compared, the table, the notes. Pure. */
 export function renderComparisonTable(c: Comparison): string {
-  const lines = [side('baseline', c.baseline), side('current ', c.current)];
+  const relative = c.mode === 'relative';
+  const lines = [side(relative ? 'base' : 'baseline', c.baseline), side(relative ? 'head' : 'current ', c.current)];
   if (!c.comparable) {
     lines.push('', 'NOT COMPARABLE: these results cannot be compared, nothing was judged:', ...c.problems.map((p) => `  - ${p}`));
     return lines.join('\n');
   }
   for (const a of c.allowed) lines.push(`allowed difference (--allow-difference): ${a}`);
-  lines.push(`threshold: throughput ${fmtPercent(c.threshold)}, p99 ${fmtPercent(c.latencyThreshold)}; ${fmtPercent(c.confidence)} bootstrap interval of the change`);
-  const table = new Table({ head: ['scenario', 'strategy', 'metric', 'baseline', 'current', 'change', 'interval', 'verdict'], style: { head: [], border: [] } });
-  for (const r of c.rows) table.push([r.scenario, fmtStrategy(r), fmtMetric(r), fmtValue(r, 'baseline'), fmtValue(r, 'current'), fmtChange(r), fmtInterval(r), VERDICT_MARK[r.verdict]]);
+  const statistic = relative ? `paired: ${c.pairs ?? '?'} pairs (${c.order ?? ''}), Hodges–Lehmann shift with its signed-rank interval` : `${fmtPercent(c.confidence)} bootstrap interval of the change`;
+  lines.push(`threshold: throughput ${fmtPercent(c.threshold)}, p99 ${fmtPercent(c.latencyThreshold)}; ${statistic}`);
+  const table = new Table({ head: ['scenario', 'strategy', 'metric', relative ? 'base' : 'baseline', relative ? 'head' : 'current', 'change', 'interval', 'verdict'], style: { head: [], border: [] } });
+  for (const r of c.rows) table.push([r.scenario, fmtStrategy(r), fmtMetric(r, c.mode), fmtValue(r, 'baseline', c.mode), fmtValue(r, 'current', c.mode), fmtChange(r), fmtInterval(r), VERDICT_MARK[r.verdict]]);
   lines.push(table.toString());
+  for (const p of c.problems) lines.push(`run problem: ${p}`);
+  if (c.onlyInHead !== undefined) lines.push(`only in head, not judged: ${c.onlyInHead.join(', ')}`);
   if (c.ceilingShift !== undefined) lines.push(ceilingLine(c.ceilingShift));
   if (c.detectableDrop !== undefined) lines.push(noiseLine(c.detectableDrop));
-  const notes = c.rows.filter((r) => r.note !== undefined).map((r) => `  - ${cellKey(r)}, ${fmtMetric(r)}: ${r.note ?? ''}`);
+  const notes = c.rows.filter((r) => r.note !== undefined).map((r) => `  - ${cellKey(r)}, ${fmtMetric(r, c.mode)}: ${r.note ?? ''}`);
   if (notes.length > 0) lines.push('notes:', ...notes);
-  lines.push(describeStatistic(c.confidence, c.resamples));
+  lines.push(describeStatistic(c));
   return lines.join('\n');
 }
 
