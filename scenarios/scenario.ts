@@ -173,10 +173,20 @@ export interface Scenario {
    * its token pool, each request due at a fixed time. Latency is compared there, not in the closed-loop cells.
    */
   readonly equalLoad?: true;
+  /**
+   * How the paced open-loop generator can drive this scenario at equal load (a run's default part is the scenario
+   * that declares `equalLoad`; a sweep asks for others by name): `me`, GET /me over the scenario's token pool, one
+   * request per due time; `session`, a whole session per due time (login → mePerSession × GET /me → logout, each
+   * request when the previous one is answered). Absent: it cannot be paced.
+   */
+  readonly paced?: PacedShape;
   plan(ctx: ScenarioContext): Promise<LoadPlan>;
   /** The right answers for a design with these traits. */
   expect(traits: DesignTraits): Expectation;
 }
+
+/** See Scenario.paced. */
+export type PacedShape = { readonly kind: 'me' } | { readonly kind: 'session'; readonly mePerSession: number };
 
 /** A rotating index over a pool, shared by all connections of one autocannon instance. */
 export function rotating<T>(items: readonly T[]): () => T {

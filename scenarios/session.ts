@@ -15,6 +15,8 @@ export const session: Scenario = {
   kind: 'load',
   name: 'session',
   summary: `each connection loops login → ${ME_PER_SESSION}× GET /me → logout`,
+  // At equal load, the same session is started at fixed times instead (see bench/load/paced.ts).
+  paced: { kind: 'session', mePerSession: ME_PER_SESSION },
   async plan(ctx) {
     const bodies = loginBodies(ctx.users);
     const nextLogin = rotating(bodies.map((body, n) => ({ body, username: `user${n}` })));

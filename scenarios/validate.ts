@@ -8,6 +8,7 @@ export const validate: Scenario = {
   pool: { name: 'validate', consumed: false },
   decomposed: true,
   equalLoad: true,
+  paced: { kind: 'me' },
   async plan(ctx) {
     const content = new MeBodySample();
     return { requests: [meRequest(await ctx.tokens.issueNamed(ctx.poolSize), content)], content };

@@ -33,7 +33,8 @@ export function seedOf(text: string): number {
   return h | 0;
 }
 
-function resampledMedian(values: readonly number[], rng: RandomGenerator, scratch: number[]): number {
+/** The median of one resample with replacement of `values` (`scratch`: an array as long as `values`, reused). */
+export function resampledMedian(values: readonly number[], rng: RandomGenerator, scratch: number[]): number {
   for (let i = 0; i < values.length; i++) scratch[i] = values[uniformInt(rng, 0, values.length - 1)] as number;
   return median(scratch);
 }

@@ -13,8 +13,8 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { Pool } from 'undici';
 import { encodeHistogram, latencyHistogram, recordMs } from '../measure/histogram.js';
 import type { ErrorEvent, RequestKind, ResponseEvent } from '../measure/outage-events.js';
-import { MeBodySample } from '../../scenarios/scenario.js';
-import type { PacedWorkerData, PacedWorkerResult } from './paced.js';
+import { JSON_HEADERS, MeBodySample } from '../../scenarios/scenario.js';
+import { requestsPerSession, type PacedSession, type PacedWorkerData, type PacedWorkerResult } from './paced.js';
 
 /** Request 0 is due this long after the go: time for the pacer thread to wake. */
 const START_DELAY_MS = 2;
@@ -40,15 +40,18 @@ async function main(data: PacedWorkerData): Promise<void> {
   let timeouts = 0;
   let maxLagMs = 0;
   // With the users of the tokens, 200 bodies are sampled as in the throughput cells (the first 1000, then every 100th).
-  const content = data.validUsers.length === data.validTokens.length && data.validUsers.length > 0 ? new MeBodySample() : undefined;
+  // A session's users are known from its login: its GET /me bodies are always sampled.
+  const content = data.session !== null || (data.validUsers.length === data.validTokens.length && data.validUsers.length > 0) ? new MeBodySample() : undefined;
   const every = data.revokedShare > 0 ? Math.max(1, Math.round(1 / data.revokedShare)) : Infinity;
-  const total = Math.round(data.rate * data.durationSec);
+  // What the pacer paces: requests, or sessions of requestsPerSession requests each (the offered req/s is the same).
+  const paceRate = data.session === null ? data.rate : data.rate / requestsPerSession(data.session);
+  const total = Math.round(paceRate * data.durationSec);
   // Warm-up requests are paced like the others and come first (indexes −warmup … −1, due before 0): they tier up
   // the JIT of this fresh thread and settle the server at the rate, and are not recorded.
-  const warmup = Math.round(data.rate * data.warmupSec);
+  const warmup = Math.round(paceRate * data.warmupSec);
   const shared = new SharedArrayBuffer(16);
   const stopFlag = new Int32Array(shared, 0, 2);
-  const pacer = new Worker(new URL('./pacer-thread.js', import.meta.url), { workerData: { rate: data.rate, total: warmup + total, shared } });
+  const pacer = new Worker(new URL('./pacer-thread.js', import.meta.url), { workerData: { rate: paceRate, total: warmup + total, shared } });
   const pacerReady = new Promise<void>((resolve, reject) => {
     pacer.once('message', () => resolve());
     pacer.once('error', reject);
@@ -68,7 +71,73 @@ async function main(data: PacedWorkerData): Promise<void> {
   let vi = 0;
   let ri = 0;
 
+  const logins = data.session?.logins ?? [];
+  let nextId = 0;
+  /**
+   * One request of a session, timed from `intended` when `measured`; resolves with its status, the time it ended and,
+   * when `read(status)` says so, its body. A request that ends without a response is counted and rejects.
+   */
+  const sessionRequest = async (measured: boolean, intended: number, method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string | undefined, read: (status: number) => boolean): Promise<{ status: number; t: number; text: string | undefined }> => {
+    const id = nextId++;
+    if (measured) sent++;
+    try {
+      const res = await pool.request({ path, method, headers: measured ? { ...headers, 'x-authbench-id': String(id) } : headers, ...(body === undefined ? {} : { body }) });
+      const status = res.statusCode;
+      let text: string | undefined;
+      if (read(status)) text = await res.body.text();
+      else await res.body.dump();
+      const t = now();
+      if (measured) {
+        const written = writtenAt.get(id);
+        writtenAt.delete(id);
+        recordMs(corrected, t - intended);
+        if (written !== undefined) recordMs(uncorrected, t - written);
+        statusCounts[String(status)] = (statusCounts[String(status)] ?? 0) + 1;
+        if (data.keepEvents) responses.push({ t, latencyMs: t - intended, ...(written === undefined ? {} : { sentLatencyMs: t - written }), status, kind: 'valid', token: headers['authorization'] ?? '' });
+      }
+      return { status, t, text };
+    } catch (err) {
+      writtenAt.delete(id);
+      if (measured) {
+        errorCount++;
+        const timeout = /TIMEOUT/.test((err as { code?: string }).code ?? '');
+        if (timeout) timeouts++;
+        if (data.keepEvents) errors.push({ t: now(), timeout });
+      }
+      throw err;
+    }
+  };
+  /** Session i: login at its due time, then each request as soon as the previous one is answered. */
+  const runSession = async (i: number, session: PacedSession): Promise<void> => {
+    const measured = i >= 0;
+    const login = logins[((i % logins.length) + logins.length) % logins.length] as { body: string; username: string };
+    const due = (i * 1000) / paceRate;
+    if (measured) {
+      const late = now() - due;
+      recordMs(lag, Math.max(late, 0));
+      if (late > maxLagMs) maxLagMs = late;
+    }
+    const l = await sessionRequest(measured, due, 'POST', '/login', JSON_HEADERS, login.body, (status) => status === 200);
+    const token = l.status === 200 && l.text !== undefined ? (JSON.parse(l.text) as { token?: unknown }).token : undefined;
+    if (typeof token !== 'string') return;
+    const auth = { authorization: `Bearer ${token}` };
+    let intended = l.t;
+    for (let k = 0; k < session.mePerSession; k++) {
+      const me = await sessionRequest(measured, intended, 'GET', '/me', auth, undefined, (status) => measured && status === 200 && content !== undefined && content.wantsNext());
+      if (me.text !== undefined) content?.checkNow(me.text, login.username);
+      intended = me.t;
+    }
+    await sessionRequest(measured, intended, 'POST', '/logout', auth, undefined, () => false);
+  };
+
   const send = (i: number): void => {
+    if (data.session !== null) {
+      const p = runSession(i, data.session)
+        .catch(() => {}) // counted where it failed; the session ends there
+        .finally(() => pending.delete(p));
+      pending.add(p);
+      return;
+    }
     const due = (i * 1000) / data.rate;
     if (i < 0) {
       void pool.request({ path: data.path, method: 'GET', headers: { authorization: `Bearer ${data.validTokens[(i + warmup) % data.validTokens.length] ?? ''}` } }).then((res) => res.body.dump(), () => {});
@@ -132,7 +201,7 @@ async function main(data: PacedWorkerData): Promise<void> {
     });
     port.postMessage({ type: 'ready' });
   });
-  startNs = process.hrtime.bigint() + BigInt(START_DELAY_MS * 1e6) + BigInt(Math.round((warmup * 1e9) / data.rate));
+  startNs = process.hrtime.bigint() + BigInt(START_DELAY_MS * 1e6) + BigInt(Math.round((warmup * 1e9) / paceRate));
   port.postMessage({ type: 'started', startNs: startNs.toString() });
   const elu = performance.eventLoopUtilization();
   let next = 0;
@@ -144,7 +213,7 @@ async function main(data: PacedWorkerData): Promise<void> {
     pacer.on('error', reject);
     pacer.on('exit', () => resolve());
     // The pacer counts from the first warm-up request.
-    new BigInt64Array(shared, 8, 1)[0] = startNs - BigInt(Math.round((warmup * 1e9) / data.rate));
+    new BigInt64Array(shared, 8, 1)[0] = startNs - BigInt(Math.round((warmup * 1e9) / paceRate));
     Atomics.store(stopFlag, 1, 1);
     Atomics.notify(stopFlag, 1);
   });

@@ -6,7 +6,8 @@ import { getJson } from '../../lib/http.js';
 import { runPacedLoad } from './paced.js';
 
 /**
- * A plain HTTP server in its own process that answers every request with 200 (401 for the token `bad`) and
+ * A plain HTTP server in its own process that answers every request with 200 (401 for the token `bad`; POST /login
+ * gives the token `tok`, whose GET /me names user0; POST /logout answers 204) and
  * remembers when each request arrived (Date.now()), so that the test can see when the generator sent.
  */
 const SERVER = `
@@ -15,8 +16,10 @@ const arrivals = [];
 http.createServer((req, res) => {
   if (req.url === '/arrivals') { res.setHeader('content-type', 'application/json'); res.end(JSON.stringify(arrivals)); return; }
   arrivals.push(Date.now());
+  if (req.url === '/login') { res.end('{"token":"tok"}'); return; }
+  if (req.url === '/logout') { res.statusCode = 204; res.end(); return; }
   res.statusCode = req.headers.authorization === 'Bearer bad' ? 401 : 200;
-  res.end('{}');
+  res.end(req.headers.authorization === 'Bearer tok' ? '{"username":"user0"}' : '{}');
 }).listen(0, '127.0.0.1', function () { process.stdout.write(String(this.address().port) + '\\n'); });
 `;
 
@@ -52,6 +55,17 @@ describe('the paced open-loop generator', () => {
     const r = await runPacedLoad({ url, rate: 200, connections: 2, durationSec: 0.5, timeoutSec: 5, validTokens: ['a'], validUsers: ['user0'], revokedTokens: [], revokedShare: 0 });
     assert.equal(r.contentChecked, 100);
     assert.equal(r.contentMismatches, 100);
+  });
+
+  it('drives whole sessions at the offered request rate: login, each GET /me with its token, logout', async () => {
+    // 140 req/s in sessions of 7 requests: a session due every 50 ms, 20 in the measured second.
+    const session = { logins: [{ body: '{"username":"user0","password":"pass0"}', username: 'user0' }], mePerSession: 5 };
+    const r = await runPacedLoad({ url, rate: 140, connections: 4, durationSec: 1, warmupSec: 0.2, timeoutSec: 5, validTokens: [], revokedTokens: [], revokedShare: 0, session });
+    assert.equal(r.sent, 140, 'every request of the 20 measured sessions, none of the warm-up');
+    assert.deepEqual(r.statusCounts, { '200': 120, '204': 20 }, 'a login and five GET /me answered 200 per session, its logout 204');
+    assert.equal(r.corrected.count, 140);
+    assert.equal(r.pacerLag.count, 20, 'the pacer is judged on when each session starts');
+    assert.deepEqual([r.contentChecked, r.contentMismatches], [100, 0], 'every GET /me body named the user of its login');
   });
 
   it('keeps sending while the caller\'s thread is blocked: the generator is not on it', async () => {

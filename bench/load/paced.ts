@@ -28,10 +28,27 @@ export interface PacedLoadOptions {
   readonly keepEvents?: boolean;
   /** Default `/me`. */
   readonly path?: string;
+  /**
+   * Drive whole sessions instead of single GET /me requests (validTokens and revokedTokens are then unused): a
+   * session starts at each due time, at `rate ÷ (mePerSession + 2)` sessions per second so that `rate` stays the
+   * offered requests per second, and sends POST /login → mePerSession × GET /me → POST /logout, each request when
+   * the previous one is answered (as one client does). Latency runs from each request's intended send time: the
+   * session's due time for its login, the previous answer for the others. A failed login ends its session.
+   */
+  readonly session?: PacedSession;
 }
 
+/** The requests of a paced session: the login bodies to rotate over, each with its user, and the GET /me count. */
+export interface PacedSession {
+  readonly logins: readonly { readonly body: string; readonly username: string }[];
+  readonly mePerSession: number;
+}
+
+/** Requests one paced session sends: its login, its GET /me requests and its logout. */
+export const requestsPerSession = (s: Pick<PacedSession, 'mePerSession'>): number => s.mePerSession + 2;
+
 /** What the worker thread is given: the options, every default filled in, without the signal (plain data). */
-export type PacedWorkerData = Required<Omit<PacedLoadOptions, 'signal'>>;
+export type PacedWorkerData = Required<Omit<PacedLoadOptions, 'signal' | 'session'>> & { readonly session: PacedSession | null };
 
 /** What the worker thread measured (plain data; histograms are µs, HdrHistogram compressed base64). */
 export interface PacedWorkerResult {
@@ -112,6 +129,7 @@ export async function runPacedLoad(opts: PacedLoadOptions, onStart?: (now: () =>
     revokedTokens: opts.revokedTokens,
     revokedShare: opts.revokedShare,
     keepEvents: opts.keepEvents ?? false,
+    session: opts.session ?? null,
   };
   const worker = new Worker(new URL('./paced-worker.js', import.meta.url), { workerData: data });
   const onAbort = (): void => worker.postMessage('stop');

@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { freePort } from '../../lib/ports.js';
 import { proxyFor } from '../../test-support/proxy-clients.js';
 import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
-import { measureRoundTrip } from './round-trip.js';
+import { measureRoundTrip, startRoundTripProbe } from './round-trip.js';
 
 /** measureRoundTrip against a real Redis, directly and through the latency proxy. Only lower bounds on time. */
 describe('measureRoundTrip', () => {
@@ -29,5 +29,34 @@ describe('measureRoundTrip', () => {
 
   it('rejects when nothing answers at the URL', async () => {
     await assert.rejects(measureRoundTrip(`redis://127.0.0.1:${await freePort()}`, { samples: 5 }));
+  });
+});
+
+describe('startRoundTripProbe', () => {
+  let redis: TestRedis;
+  before(async () => {
+    redis = await startTestRedis();
+  });
+  after(async () => {
+    await redis?.close();
+  });
+
+  it('records only between begin and end, at least the delay the proxy adds', async (t) => {
+    const proxy = await proxyFor(t, redis.server.port);
+    await proxy.setBaseDelay(0.5);
+    const probe = await startRoundTripProbe(proxy.url, { intervalMs: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    probe.begin();
+    await new Promise((r) => setTimeout(r, 200));
+    const sample = await probe.end();
+    assert.ok(sample !== undefined, 'round trips recorded');
+    assert.ok(sample.figures.count > 0 && sample.figures.p50 >= 0.5, JSON.stringify(sample.figures));
+    assert.equal(sample.failures, 0);
+    assert.ok(sample.histogram.length > 0);
+  });
+
+  it('returns nothing when it never began', async () => {
+    const probe = await startRoundTripProbe(redis.server.url, { intervalMs: 1 });
+    assert.equal(await probe.end(), undefined);
   });
 });

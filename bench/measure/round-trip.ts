@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
-import { figuresOf, latencyHistogram, recordMs } from './histogram.js';
+import { encodeHistogram, figuresOf, latencyHistogram, recordMs, type LatencyFigures } from './histogram.js';
 
 /** Round trip percentiles in ms (µs resolution). */
 export interface RoundTripFigures {
@@ -52,4 +52,60 @@ export async function measureRoundTrip(url: string, options: RoundTripOptions = 
     h.destroy();
     client.disconnect();
   }
+}
+
+/** What a probe measured while it recorded: the round trip's figures (ms) and histogram (µs, compressed base64). */
+export interface RoundTripSample {
+  readonly figures: LatencyFigures;
+  readonly histogram: string;
+  /** PINGs that failed while recording (not in the histogram). */
+  readonly failures: number;
+}
+
+/** A PING loop on a connection of its own: recording between begin() and end(). */
+export interface RoundTripProbe {
+  begin(): void;
+  /** Stops the loop, closes the connection and returns what was recorded (undefined if nothing was). */
+  end(): Promise<RoundTripSample | undefined>;
+}
+
+/**
+ * Connects to Redis at `url` (the latency proxy, in a sweep) and PINGs it one at a time every `intervalMs` (default
+ * 5: about 150 a second, a few thousandths of a loaded server's commands) until end(); the round trips from begin()
+ * on are recorded. Run while a load goes through the same proxy, it measures the round trip the servers wait for
+ * under that load, which an idle measurement before the cells does not.
+ */
+export async function startRoundTripProbe(url: string, options: { readonly intervalMs?: number } = {}): Promise<RoundTripProbe> {
+  const intervalMs = options.intervalMs ?? 5;
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 5000, commandTimeout: 5000, enableOfflineQueue: false });
+  client.on('error', () => {}); // a failed PING is counted below
+  await client.connect();
+  for (let i = 0; i < WARM_UP_PINGS; i++) await client.ping();
+  const h = latencyHistogram();
+  let recording = false;
+  let stopped = false;
+  let failures = 0;
+  const loop = (async () => {
+    while (!stopped) {
+      const start = performance.now();
+      try {
+        await client.ping();
+        if (recording) recordMs(h, performance.now() - start);
+      } catch {
+        if (recording) failures++;
+      }
+      await sleep(intervalMs);
+    }
+  })();
+  return {
+    begin: () => void (recording = true),
+    async end() {
+      stopped = true;
+      await loop;
+      client.disconnect();
+      const sample = h.totalCount === 0 ? undefined : { figures: figuresOf(h), histogram: encodeHistogram(h), failures };
+      h.destroy();
+      return sample;
+    },
+  };
 }

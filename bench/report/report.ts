@@ -9,7 +9,8 @@ import { costChart, latencyChart, outageCharts, throughputChart, type ChartSpec 
 import { buildDocument, type RunSection } from './document.js';
 import { renderHtml } from './html.js';
 import { renderMarkdown } from './markdown.js';
-import { latencySweepCharts } from './chart-sweep.js';
+import { latencySweepCharts, sweepCharts } from './chart-sweep.js';
+import type { SweepResult } from '../sweep/schema.js';
 import { runLabels } from './model.js';
 import { renderSvg, type RenderedChart } from './svg.js';
 
@@ -27,8 +28,11 @@ function specsOf(result: RunResult, prefix: string): ChartSpec[] {
   return [throughputChart(result, `${prefix}throughput`), latencyChart(result, `${prefix}latency`), costChart(result, `${prefix}cost`), ...outageCharts(result, prefix)].filter(defined);
 }
 
-/** Builds the whole report. Deterministic: the same results give the same bytes. */
-export async function buildReport(results: readonly RunResult[]): Promise<Report> {
+/**
+ * Builds the whole report. Deterministic: the same results give the same bytes. With the sweep the results are the
+ * points of, its charts are drawn against the round trip measured under load (else against the added delay).
+ */
+export async function buildReport(results: readonly RunResult[], options: { readonly sweep?: SweepResult } = {}): Promise<Report> {
   if (results.length === 0) throw new RangeError('buildReport needs at least one result');
   const labels = runLabels(results);
   const several = results.length > 1;
@@ -38,7 +42,8 @@ export async function buildReport(results: readonly RunResult[]): Promise<Report
     const rendered = await Promise.all(specsOf(result, prefix).map(renderSvg));
     sections.push({ label: labels[i] as string, result, charts: new Map(rendered.map((c) => [c.name.slice(prefix.length), c])) });
   }
-  const across = await Promise.all([...acrossRunsCharts(results, labels), ...latencySweepCharts(results)].map(renderSvg));
+  const sweep = options.sweep === undefined ? latencySweepCharts(results) : sweepCharts(options.sweep);
+  const across = await Promise.all([...acrossRunsCharts(results, labels), ...sweep].map(renderSvg));
   const blocks = buildDocument(sections, across);
   const charts = blocks.flatMap((b) => (b.kind === 'chart' ? [b.chart] : []));
   return { markdown: renderMarkdown(blocks), html: renderHtml(blocks), charts };

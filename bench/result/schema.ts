@@ -205,6 +205,12 @@ export interface EqualLoadRepetition {
   readonly pacerLagMs?: LatencyFigures;
   /** Share of the generator's HTTP thread spent working. */
   readonly generatorBusy?: number;
+  /**
+   * With the latency proxy: a PING's round trip through it while the load ran (a probe on the runner's thread),
+   * ms; and its histogram (µs).
+   */
+  readonly redisRoundTripMs?: LatencyFigures;
+  readonly redisRoundTripHistogram?: string;
   /** The pacer's lag p99 within max(200 µs, 10% of the p99): the latency is the server's, not the generator's. */
   readonly valid?: boolean;
   readonly cost?: Cost;
@@ -229,6 +235,8 @@ export interface EqualLoadSummary extends MergedLatency {
   readonly contentMismatches: number;
   readonly cost?: Cost;
   readonly limits?: LimitsSummary;
+  /** The round trip through the proxy under this load, over the repetitions (merged histograms), if probed. */
+  readonly redisRoundTrip?: MergedLatency;
 }
 
 /** A design at one offered rate of the equal-load cells. */
@@ -278,6 +286,8 @@ export interface RunResult {
   decomposition?: Decomposition;
   /** Latency at equal offered load (open loop, paced): absent in results from before, and with `--rate none`. */
   equalLoad?: EqualLoadResult;
+  /** Further equal-load parts, when the run was asked for several (a sweep: session after validate); reports show `equalLoad`. */
+  equalLoadMore?: EqualLoadResult[];
   /** With --redis-latency: the round trip measured through the proxy and to Redis directly, beside the delay asked. */
   readonly redisRoundTrip?: RedisRoundTrip;
   /** The fixed rate of the outage cells and how it was chosen. */

@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../../lib/errors.js';
-import { CEILING_SCENARIO, LOAD_SCENARIOS, SCENARIO_NAMES, isScenarioName, type ScenarioName } from '../../scenarios/index.js';
+import { CEILING_SCENARIO, LOAD_SCENARIOS, SCENARIO_NAMES, isScenarioName, type LoadScenarioName, type ScenarioName } from '../../scenarios/index.js';
 import { CLUSTER_FAULTS, DEFAULT_FAULTS, FAULT_NAMES, isFaultName, type FaultName } from '../faults/injector.js';
 import type { Persistence } from '../../redis/local-server.js';
 import { JWT_IMPLS, resolveServerConfig, type JwtAlg, type JwtImpl } from '../../servers/config.js';
@@ -21,6 +21,11 @@ export interface RunConfig extends ScaleConfig {
    * Results from before these cells have `rate` instead: one open-loop rate for every cell (autocannon overallRate).
    */
   readonly rates: readonly OfferedRate[];
+  /**
+   * The equal-load parts, when a caller asks for them (a sweep: validate and session, each at its own fixed rate);
+   * absent: one part, the scenario that declares `equalLoad`, at `rates`. Not a flag of `run`.
+   */
+  readonly equalLoadParts?: readonly EqualLoadPart[];
   readonly repeat: number;
   readonly quick: boolean;
   readonly timeoutSec: number;
@@ -46,6 +51,12 @@ export interface RunConfig extends ScaleConfig {
   /** Put the proxy in front of Redis even at 0 added latency (a sweep does, so that every point pays the same hop). */
   readonly redisProxy: boolean;
   readonly outage: OutageConfig;
+}
+
+/** A scenario the paced generator can drive (it declares `paced`), at these offered rates (a share: of its own slowest design). */
+export interface EqualLoadPart {
+  readonly scenario: LoadScenarioName;
+  readonly rates: readonly OfferedRate[];
 }
 
 /** One offered rate: a share of the slowest design's closed-loop validate throughput in the run, or req/s. */

@@ -11,6 +11,8 @@ export interface RunContext {
   readonly redis: RedisHandle;
   /** The URL the servers get: Redis itself, or the latency proxy in front of it (--redis-latency). */
   readonly serverRedisUrl: string;
+  /** The latency proxy's URL when there is one (--redis-latency, --redis-proxy): the equal-load cells probe the round trip through it. */
+  readonly proxyUrl?: string | undefined;
   /** How the servers are pointed at it: --redis-url serverRedisUrl, or --redis-cluster host:port,...; none for --target. */
   readonly serverRedisArgs: readonly string[];
   readonly result: RunResult;

@@ -3,7 +3,26 @@ import { describe, it } from 'node:test';
 import { encodeHistogram, figuresOf, latencyHistogram, recordMs } from '../measure/histogram.js';
 import type { PacedLoadResult } from '../load/paced.js';
 import type { LoadCell } from '../result/schema.js';
-import { repetitionOf, resolveRates, slowestOf, summariseEqualLoad } from './equal-load-cells.js';
+import { equalLoadPartsOf, repetitionOf, resolveRates, slowestOf, summariseEqualLoad } from './equal-load-cells.js';
+
+describe('the equal-load parts of a run', () => {
+  it('is by default the scenario that declares equalLoad, at the run\'s rates, and none without a rate', () => {
+    const rates = [{ share: 0.5 }];
+    assert.deepEqual(equalLoadPartsOf({ scenarios: ['login', 'validate', 'session'], rates }), [{ scenario: 'validate', rates }]);
+    assert.deepEqual(equalLoadPartsOf({ scenarios: ['login', 'validate', 'session'], rates: [] }), []);
+    assert.deepEqual(equalLoadPartsOf({ scenarios: ['login', 'session'], rates }), []);
+  });
+
+  it('is what was asked for when asked, keeping only scenarios the generator can pace, with a rate', () => {
+    const parts = [
+      { scenario: 'validate' as const, rates: [{ rps: 1000 }] },
+      { scenario: 'session' as const, rates: [{ rps: 700 }] },
+      { scenario: 'login' as const, rates: [{ rps: 700 }] },
+      { scenario: 'session' as const, rates: [] },
+    ];
+    assert.deepEqual(equalLoadPartsOf({ scenarios: ['validate', 'session'], rates: [], equalLoadParts: parts }), parts.slice(0, 2));
+  });
+});
 
 describe('offered rates', () => {
   it('resolves shares of the slowest design and req/s, ascending, without duplicates', () => {

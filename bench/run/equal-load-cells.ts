@@ -1,14 +1,16 @@
 import { isLoadScenario, scenarios, type LoadScenarioName } from '../../scenarios/index.js';
+import { loginBodies } from '../../scenarios/scenario.js';
 import { designOf } from '../../servers/designs/index.js';
 import { getJson } from '../../lib/http.js';
 import { spread, sumCounts } from '../../lib/stats.js';
 import { computeCost, redisSnapshot, sampleState, serverSnapshotOf, summariseCost, type Cost } from '../measure/cost.js';
 import { mergeRepetitions } from '../measure/histogram.js';
 import { clockTicks, limitsBetween, pidsOf, snapshotLimits, summariseLimits, type Limits, type LimitsSnapshot } from '../measure/limits.js';
-import { pacerLagAcceptable, runPacedLoad, type PacedLoadResult } from '../load/paced.js';
+import { pacerLagAcceptable, runPacedLoad, type PacedLoadResult, type PacedSession } from '../load/paced.js';
+import { startRoundTripProbe, type RoundTripSample } from '../measure/round-trip.js';
 import { httpTokenSource } from '../load/tokens.js';
 import { measuredCellsOf, unitLabel, type EqualLoadCell, type EqualLoadRepetition, type EqualLoadResult, type EqualLoadSummary, type LoadCell } from '../result/schema.js';
-import { offeredRateLabel, type OfferedRate, type RunConfig } from './config.js';
+import { offeredRateLabel, type EqualLoadPart, type OfferedRate, type RunConfig } from './config.js';
 import type { RunContext } from './context.js';
 import { failedRepetition, identityOf, orderFor, startUnitServer, unitsOf, type Measurable, type Unit } from './load-cells.js';
 
@@ -46,7 +48,7 @@ export function slowestOf(cells: readonly LoadCell[], scenario: string): { rps: 
 }
 
 /** One repetition's figures from the paced load (pure but for the cost, which is given). */
-export function repetitionOf(index: number, position: number, durationSec: number, load: PacedLoadResult, expect: { ok: readonly number[]; wrong: readonly number[] }, cost: Cost | undefined, limits?: Limits): EqualLoadRepetition {
+export function repetitionOf(index: number, position: number, durationSec: number, load: PacedLoadResult, expect: { ok: readonly number[]; wrong: readonly number[] }, cost: Cost | undefined, limits?: Limits, roundTrip?: RoundTripSample): EqualLoadRepetition {
   const count = (statuses: readonly number[]): number => statuses.reduce((sum, s) => sum + (load.statusCounts[String(s)] ?? 0), 0);
   // A sampled 200 that named another user is wrong, not correct (where a 200 is the right answer).
   const mismatches = expect.ok.includes(200) ? load.contentMismatches : 0;
@@ -72,6 +74,7 @@ export function repetitionOf(index: number, position: number, durationSec: numbe
     valid: pacerLagAcceptable(load.pacerLag.p99, load.corrected.p99),
     ...(cost === undefined ? {} : { cost }),
     ...(limits === undefined ? {} : { limits }),
+    ...(roundTrip === undefined ? {} : { redisRoundTripMs: roundTrip.figures, redisRoundTripHistogram: roundTrip.histogram }),
   };
 }
 
@@ -83,6 +86,7 @@ export function summariseEqualLoad(reps: readonly EqualLoadRepetition[]): EqualL
   const uncorrected = mergeRepetitions(ok.flatMap((r) => (r.uncorrectedHistogram === undefined || r.uncorrectedMs === undefined ? [] : [{ histogram: r.uncorrectedHistogram, figures: r.uncorrectedMs }])));
   const cost = summariseCost(ok.flatMap((r) => (r.cost === undefined ? [] : [r.cost])));
   const limits = summariseLimits(ok.flatMap((r) => (r.limits === undefined ? [] : [r.limits])));
+  const roundTrip = mergeRepetitions(ok.flatMap((r) => (r.redisRoundTripHistogram === undefined || r.redisRoundTripMs === undefined ? [] : [{ histogram: r.redisRoundTripHistogram, figures: r.redisRoundTripMs }])));
   return {
     ...corrected,
     achievedRps: spread(ok.map((r) => r.achievedRps ?? 0)),
@@ -97,18 +101,29 @@ export function summariseEqualLoad(reps: readonly EqualLoadRepetition[]): EqualL
     contentMismatches: ok.reduce((a, r) => a + (r.contentMismatches ?? 0), 0),
     ...(cost === undefined ? {} : { cost }),
     ...(limits === undefined ? {} : { limits }),
+    ...(roundTrip === undefined ? {} : { redisRoundTrip: roundTrip }),
   };
 }
 
-/** The scenario driven at equal load, if the run has one and any rate. */
+/** The scenario driven at equal load by default, if the run has one and any rate. */
 export function equalLoadScenarioOf(config: Pick<RunConfig, 'scenarios' | 'rates'>): LoadScenarioName | undefined {
   if (config.rates.length === 0) return undefined;
   return config.scenarios.filter(isLoadScenario).find((s) => scenarios[s].equalLoad === true);
 }
 
-/** Steps of progress the equal-load part takes: one per unit and repetition. */
+/**
+ * The equal-load parts of a run, in order: those asked for (`equalLoadParts`: only scenarios that can be paced, with
+ * a rate), else the scenario that declares `equalLoad` at `rates`. Pure.
+ */
+export function equalLoadPartsOf(config: Pick<RunConfig, 'scenarios' | 'rates' | 'equalLoadParts'>): EqualLoadPart[] {
+  if (config.equalLoadParts !== undefined) return config.equalLoadParts.filter((p) => p.rates.length > 0 && scenarios[p.scenario].paced !== undefined);
+  const name = equalLoadScenarioOf(config);
+  return name === undefined ? [] : [{ scenario: name, rates: config.rates }];
+}
+
+/** Steps of progress the equal-load parts take: one per part, unit and repetition. */
 export function equalLoadStepCount(config: RunConfig): number {
-  return equalLoadScenarioOf(config) === undefined ? 0 : config.repeat * unitsOf(config).length;
+  return equalLoadPartsOf(config).length * config.repeat * unitsOf(config).length;
 }
 
 async function measureRates(name: LoadScenarioName, unit: Unit, rep: number, position: number, server: Measurable, rates: readonly ResolvedRate[], cells: ReadonlyMap<number, EqualLoadCell>, ctx: RunContext): Promise<void> {
@@ -116,9 +131,11 @@ async function measureRates(name: LoadScenarioName, unit: Unit, rep: number, pos
   const { traits } = designOf(unit.strategy);
   // As for the throughput cells: the server's cost only for a one-process server of a run with its own Redis.
   const inspector = (unit.workers ?? 1) === 1 ? ctx.inspector : undefined;
-  const tokens = httpTokenSource(server.url, config.users, Math.min(config.connections, 20));
-  const issued = await tokens.issueNamed(config.pools.validate);
+  const shape = scenarios[name].paced ?? { kind: 'me' };
+  // GET /me needs tokens issued before; a session logs in by itself.
+  const issued = shape.kind === 'me' ? await httpTokenSource(server.url, config.users, Math.min(config.connections, 20)).issueNamed(config.pools.validate) : [];
   const valid = issued.map((t) => t.token);
+  const session: PacedSession | undefined = shape.kind === 'session' ? { logins: loginBodies(config.users).map((body, n) => ({ body, username: `user${n}` })), mePerSession: shape.mePerSession } : undefined;
   const expect = scenarios[name].expect(traits);
   for (const rate of rates) {
     if (io.signal.aborted) return;
@@ -131,14 +148,23 @@ async function measureRates(name: LoadScenarioName, unit: Unit, rep: number, pos
       let before: Awaited<ReturnType<typeof snapshot>>;
       let limitsBefore: LimitsSnapshot | undefined;
       const probe = { serverPid: server.child?.pid, redis: ctx.inspector, ticksPerSec: clockTicks() };
-      const load = await runPacedLoad(
-        { url: server.url, rate: rate.rps, connections: config.connections, durationSec: config.durationSec, warmupSec: config.warmupSec, timeoutSec: config.timeoutSec, validTokens: valid, validUsers: issued.map((t) => t.username), revokedTokens: [], revokedShare: 0, signal: io.signal },
-        () => {
-          // Cost snapshots bracket the measured part: taken when its first request is due (the warm-up is over).
-          void snapshotLimits(probe).then((s) => (limitsBefore = s));
-          void snapshot().then((s) => (before = s));
-        },
-      );
+      // With the latency proxy, the round trip through it is measured while the load runs (the servers' wait, loaded).
+      const roundTripProbe = ctx.proxyUrl === undefined ? undefined : await startRoundTripProbe(ctx.proxyUrl);
+      let load: PacedLoadResult;
+      let roundTrip: RoundTripSample | undefined;
+      try {
+        load = await runPacedLoad(
+          { url: server.url, rate: rate.rps, connections: config.connections, durationSec: config.durationSec, warmupSec: config.warmupSec, timeoutSec: config.timeoutSec, validTokens: valid, validUsers: issued.map((t) => t.username), revokedTokens: [], revokedShare: 0, signal: io.signal, ...(session === undefined ? {} : { session }) },
+          () => {
+            // Cost snapshots bracket the measured part: taken when its first request is due (the warm-up is over).
+            void snapshotLimits(probe).then((s) => (limitsBefore = s));
+            void snapshot().then((s) => (before = s));
+            roundTripProbe?.begin();
+          },
+        );
+      } finally {
+        roundTrip = await roundTripProbe?.end();
+      }
       const limitsAfter = limitsBefore === undefined ? undefined : await snapshotLimits({ ...probe, pids: pidsOf(limitsBefore) });
       const after = await snapshot();
       if (io.signal.aborted) return;
@@ -154,7 +180,7 @@ async function measureRates(name: LoadScenarioName, unit: Unit, rep: number, pos
         limitsBefore === undefined || limitsAfter === undefined
           ? undefined
           : limitsBetween(limitsBefore, limitsAfter, { activeSec: load.sendingMs / 1000, generatorCpuPerSec: load.eventLoopUtilization, offeredPerSec: rate.rps, answeredPerSec: answered / config.durationSec });
-      cell.repetitions.push(repetitionOf(rep, position, config.durationSec, load, expect, cost, limits));
+      cell.repetitions.push(repetitionOf(rep, position, config.durationSec, load, expect, cost, limits, roundTrip));
     } catch (err) {
       const failed = failedRepetition(err, rep, position, server);
       cell.repetitions.push({ index: rep, position, status: 'errored', error: failed.repetition.error ?? 'failed' });
@@ -175,13 +201,20 @@ async function measureRates(name: LoadScenarioName, unit: Unit, rep: number, pos
  * server, the rates ascending, each with its own paced warm-up. A failure is recorded in its cell; the run goes on.
  */
 export async function runEqualLoadCells(ctx: RunContext): Promise<void> {
+  for (const [i, part] of equalLoadPartsOf(ctx.config).entries()) {
+    if (ctx.io.signal.aborted) return;
+    await runEqualLoadPart(part, i === 0, ctx);
+  }
+}
+
+/** One scenario's part: the first goes to `result.equalLoad` (what reports show), the others to `equalLoadMore`. */
+async function runEqualLoadPart({ scenario: name, rates }: EqualLoadPart, first: boolean, ctx: RunContext): Promise<void> {
   const { config, io, result } = ctx;
-  const name = equalLoadScenarioOf(config);
-  if (name === undefined) return;
   const slowest = slowestOf(measuredCellsOf(result), name);
-  const resolved = resolveRates(config.rates, slowest?.rps);
+  const resolved = resolveRates(rates, slowest?.rps);
   const part: EqualLoadResult = { scenario: name, ...(slowest === undefined ? {} : { slowestRps: slowest.rps, slowest: slowest.label }), notes: resolved.notes, cells: [] };
-  result.equalLoad = part;
+  if (first) result.equalLoad = part;
+  else (result.equalLoadMore ??= []).push(part);
   const units = unitsOf(config);
   const byUnit = new Map<Unit, Map<number, EqualLoadCell>>();
   for (const rate of resolved.rates) {

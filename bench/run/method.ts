@@ -1,3 +1,4 @@
+import { scenarios } from '../../scenarios/index.js';
 import type { RedisRoundTrip } from '../measure/round-trip.js';
 import { offeredRateLabel, type RunConfig } from './config.js';
 
@@ -29,9 +30,19 @@ function jwtLines(config: RunConfig): string[] {
 }
 
 function equalLoadLines(config: RunConfig): string[] {
-  if (config.rates.length === 0) return [];
+  const parts = config.equalLoadParts;
+  if (parts === undefined ? config.rates.length === 0 : parts.length === 0) return [];
+  const sessions = (parts ?? []).flatMap((p) => {
+    const shape = scenarios[p.scenario].paced;
+    return shape?.kind === 'session' ? [shape.mePerSession] : [];
+  });
   return [
-    `equal-load cells (validate): every design at the same offered open-loop rates, ${config.rates.map(offeredRateLabel).join(', ')} (a share is of the slowest design's closed-loop validate req/s in this run); request i due at i/rate s and sent then, answered or not (as wrk2), over up to ${config.connections} connections; paced by a thread that sleeps until each request is due, sent by another (undici), off the runner's thread; ${config.warmupSec} s paced warm-up, then ${config.durationSec} s measured per rate`,
+    parts === undefined
+      ? `equal-load cells (validate): every design at the same offered open-loop rates, ${config.rates.map(offeredRateLabel).join(', ')} (a share is of the slowest design's closed-loop validate req/s in this run); request i due at i/rate s and sent then, answered or not (as wrk2), over up to ${config.connections} connections; paced by a thread that sleeps until each request is due, sent by another (undici), off the runner's thread; ${config.warmupSec} s paced warm-up, then ${config.durationSec} s measured per rate`
+      : `equal-load cells (${parts.map((p) => `${p.scenario} at ${p.rates.map(offeredRateLabel).join(', ')}`).join('; ')}): every design at the same offered open-loop rate per scenario (a share is of the slowest design's closed-loop req/s on that scenario in this run); request i due at i/rate s and sent then, answered or not (as wrk2), over up to ${config.connections} connections; paced by a thread that sleeps until each request is due, sent by another (undici), off the runner's thread; ${config.warmupSec} s paced warm-up, then ${config.durationSec} s measured per rate`,
+    ...sessions.map(
+      (n) => `equal-load sessions: one session (login → ${n} × GET /me → logout) due every ${n + 2}/rate s, its requests sent one after another, each timed from when it was meant to go (the session's due time for its login, the previous answer for the others): a session is a client's sequence, the sessions an open loop`,
+    ),
     `equal-load latency in µs histograms: corrected (from each request's intended send time: a stall counts in full) and uncorrected (from its actual write); the pacer's lag (actual send − due) is measured too, and a cell whose lag p99 exceeds max(200 µs, 10% of its p99) is marked invalid: part of its latency would be the generator's; answers judged by status and by sampled GET /me bodies, as in the throughput cells`,
   ];
 }
@@ -55,6 +66,9 @@ export function describeMethod(config: RunConfig, redisOwned: boolean, roundTrip
     `each cell: ${config.warmupSec} s warm-up (not counted), then ${config.durationSec} s measured; ${config.repeat} repetition(s), strategies in alternating order (A B C, C B A, …)`,
     ...serverLines(config, redisOwned),
     ...latencyLines(config, roundTrip),
+    ...(config.redisLatencyMs > 0 || config.redisProxy
+      ? ['Redis round trip under load: during each equal-load cell a probe on the runner\'s thread (the generator has threads of its own) PINGs Redis through the proxy every 5 ms on a connection of its own, into a µs histogram (redisRoundTripMs per repetition)']
+      : []),
     'req/s counts only correct answers (median, min–max over repetitions); errors, timeouts, non-2xx and wrong answers are shown apart',
     'answers are judged by status, by sampled body content (GET /me 200s must name the token\'s user: every one of the first 1000 of a repetition, then every 100th) and by refusal reason (the server\'s GET /metrics counters before and after: a 401 for a reason the scenario does not expect, such as malformed in revocation, is a wrong answer)',
     'latency: every response of autocannon recorded in microseconds into an HdrHistogram per repetition; the percentiles are those of the repetitions\' merged histograms, with the range of the per-repetition p50 and p99 beside them; these cells are throughput tests: in a closed loop at saturation the latency restates the throughput (Little\'s law: mean latency ≈ connections ÷ req/s), so designs are compared on latency at equal offered load, not here',

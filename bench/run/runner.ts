@@ -65,6 +65,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       io,
       redis,
       serverRedisUrl: proxy?.url ?? redis.url,
+      proxyUrl: proxy?.url,
       serverRedisArgs: proxy === undefined ? serverArgs : ['--redis-url', proxy.url],
       result,
       inspector,

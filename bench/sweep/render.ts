@@ -1,33 +1,53 @@
 import Table from 'cli-table3';
-import { fmtInt as int, fmtMs as ms } from '../render/format.js';
+import { fmtInt as int, fmtMs as ms, fmtUs as us } from '../render/format.js';
+import type { Bound } from './crossover.js';
 import { SWEEP_SCENARIOS } from './crossover.js';
-import type { SweepResult } from './run-sweep.js';
+import type { SweepCell, SweepPoint, SweepResult } from './schema.js';
 
-/** Throughput and p50/p99 against the added Redis latency, a table per algorithm and scenario, then the crossovers. Pure. */
+const rtt = (p: SweepPoint): string => (p.roundTripMs === null ? '?' : ms(p.roundTripMs.p50));
+const bound = (b: Bound): string => (typeof b === 'number' ? `${ms(b)} ms` : b === 'below range' ? '< range' : '> range');
+
+function cellText(c: SweepCell | undefined): string {
+  if (c === undefined) return '–';
+  const closed = c.closedLoop === null ? `closed: ${c.status}` : `${int(c.closedLoop.requestsPerSec.median)} req/s [${int(c.closedLoop.requestsPerSec.min)}–${int(c.closedLoop.requestsPerSec.max)}]`;
+  const e = c.equalLoad;
+  const open = e === null ? 'fixed rate: –' : `p99 ${ms(e.latencyMs.p99)} ms [${ms(e.p99.min)}–${ms(e.p99.max)}]${e.valid ? '' : ' INVALID'}${e.wrongAnswers > 0 ? ` ${e.wrongAnswers} wrong` : ''}, ${us(e.serverCpuUsPerRequest)} µs CPU`;
+  return `${closed}\n${open}`;
+}
+
+/**
+ * Per algorithm: the round trip measured under load at each point and the fixed rates; per scenario, a table of
+ * designs × points (closed-loop req/s, then p99 and server CPU per request at the fixed rate, with min–max over
+ * repetitions), the pooled local designs beside; then the crossovers with their intervals. Pure.
+ */
 export function renderSweep(sweep: SweepResult): string {
   const parts: string[] = [...sweep.method.map((m) => `method: ${m}`)];
   for (const alg of sweep.config.jwtAlgs) {
     const points = sweep.points.filter((p) => p.jwtAlg === alg);
     if (points.length === 0) continue;
-    const rtt = points.map((p) => `${p.addedLatencyMs} ms → ${p.measuredRoundTripUs === null ? '?' : (p.measuredRoundTripUs / 1000).toFixed(2)} ms`).join(', ');
-    parts.push(`${alg}: added latency → measured Redis round trip: ${rtt}`);
+    const measured = points
+      .map((p) => `+${p.addedLatencyMs} ms → ${rtt(p)} ms${p.roundTripMs === null ? '' : ` [${ms(p.roundTripMs.p50Range.min)}–${ms(p.roundTripMs.p50Range.max)}]`}${p.idleRoundTripMs === null ? '' : ` (idle ${ms(p.idleRoundTripMs.p50)})`}`)
+      .join(', ');
+    parts.push(`${alg}: added delay → Redis round trip measured under load (p50 [per-repetition range]): ${measured}`);
+    for (const r of sweep.rates.filter((x) => x.jwtAlg === alg)) parts.push(`${alg} ${r.scenario} fixed rate: ${int(r.rps)} req/s, ${r.source}`);
     for (const scenario of SWEEP_SCENARIOS) {
       const strategies = [...new Set(points.flatMap((p) => p.cells.filter((c) => c.scenario === scenario).map((c) => c.strategy)))];
-      const table = new Table({ head: ['strategy', ...points.map((p) => `+${p.addedLatencyMs} ms: req/s (p50/p99 ms)`)], style: { head: [], border: [] } });
+      const pooled = sweep.pooled.filter((x) => x.jwtAlg === alg && x.scenario === scenario);
+      const head = ['design', ...points.map((p) => `${rtt(p)} ms (+${p.addedLatencyMs})`), ...(pooled.length > 0 ? ['pooled'] : [])];
+      const table = new Table({ head, style: { head: [], border: [] } });
       for (const s of strategies) {
-        table.push([
-          s,
-          ...points.map((p) => {
-            const c = p.cells.find((x) => x.scenario === scenario && x.strategy === s);
-            return c?.requestsPerSec == null || c.latencyMs === null ? c?.status ?? '–' : `${int(c.requestsPerSec.median)} (${ms(c.latencyMs.p50)}/${ms(c.latencyMs.p99)})`;
-          }),
-        ]);
+        const pool = pooled.find((x) => x.strategy === s);
+        const poolCell = pool === undefined ? '' : `${int(pool.closedLoopRps.median)} req/s [${int(pool.closedLoopRps.min)}–${int(pool.closedLoopRps.max)}]\np99 ${ms(pool.p99Ms.median)} ms [${ms(pool.p99Ms.min)}–${ms(pool.p99Ms.max)}] (n=${pool.p99Ms.n})`;
+        table.push([s, ...points.map((p) => cellText(p.cells.find((c) => c.scenario === scenario && c.strategy === s))), ...(pooled.length > 0 ? [poolCell] : [])]);
       }
-      parts.push(`${scenario}, ${alg}\n${table.toString()}`);
+      parts.push(`${scenario}, ${alg}: columns are the measured round trip (added delay); closed-loop req/s median [min–max], then p99 at the fixed rate (merged) [per-repetition min–max] and server CPU per request\n${table.toString()}`);
     }
   }
-  const cross = new Table({ head: ['jwt alg', 'scenario', 'Redis design', 'local design', 'overtakes it at', 'verdict'], style: { head: [], border: [] } });
-  for (const c of sweep.crossovers) cross.push([c.jwtAlg, c.scenario, c.redisDesign, c.localDesign, c.crossoverMs === null ? '–' : `+${c.crossoverMs.toFixed(2)} ms`, c.verdict]);
-  parts.push(`crossover (added Redis latency at which a design that validates without Redis overtakes one that waits for it)\n${cross.toString()}`);
+  const cross = new Table({ head: ['jwt alg', 'scenario', 'measure', 'Redis design', 'local design', 'level at round trip', '95% interval', 'verdict'], style: { head: [], border: [] } });
+  for (const c of sweep.crossovers) {
+    const interval = c.interval === undefined ? '–' : `${bound(c.interval.low)} – ${bound(c.interval.high)}`;
+    cross.push([c.jwtAlg, c.scenario, c.measure === 'p99' ? 'p99 at fixed rate' : 'closed-loop req/s', c.redisDesign, c.localDesign, c.atMs === null ? '–' : `${ms(c.atMs)} ms`, interval, c.verdict]);
+  }
+  parts.push(`crossover (the measured Redis round trip at which a design that validates without Redis draws level with one that waits for it)\n${cross.toString()}`);
   return parts.join('\n\n');
 }

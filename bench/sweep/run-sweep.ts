@@ -2,49 +2,15 @@ import { join } from 'node:path';
 import type { JwtAlg } from '../../servers/config.js';
 import { writeAtomicJson } from '../result/write.js';
 import type { Progress } from '../run/progress.js';
-import type { Environment } from '../run/environment.js';
-import { loadCellsOf, type DesignRecord, type RunResult } from '../result/schema.js';
-import { resolveRunConfig, type RunFlags } from '../run/config.js';
+import { offeredRateLabel, resolveRunConfig, type OfferedRate, type RunConfig, type RunFlags } from '../run/config.js';
 import { runBench } from '../run/runner.js';
-import type { Spread } from '../../lib/stats.js';
-import { crossover, SWEEP_SCENARIOS, type Crossover } from './crossover.js';
+import { SWEEP_SCENARIOS } from './crossover.js';
+import { fixedRatesOf, partsFor, pointOrder, sweepCrossovers, sweepPointOf, sweepPooled } from './points.js';
+import { SWEEP_SCHEMA_VERSION, type SweepRate, type SweepResult } from './schema.js';
+import type { RunResult } from '../result/schema.js';
 
 export { SWEEP_SCENARIOS };
-
-export interface SweepCell {
-  readonly scenario: string;
-  readonly strategy: string;
-  readonly status: string;
-  readonly requestsPerSec: Spread | null;
-  readonly latencyMs: { readonly p50: number; readonly p99: number } | null;
-}
-
-export interface SweepPointResult {
-  readonly jwtAlg: JwtAlg;
-  /** Asked for: added to every Redis reply by the proxy. */
-  readonly addedLatencyMs: number;
-  /** Measured: one GET through the proxy, awaited alone. */
-  readonly measuredRoundTripUs: number | null;
-  readonly status: RunResult['status'];
-  readonly resultFile: string;
-  readonly cells: SweepCell[];
-}
-
-export interface SweepResult {
-  readonly schemaVersion: 1;
-  readonly tool: 'authbench';
-  readonly kind: 'sweep';
-  readonly startedAt: string;
-  finishedAt?: string;
-  status: 'running' | 'complete' | 'interrupted';
-  environment?: Environment;
-  /** The designs of the runs, with their traits (which ones wait for Redis on a validate request). */
-  designs?: Record<string, DesignRecord>;
-  readonly config: { readonly latenciesMs: readonly number[]; readonly jwtAlgs: readonly JwtAlg[]; readonly run: RunResult['config'] | undefined };
-  readonly method: string[];
-  readonly points: SweepPointResult[];
-  crossovers: (Crossover & { readonly jwtAlg: JwtAlg })[];
-}
+export type { SweepResult };
 
 export interface SweepIO {
   readonly signal: AbortSignal;
@@ -52,84 +18,57 @@ export interface SweepIO {
   readonly serverEnv: NodeJS.ProcessEnv;
 }
 
-/** The figures of one run that a sweep keeps. Pure. */
-export function sweepCells(result: RunResult): SweepCell[] {
-  return loadCellsOf(result)
-    .filter((c) => (SWEEP_SCENARIOS as readonly string[]).includes(c.scenario))
-    .map((c) => ({
-      scenario: c.scenario,
-      strategy: c.strategy,
-      status: c.status,
-      requestsPerSec: c.summary?.requestsPerSec ?? null,
-      latencyMs: c.summary === undefined ? null : { p50: c.summary.latencyMs.p50, p99: c.summary.latencyMs.p99 },
-    }));
+function methodLines(repeat: number, connections: number, rate: OfferedRate): string[] {
+  return [
+    `each point is an \`authbench run --scenarios validate,session\` with every Redis reply delayed by the added latency through a TCP proxy in its own process (present at +0 too, so every point pays the same hop); ${repeat} repetition(s) per point, designs in alternating order`,
+    `closed-loop throughput: autocannon, ${connections} connections (bounded by connections ÷ (round trip + service time) when a design waits for Redis: this crossover moves with --connections)`,
+    `latency at a fixed open-loop rate per scenario, the same at every point and for every design: ${'rps' in rate ? `${rate.rps} req/s as given` : `${offeredRateLabel(rate)} of the slowest design's closed-loop req/s at the highest added latency, measured first`}; request i due at i/rate s (validate: GET /me; session: a session due every 7/rate s); p99 from each request's intended send time`,
+    'x = the Redis round trip measured under load: a probe PINGs through the proxy every 5 ms during each equal-load cell; a point\'s figure is the p50 of the merged histograms of the designs that wait for Redis, with the range of the per-repetition p50s; the asked delay is kept beside it',
+    'designs that send no Redis command per validate (storeCommandsPerValidate 0) are pooled: their repetitions at every point form one distribution (median, min–max), a flat line',
+    'crossover: where the pooled local design draws level with a Redis design (closed-loop req/s, and p99 at the fixed rate), on the medians of the repetitions, linearly interpolated between the two points around the change of sign; interval: 95% percentile bootstrap (5000 resamples, seeded) over the repetitions of each point and the pooled values; "below range"/"beyond range": resamples where the local design was ahead at every point / never caught up',
+  ];
 }
 
 /**
- * Crossovers of each design that validates without Redis with each design that waits for it (as their traits
- * declare), per algorithm and scenario, from the points so far. Pure.
+ * `authbench sweep`: per algorithm and added Redis latency, one run of validate and session, closed loop and at a fixed
+ * open-loop rate, every design behind the same delaying proxy; then the crossovers against the round trip measured
+ * under load. Each point is a full run (its own result.json under DIR); sweep.json is rewritten after each point, so
+ * an interrupted sweep keeps what finished.
  */
-export function sweepCrossovers(points: readonly SweepPointResult[], designs: Readonly<Record<string, DesignRecord>>): (Crossover & { jwtAlg: JwtAlg })[] {
-  const out: (Crossover & { jwtAlg: JwtAlg })[] = [];
-  const names = Object.keys(designs);
-  const redisDesigns = names.filter((d) => (designs[d]?.traits.storeCommandsPerValidate ?? 0) > 0);
-  const localDesigns = names.filter((d) => designs[d]?.traits.storeCommandsPerValidate === 0);
-  for (const alg of [...new Set(points.map((p) => p.jwtAlg))]) {
-    const mine = points.filter((p) => p.jwtAlg === alg);
-    const series = (scenario: string, strategy: string) =>
-      mine.flatMap((p) => {
-        const rps = p.cells.find((c) => c.scenario === scenario && c.strategy === strategy)?.requestsPerSec?.median;
-        return rps === undefined ? [] : [{ addedLatencyMs: p.addedLatencyMs, requestsPerSec: rps }];
-      });
-    for (const scenario of SWEEP_SCENARIOS) {
-      for (const design of redisDesigns) {
-        for (const local of localDesigns) out.push({ ...crossover(scenario, design, local, series(scenario, design), series(scenario, local)), jwtAlg: alg });
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * `authbench sweep`: one run of validate and session per algorithm and added Redis latency, every design behind
- * the same delaying proxy (also at 0, so each point pays the same hop), then the crossover where each design that
- * validates without Redis overtakes each Redis design. Each point is a full run (its own result.json under DIR); sweep.json is rewritten after each point.
- */
-export async function runSweep(flags: RunFlags, latenciesMs: readonly number[], jwtAlgs: readonly JwtAlg[], outDir: string, io: SweepIO): Promise<SweepResult> {
+export async function runSweep(flags: RunFlags, latenciesMs: readonly number[], jwtAlgs: readonly JwtAlg[], rate: OfferedRate, outDir: string, io: SweepIO): Promise<SweepResult> {
   const sweep: SweepResult = {
-    schemaVersion: 1,
+    schemaVersion: SWEEP_SCHEMA_VERSION,
     tool: 'authbench',
     kind: 'sweep',
     startedAt: new Date().toISOString(),
     status: 'running',
-    config: { latenciesMs, jwtAlgs, run: undefined },
-    method: [
-      'each point is an `authbench run --scenarios validate,session` with every Redis reply delayed by the added latency, through a TCP proxy in front of Redis (present at 0 too)',
-      'the proxy runs in its own process and holds each reply to about 0.1-0.3 ms past the added latency (p50; bench/faults/release-clock.ts); the measured round trip per point is recorded beside the asked one',
-      'crossover: where the req/s (median) of a design that validates without Redis overtakes a design that waits for Redis on every validate, linearly interpolated between two points',
-    ],
+    config: { latenciesMs, jwtAlgs, rate: offeredRateLabel(rate), run: undefined },
+    method: [],
+    rates: [],
     points: [],
+    pooled: [],
     crossovers: [],
   };
   const sweepFile = join(outDir, 'sweep.json');
   for (const alg of jwtAlgs) {
-    for (const lat of latenciesMs) {
+    let fixed: SweepRate[] | undefined;
+    for (const lat of pointOrder(latenciesMs)) {
       if (io.signal.aborted) break;
       const dir = join(outDir, `${alg}-${lat}ms`);
-      // No equal-load cells: the sweep's points are closed-loop throughput (issue 14 adds latency at a fixed rate).
-      const config = resolveRunConfig({ ...flags, rate: 'none', scenarios: SWEEP_SCENARIOS.join(','), redisLatency: `${lat}ms`, redisProxy: true, jwtAlg: alg, out: dir, json: undefined }, process.env);
+      const base = resolveRunConfig({ ...flags, rate: 'none', scenarios: SWEEP_SCENARIOS.join(','), redisLatency: `${lat}ms`, redisProxy: true, jwtAlg: alg, out: dir, json: undefined }, process.env);
+      const config: RunConfig = { ...base, equalLoadParts: partsFor(rate, fixed) };
+      if (sweep.method.length === 0) sweep.method.push(...methodLines(config.repeat, config.connections, rate));
       const result = await runBench(config, { ...io, checkpoint: async (r) => void (await writeAtomicJson(join(dir, 'result.json'), r)) });
+      if (fixed === undefined) {
+        fixed = fixedRatesOf(result, rate, alg, lat);
+        sweep.rates.push(...fixed);
+      }
       sweep.environment ??= result.environment;
       sweep.designs ??= result.designs;
       (sweep.config as { run: RunResult['config'] | undefined }).run ??= result.config;
-      sweep.points.push({
-        jwtAlg: alg,
-        addedLatencyMs: lat,
-        measuredRoundTripUs: result.decomposition?.parts.redisRoundTripUs ?? null,
-        status: result.status,
-        resultFile: join(dir, 'result.json'),
-        cells: sweepCells(result),
-      });
+      sweep.points.push(sweepPointOf(result, alg, lat, join(dir, 'result.json')));
+      sweep.points.sort((a, b) => jwtAlgs.indexOf(a.jwtAlg) - jwtAlgs.indexOf(b.jwtAlg) || a.addedLatencyMs - b.addedLatencyMs);
+      sweep.pooled = sweepPooled(sweep.points, sweep.designs);
       sweep.crossovers = sweepCrossovers(sweep.points, sweep.designs);
       await writeAtomicJson(sweepFile, sweep);
     }
