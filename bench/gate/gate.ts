@@ -61,7 +61,7 @@ export interface GateOutcome {
 const keyOf = (r: MetricComparison): string => `${cellKey(r)}|${r.metric}`;
 
 /** The first comparison with each re-measured row replaced by the re-measurement's verdict, noting both. */
-export function mergeConfirmation(first: Comparison, confirmation: Comparison): Comparison {
+export function mergeConfirmation(first: Comparison, confirmation: Comparison, secondLabel = 're-measurement'): Comparison {
   const again = new Map(confirmation.rows.map((r) => [keyOf(r), r]));
   const rows = first.rows.map((r): MetricComparison => {
     if (r.verdict !== 'regressed') return r;
@@ -69,7 +69,7 @@ export function mergeConfirmation(first: Comparison, confirmation: Comparison): 
     if (!confirmation.comparable || second === undefined) {
       return { ...r, note: `re-measurement could not be compared (${confirmation.problems.join('; ') || 'cell missing'}); the first verdict stands` };
     }
-    const note = `re-measured: first run ${fmtChange(r)} (${fmtInterval(r)}), regressed; re-measurement ${fmtChange(second)} (${fmtInterval(second)}), ${second.verdict}`;
+    const note = `re-measured: first run ${fmtChange(r)} (${fmtInterval(r)}), regressed; ${secondLabel} ${fmtChange(second)} (${fmtInterval(second)}), ${second.verdict}`;
     return { ...second, note: second.note === undefined ? note : `${note}; ${second.note}` };
   });
   return { ...first, rows };

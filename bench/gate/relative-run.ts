@@ -135,14 +135,14 @@ export interface RelativeGateOptions extends RelativeOptions {
 /** The sides in the order of pair i: AB, BA, AB, … (A = base). */
 export const pairOrder = (i: number): readonly ['base', 'head'] | readonly ['head', 'base'] => (i % 2 === 0 ? (['base', 'head'] as const) : (['head', 'base'] as const));
 
-async function runPairs(base: BaseBuild, options: RelativeGateOptions, dir: string, io: GateIO): Promise<GatePair[] | 'interrupted'> {
+async function runPairs(base: BaseBuild, options: RelativeGateOptions, dir: string, io: GateIO, firstIndex = 0): Promise<GatePair[] | 'interrupted'> {
   const pairs: GatePair[] = [];
-  for (let i = 0; i < options.pairs; i++) {
+  for (let i = firstIndex; i < firstIndex + options.pairs; i++) {
     const got: Partial<Record<'base' | 'head', RunResult>> = {};
     const problems: string[] = [];
     for (const side of pairOrder(i)) {
       if (io.signal.aborted) return 'interrupted';
-      io.log(`pair ${i + 1}/${options.pairs}: ${side} (${side === 'base' ? base.commit.slice(0, 10) : 'this checkout'})`);
+      io.log(`pair ${i + 1}/${firstIndex + options.pairs}: ${side} (${side === 'base' ? base.commit.slice(0, 10) : 'this checkout'})`);
       const r = await runSide(side === 'base' ? base.dir : HEAD_ROOT, options.runFlags ?? {}, join(dir, `pair-${i + 1}-${side}`), io);
       if (io.signal.aborted) return 'interrupted';
       if (typeof r === 'string') problems.push(`${side}: ${r}`);
@@ -156,8 +156,9 @@ async function runPairs(base: BaseBuild, options: RelativeGateOptions, dir: stri
 /**
  * `authbench ci --base <ref>`: the base commit built in a temporary worktree, then base and head run in
  * `pairs` interleaved pairs (AB BA AB …), each a `run` with the CI settings and one repetition, and judged on the
- * paired statistic (bench/gate/relative.ts). If anything regressed the whole interleaved order is run again and only
- * a regression seen both times counts. Reports as the baseline mode writes them.
+ * paired statistic (bench/gate/relative.ts). If anything regressed the whole interleaved order is run again (pairs
+ * n+1 … 2n, in confirm/) and a cell counts as regressed only when it regressed in the first round and in both rounds
+ * judged together. Reports as the baseline mode writes them.
  */
 export async function runRelativeGate(options: RelativeGateOptions, io: GateIO): Promise<GateOutcome | 'interrupted'> {
   const base = await prepareBase(options.baseRef, io);
@@ -172,10 +173,13 @@ export async function runRelativeGate(options: RelativeGateOptions, io: GateIO):
     if (regressed.length > 0 && options.confirm !== false) {
       const remeasured = [...new Set(regressed.map((r) => `${r.scenario} × ${r.strategy}`))];
       io.log(`regressed: ${remeasured.join(', ')}; running the whole interleaved order again`);
-      const again = await runPairs(base, options, join(options.outDir, 'confirm'), io);
+      const again = await runPairs(base, options, join(options.outDir, 'confirm'), io, options.pairs);
       if (again === 'interrupted') return 'interrupted';
-      const confirmation = compareRelative(again, options);
-      outcome = { first, confirmation, final: mergeConfirmation(first, confirmation), remeasured };
+      // Judged on both rounds together: 2n pairs give a tighter signed-rank interval than n (with 6 pairs it is the
+      // whole range of the Walsh averages, so one stray pair hides a real shift); a cell must regress in the first
+      // round and in both rounds pooled.
+      const confirmation = compareRelative([...pairs, ...again], options);
+      outcome = { first, confirmation, final: mergeConfirmation(first, confirmation, `both rounds (${pairs.length + again.length} pairs)`), remeasured };
     }
     const files = await writeReports(outcome, options.outDir, io);
     return { ...outcome, exitCode: exitCodeOf(outcome.final), files };
