@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Comparison } from '../bench/gate/comparison.js';
-import { runCli } from '../test-support/server-process.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { descendants, isAlive } from '../test-support/processes.js';
+import { runCli, spawnCli } from '../test-support/cli-process.js';
+import { waitFor } from '../test-support/faults.js';
 
 // `npm run test:slow` (AUTHBENCH_SLOW=1): builds the base commit, about a minute on 2 cores.
 describe('authbench ci --base HEAD: the base built in a worktree and run against this checkout in pairs', { skip: process.env['AUTHBENCH_SLOW'] !== '1' && 'slow: npm run test:slow' }, () => {
@@ -32,5 +35,23 @@ describe('authbench ci --base HEAD: the base built in a worktree and run against
     const worktree = /checked out in (\S+)/.exec(r.stderr)?.[1] ?? '';
     assert.ok(!existsSync(worktree), `${worktree} removed`);
     assert.doesNotMatch(execFileSync('git', ['worktree', 'list']).toString(), /authbench-base-/);
+  });
+
+  it('Ctrl-C during a pair stops the runs (exit 130), and leaves no server, Redis or worktree behind', async () => {
+    const out = join(dir, 'ci-int');
+    const gate = spawnCli(['ci', '--base', 'HEAD', '--pairs', '2', '--strategies', 'jwt', '--out', out]);
+    try {
+      await waitFor('a pair under way with its Redis', async () => (descendants(gate.child.pid ?? -1).some((p) => p.cmdline.includes('redis-server')) ? true : undefined), 180_000, 200);
+      const children = descendants(gate.child.pid ?? -1);
+      gate.child.kill('SIGINT');
+      const exit = await gate.exited(30_000);
+      assert.equal(exit.code, 130, gate.stderr().slice(-2000));
+      await sleep(300);
+      for (const p of children) assert.equal(isAlive(p.pid), false, `left behind: ${p.pid} ${p.cmdline}`);
+      const worktree = /checked out in (\S+)/.exec(gate.stderr())?.[1] ?? '';
+      assert.ok(worktree !== '' && !existsSync(worktree), `${worktree} removed`);
+    } finally {
+      await gate.stop();
+    }
   });
 });

@@ -98,22 +98,34 @@ export function sideArgs(flags: RunFlags, outDir: string): string[] {
 
 /**
  * One `authbench run` of one build, as a child process of its own: `node <root>/dist/cli/index.js run …`. Its
- * result, or why there is none (the last lines it wrote). Ctrl-C (the signal) passes SIGINT on, so the run stops
- * its servers and Redis itself.
+ * result, or why there is none (the last lines it wrote). Ctrl-C (the signal) passes SIGINT on, once, so the run
+ * stops its servers and Redis itself.
  */
 export async function runSide(root: string, flags: RunFlags, outDir: string, io: Pick<GateIO, 'serverEnv' | 'signal'>): Promise<RunResult | string> {
+  // In a process group of its own: a Ctrl-C at the terminal reaches it once, forwarded below (it then stops its
+  // servers and Redis itself), and if this process exits any other way the whole group goes with it.
   const child = spawn(process.execPath, [join(root, 'dist', 'cli', 'index.js'), ...sideArgs(flags, outDir)], {
     cwd: root,
     env: { ...process.env, ...io.serverEnv },
     stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
   });
   trackChild(child);
+  const killGroup = (): void => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  };
+  process.once('exit', killGroup);
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-4000)));
   const onAbort = (): void => void child.kill('SIGINT');
   io.signal.addEventListener('abort', onAbort, { once: true });
   const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
   io.signal.removeEventListener('abort', onAbort);
+  process.off('exit', killGroup);
   const file = join(outDir, 'result.json');
   const lastLine = stderr.trim().split('\n').slice(-3).join(' / ');
   if (!existsSync(file)) return `its run exited with ${code ?? 'a signal'} and wrote no result: ${lastLine || 'no output'}`;

@@ -4,7 +4,7 @@ import { cellKey, measuredCellsOf, type LoadCell, type RunResult } from '../resu
 import type { Comparison, MetricComparison, RunSummary } from './comparison.js';
 import { MIN_PAIRS_AT_95, pairedShift } from './paired.js';
 import { METRICS, unitOf, type MetricName } from './series.js';
-import { judgeInterval } from './verdict.js';
+import { judgeInterval, summaryOf } from './verdict.js';
 
 /**
  * The relative gate's comparison (`authbench ci --base <ref>`): base and head measured in pairs on one machine in
@@ -29,17 +29,6 @@ export interface RelativeOptions {
   readonly latencyThreshold?: number;
   readonly confidence?: number;
 }
-
-const summaryOf = (r: RunResult): RunSummary => ({
-  startedAt: r.startedAt,
-  gitCommit: r.environment.gitCommit,
-  gitDirty: r.environment.gitDirty,
-  node: r.environment.node,
-  cpuModel: r.environment.cpuModel,
-  cpuCount: r.environment.cpuCount,
-  loadAverage: r.environment.loadAverage,
-  redisLatencyMs: r.config.redisLatencyMs,
-});
 
 const EMPTY_SUMMARY: RunSummary = { startedAt: '', gitCommit: 'unknown', gitDirty: false, node: '', cpuModel: '', cpuCount: 0, loadAverage: [], redisLatencyMs: 0 };
 

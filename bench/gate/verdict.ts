@@ -22,7 +22,8 @@ export interface CompareOptions extends ComparabilityOptions {
 /** Fewer successful, paired repetitions than this on either side: no verdict. */
 export const MIN_REPETITIONS = 3;
 
-const summaryOf = (r: RunResult): RunSummary => ({
+/** Who a side of a comparison is: when, which commit, on what machine. */
+export const summaryOf = (r: RunResult): RunSummary => ({
   startedAt: r.startedAt,
   gitCommit: r.environment.gitCommit,
   gitDirty: r.environment.gitDirty,
