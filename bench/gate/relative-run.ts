@@ -2,7 +2,7 @@ import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { trackChild } from '../../lib/children.js';
@@ -88,11 +88,12 @@ export async function prepareBase(ref: string, io: Pick<GateIO, 'log'>, root = H
 
 /** The command line of a side's `run`: the CI settings, one repetition, the gate's server options. */
 export function sideArgs(flags: RunFlags, outDir: string): string[] {
+  // Absolute: each side's run has its own checkout as its working directory.
   const f = { ...CI_RUN_FLAGS, ...flags, repeat: '1' };
   const args = ['run', '--scenarios', String(f.scenarios), '--duration', String(f.duration), '--warmup', String(f.warmup), '--repeat', '1', '--connections', String(f.connections), '--rate', String(f.rate)];
   if (f.strategies !== undefined) args.push('--strategies', f.strategies);
   if (f.redisLatency !== undefined) args.push('--redis-latency', f.redisLatency);
-  args.push(...serverArgv(f), '--out', outDir);
+  args.push(...serverArgv(f), '--out', resolve(outDir));
   return args;
 }
 
@@ -126,7 +127,7 @@ export async function runSide(root: string, flags: RunFlags, outDir: string, io:
   const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
   io.signal.removeEventListener('abort', onAbort);
   process.off('exit', killGroup);
-  const file = join(outDir, 'result.json');
+  const file = join(resolve(outDir), 'result.json');
   const lastLine = stderr.trim().split('\n').slice(-3).join(' / ');
   if (!existsSync(file)) return `its run exited with ${code ?? 'a signal'} and wrote no result: ${lastLine || 'no output'}`;
   try {
