@@ -11,8 +11,8 @@ import { serverArgv } from '../../servers/options.js';
 import { readResult } from '../result/read.js';
 import type { RunResult } from '../result/schema.js';
 import type { RunFlags } from '../run/config.js';
-import { CI_RUN_FLAGS, mergeConfirmation, writeReports, type GateIO, type GateOutcome } from './gate.js';
-import { compareRelative, type GatePair, type RelativeOptions } from './relative.js';
+import { CI_RUN_FLAGS, writeReports, type GateIO, type GateOutcome } from './gate.js';
+import { compareRelative, mergeRounds, SCREEN_CONFIDENCE, screenedRows, type GatePair, type RelativeOptions } from './relative.js';
 import { exitCodeOf, type Comparison } from './verdict.js';
 
 const exec = promisify(execFile);
@@ -169,9 +169,9 @@ async function runPairs(base: BaseBuild, options: RelativeGateOptions, dir: stri
 /**
  * `authbench ci --base <ref>`: the base commit built in a temporary worktree, then base and head run in
  * `pairs` interleaved pairs (AB BA AB …), each a `run` with the CI settings and one repetition, and judged on the
- * paired statistic (bench/gate/relative.ts). If anything regressed the whole interleaved order is run again (pairs
- * n+1 … 2n, in confirm/) and a cell counts as regressed only when it regressed in the first round and in both rounds
- * judged together. Reports as the baseline mode writes them.
+ * paired statistic (bench/gate/relative.ts). If a cell's 90% interval in the first round lies beyond the threshold
+ * (the screen), the whole interleaved order is run again (pairs n+1 … 2n, in confirm/) and that cell's verdict is the
+ * 95% interval of both rounds pooled. Reports as the baseline mode writes them.
  */
 export async function runRelativeGate(options: RelativeGateOptions, io: GateIO): Promise<GateOutcome | 'interrupted'> {
   const base = await prepareBase(options.baseRef, io);
@@ -181,18 +181,18 @@ export async function runRelativeGate(options: RelativeGateOptions, io: GateIO):
     const pairs = await runPairs(base, options, join(options.outDir, 'pairs'), io);
     if (pairs === 'interrupted') return 'interrupted';
     const first = compareRelative(pairs, options);
+    const screen = compareRelative(pairs, { ...options, confidence: SCREEN_CONFIDENCE });
     let outcome: { first: Comparison; confirmation?: Comparison; final: Comparison; remeasured: string[] } = { first, final: first, remeasured: [] };
-    const regressed = first.rows.filter((r) => r.verdict === 'regressed');
-    if (regressed.length > 0 && options.confirm !== false) {
-      const remeasured = [...new Set(regressed.map((r) => `${r.scenario} × ${r.strategy}`))];
-      io.log(`regressed: ${remeasured.join(', ')}; running the whole interleaved order again`);
+    const flagged = screenedRows(screen);
+    if (flagged.length > 0 && options.confirm !== false) {
+      const remeasured = [...new Set(flagged.map((r) => `${r.scenario} × ${r.strategy}`))];
+      io.log(`beyond the threshold at ${Math.round(SCREEN_CONFIDENCE * 100)}% in round 1: ${remeasured.join(', ')}; running the whole interleaved order again`);
       const again = await runPairs(base, options, join(options.outDir, 'confirm'), io, options.pairs);
       if (again === 'interrupted') return 'interrupted';
-      // Judged on both rounds together: 2n pairs give a tighter signed-rank interval than n (with 6 pairs it is the
-      // whole range of the Walsh averages, so one stray pair hides a real shift); a cell must regress in the first
-      // round and in both rounds pooled.
+      // Judged on both rounds together at 95%: 2n pairs give a tighter signed-rank interval than n (with 12 the
+      // 13 most extreme Walsh averages at each end are dropped).
       const confirmation = compareRelative([...pairs, ...again], options);
-      outcome = { first, confirmation, final: mergeConfirmation(first, confirmation, `both rounds (${pairs.length + again.length} pairs)`), remeasured };
+      outcome = { first, confirmation, final: mergeRounds(first, screen, confirmation), remeasured };
     }
     const files = await writeReports(outcome, options.outDir, io);
     return { ...outcome, exitCode: exitCodeOf(outcome.final), files };

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { fakeRun, noise } from '../../test-support/compare-fixtures.js';
 import { renderComparisonMarkdown } from './render-markdown.js';
 import { renderComparisonTable } from './render-table.js';
-import { compareRelative, type GatePair } from './relative.js';
+import { compareRelative, mergeRounds, SCREEN_CONFIDENCE, screenedRows, type GatePair } from './relative.js';
 import { exitCodeOf, type Comparison, type MetricComparison } from './verdict.js';
 
 const T = { threshold: 0.1, latencyThreshold: 0.25 };
@@ -80,5 +80,49 @@ describe('the relative gate judges base and head on their pairs', () => {
     const c = compareRelative(withNew, T);
     assert.deepEqual(c.onlyInHead, ['validate × jwt-blacklist', 'login × jwt-blacklist']);
     assert.ok(c.rows.every((r) => r.strategy !== 'jwt-blacklist'));
+  });
+
+  describe('two rounds: a 90% screen on the first, the verdict on both pooled', () => {
+    const slow = (s: string, t: string): number => (s === 'validate' && t === 'redis-token' ? 0.7 : 1);
+    // Round 1: five pairs 30% slower, one stray pair where the head matched the base.
+    const round1 = [pairs(1)[0] as GatePair, ...pairs(6, slow).slice(1)];
+    const shifted = (ps: GatePair[]): GatePair[] => ps.map((p) => ({ ...p, index: p.index + 6 }));
+    const first = compareRelative(round1, T);
+    const screen = compareRelative(round1, { ...T, confidence: SCREEN_CONFIDENCE });
+
+    it('a stray pair hides the shift from the 95% interval of 6 pairs, not from the 90% screen', () => {
+      assert.notEqual(row(first, 'validate', 'redis-token', 'throughput').verdict, 'regressed');
+      // p99 (+43% in five pairs, 0 in one) stays inside the 25% latency threshold at 90%: only throughput is flagged.
+      assert.deepEqual(screenedRows(screen).map((r) => `${r.scenario}|${r.strategy}|${r.metric}`), ['validate|redis-token|throughput']);
+    });
+
+    it('a flagged row takes the verdict of both rounds pooled, with both in its note; the others keep round 1', () => {
+      const pooled = compareRelative([...round1, ...shifted(pairs(6, slow))], T);
+      const final = mergeRounds(first, screen, pooled);
+      const hit = row(final, 'validate', 'redis-token', 'throughput');
+      assert.equal(hit.verdict, 'regressed');
+      assert.match(hit.note ?? '', /^round 1 \(6 pairs\) −?-?\d+\.\d%, 90% interval .*: measured again; both rounds \(12 pairs\) .* regressed$/);
+      assert.deepEqual(row(final, 'login', 'jwt', 'throughput'), row(first, 'login', 'jwt', 'throughput'));
+      assert.equal(exitCodeOf(final), 1);
+    });
+
+    it('an improvement is screened too: it needs both rounds before it is claimed', () => {
+      const fast = compareRelative(pairs(6, (s, t) => (s === 'login' && t === 'jwt' ? 1.4 : 1)), { ...T, confidence: SCREEN_CONFIDENCE });
+      assert.deepEqual(screenedRows(fast).map((r) => `${r.scenario}|${r.strategy}|${r.metric}|${r.verdict}`), ['login|jwt|throughput|improved', 'login|jwt|p99|improved']);
+    });
+
+    it('a flagged row that the second round does not bear out is not a regression', () => {
+      const pooled = compareRelative([...round1, ...shifted(pairs(6))], T);
+      const final = mergeRounds(first, screen, pooled);
+      assert.notEqual(row(final, 'validate', 'redis-token', 'throughput').verdict, 'regressed');
+      assert.equal(exitCodeOf(final), 0);
+    });
+
+    it('keeps the first verdict, noted, when the pooled comparison cannot be made', () => {
+      const pooled: Comparison = { ...first, comparable: false, problems: ['no base run finished'], rows: [] };
+      const r = row(mergeRounds(first, screen, pooled), 'validate', 'redis-token', 'throughput');
+      assert.equal(r.verdict, row(first, 'validate', 'redis-token', 'throughput').verdict);
+      assert.match(r.note ?? '', /both rounds could not be compared \(no base run finished\), the first round's verdict stands/);
+    });
   });
 });

@@ -2,6 +2,7 @@ import { median } from '../../lib/stats.js';
 import { figuresOf, mergeHistograms } from '../measure/histogram.js';
 import { cellKey, measuredCellsOf, type LoadCell, type RunResult } from '../result/schema.js';
 import type { Comparison, MetricComparison, RunSummary } from './comparison.js';
+import { fmtChange, fmtInterval } from './format.js';
 import { MIN_PAIRS_AT_95, pairedShift } from './paired.js';
 import { METRICS, unitOf, type MetricName } from './series.js';
 import { judgeInterval, summaryOf } from './verdict.js';
@@ -129,4 +130,45 @@ export function compareRelative(pairs: readonly GatePair[], options: RelativeOpt
   const rows = judged.flatMap((cell) => [compareCell(cell, pairs, 'throughput', options.threshold, confidence), compareCell(cell, pairs, 'p99', latencyThreshold, confidence)]);
   const onlyInHead = cells.filter((c) => !baseKeys.has(cellKey(c))).map(cellKey);
   return { ...head, comparable: true, problems: pairProblems, rows, ...(onlyInHead.length > 0 ? { onlyInHead } : {}) };
+}
+
+/**
+ * The confidence of the first round's screen. With 6 pairs the 95% signed-rank interval is the whole range of the
+ * Walsh averages, so one stray pair hides a real shift; the 90% one drops the two most extreme at each end. A cell
+ * whose 90% interval lies beyond the threshold (either way) is not judged on it: it sends the whole interleaved order
+ * round again, and its verdict is the 95% interval of both rounds pooled.
+ */
+export const SCREEN_CONFIDENCE = 0.9;
+
+const rowKey = (r: MetricComparison): string => `${cellKey(r)}|${r.metric}`;
+
+/**
+ * The rows of the first round that its screen (`compareRelative` at SCREEN_CONFIDENCE) found beyond the threshold,
+ * either way: a regression fails the gate, and an improvement claimed on one round of noisy pairs would mislead as
+ * much (identical builds were once called 47% "improved" by the 95% interval of 6 pairs).
+ */
+export function screenedRows(screen: Comparison): MetricComparison[] {
+  return screen.rows.filter((r) => r.verdict === 'regressed' || r.verdict === 'improved');
+}
+
+/**
+ * The verdicts of a two-round relative gate: the first round's 95% rows, except that each row the screen flagged
+ * takes its verdict from both rounds pooled (the second comparison), with a note giving both. A row the screen did
+ * not flag keeps its first-round verdict; a flagged row the pooled comparison cannot judge keeps it too, noted.
+ */
+export function mergeRounds(first: Comparison, screen: Comparison, pooled: Comparison): Comparison {
+  const flagged = new Map(screenedRows(screen).map((r) => [rowKey(r), r]));
+  const again = new Map(pooled.rows.map((r) => [rowKey(r), r]));
+  const rows = first.rows.map((r): MetricComparison => {
+    const s = flagged.get(rowKey(r));
+    if (s === undefined) return r;
+    const screenNote = `round 1 (${first.pairs} pairs) ${fmtChange(s)}, ${Math.round(screen.confidence * 100)}% interval ${fmtInterval(s)}: measured again`;
+    const p = again.get(rowKey(r));
+    if (!pooled.comparable || p === undefined) {
+      return { ...r, note: `${screenNote}; both rounds could not be compared (${pooled.problems.join('; ') || 'cell missing'}), the first round's verdict stands` };
+    }
+    const note = `${screenNote}; both rounds (${pooled.pairs} pairs) ${fmtChange(p)} (${fmtInterval(p)}), ${p.verdict}`;
+    return { ...p, note: p.note === undefined ? note : `${note}; ${p.note}` };
+  });
+  return { ...first, rows };
 }
