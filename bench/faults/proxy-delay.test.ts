@@ -5,9 +5,9 @@ import { sleep } from '../../test-support/faults.js';
 import { faultClient, proxyFor, suiteRedis, timed, until } from '../../test-support/proxy-clients.js';
 
 /**
- * RedisProxy's added latency: setDelay and setBaseDelay hold each reply from Redis at least that long, keep replies
- * whole and in order, and a lowered delay never lets a later reply overtake an earlier one. Each assertion on time is
- * a lower bound the proxy guarantees: it holds each reply from the moment it reads it, inside the interval this
+ * RedisProxy's added latency: setDelay and setBaseDelay hold each reply from Redis that long (less the lead it
+ * reports, its median lateness: see release-clock.ts), keep replies whole and in order, and a lowered delay never lets
+ * a later reply overtake an earlier one. Each assertion on time is a lower bound the proxy guarantees: it holds each reply from the moment it reads it, inside the interval this
  * process times (both processes read the same monotonic clock), and a busy machine can only make it easier to meet.
  */
 
@@ -19,21 +19,24 @@ describe('RedisProxy: delay', { concurrency: true }, () => {
     const proxy = await proxyFor(t, redis.server.port);
     const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
     await proxy.setDelay(50);
-    for (let i = 0; i < 3; i++) {
-      const { ms } = await timed(() => client.get('proxy:delay'));
-      assert.ok(ms >= 50, `round trip ${i} took ${ms.toFixed(2)} ms`);
-    }
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) times.push((await timed(() => client.get('proxy:delay'))).ms);
+    const { largestLeadMs } = await proxy.stats();
+    for (const [i, ms] of times.entries()) assert.ok(ms >= 50 - largestLeadMs, `round trip ${i} took ${ms.toFixed(2)} ms (lead ${largestLeadMs} ms)`);
   });
 
   for (const askedMs of [0.3, 2]) {
-    it(`below and above a millisecond (${askedMs} ms), no reply of 200 comes back sooner than the delay`, async (t) => {
+    it(`below and above a millisecond (${askedMs} ms), no reply of 200 comes back sooner than the delay less the largest lead the proxy gave`, async (t) => {
       const proxy = await proxyFor(t, redis.server.port);
       const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
       await proxy.setBaseDelay(askedMs);
       const times: number[] = [];
       for (let i = 0; i < 200; i++) times.push((await timed(() => client.ping())).ms);
-      const early = times.filter((ms) => ms < askedMs);
-      assert.deepEqual(early.map((ms) => ms.toFixed(3)), [], `round trips shorter than ${askedMs} ms`);
+      // The proxy aims each release early by its median lateness (release-clock.ts), never by more than it reports.
+      const { largestLeadMs } = await proxy.stats();
+      assert.ok(largestLeadMs >= 0 && largestLeadMs <= askedMs, `largest lead ${largestLeadMs} ms`);
+      const early = times.filter((ms) => ms < askedMs - largestLeadMs);
+      assert.deepEqual(early.map((ms) => ms.toFixed(3)), [], `round trips shorter than ${askedMs} − ${largestLeadMs.toFixed(3)} ms`);
     });
   }
 
@@ -69,21 +72,25 @@ describe('RedisProxy: delay', { concurrency: true }, () => {
     const fastReplies = await Promise.all(fast);
     assert.deepEqual(fastReplies.map((r) => r.v), fast.map((_, i) => `fast${i}`));
     const firstFast = Math.min(...fastReplies.map((r) => r.at)) - sentAt;
-    assert.ok(firstFast >= 150, `the first undelayed reply waited behind the delayed ones (${firstFast.toFixed(1)} ms)`);
+    const { largestLeadMs } = await proxy.stats();
+    assert.ok(firstFast >= 150 - largestLeadMs, `the first undelayed reply waited behind the delayed ones (${firstFast.toFixed(1)} ms, lead ${largestLeadMs} ms)`);
   });
 
   it('setBaseDelay stays in force through restore(), and setDelay adds on top of it', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
     const { client } = await faultClient(t, proxy.url, { commandTimeout: 5000 });
     await proxy.setBaseDelay(30);
-    assert.ok((await timed(() => client.ping())).ms >= 30, 'base delay applies');
+    const lead = async (): Promise<number> => (await proxy.stats()).largestLeadMs;
+    const before = await timed(() => client.ping());
+    assert.ok(before.ms >= 30 - (await lead()), 'base delay applies');
     await proxy.setDelay(40);
     assert.equal(proxy.delayMs, 70);
     const during = await timed(() => client.ping());
-    assert.ok(during.ms >= 70, `base + extra: ${during.ms.toFixed(1)} ms`);
+    assert.ok(during.ms >= 70 - (await lead()), `base + extra: ${during.ms.toFixed(1)} ms`);
     await proxy.restore();
     assert.equal(proxy.delayMs, 30);
     assert.equal(proxy.mode, 'pass');
-    assert.ok((await timed(() => client.ping())).ms >= 30, 'base delay still applies after restore()');
+    const after = await timed(() => client.ping());
+    assert.ok(after.ms >= 30 - (await lead()), 'base delay still applies after restore()');
   });
 });

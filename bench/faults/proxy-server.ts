@@ -6,10 +6,13 @@
  * own and would expose the Redis behind it. It runs in a process of its own (proxy-process.ts), so the load
  * generator's work in the runner never holds a reply back.
  *
- * Delays: every Redis → client chunk is stamped `due = arrival + delay` and written once performance.now() has
- * reached it, so the delay is a lower bound. setTimeout alone would round each hold up to whole ms (asking 0.25 ms
- * added ~1.2 ms), so one release clock (release-clock.ts, where its resolution and CPU cost are measured) serves
- * every connection, finer than a millisecond; every due reply of a connection is written in one corked batch.
+ * Delays: every Redis → client chunk is stamped `due = arrival + delay − lead` and written once performance.now()
+ * has reached it. setTimeout alone would round each hold up to whole ms (asking 0.25 ms added ~1.2 ms), so one
+ * release clock (release-clock.ts, where its resolution and CPU cost are measured) serves every connection, finer
+ * than a millisecond; every due reply of a connection is written in one corked batch. The lead is the clock's median
+ * lateness (never more than the delay): released that much early, a reply's median hold is the delay asked, where
+ * without it a busy machine added its wake-up time on top. So the hold of any one reply is at least delay − lead,
+ * and stats().largestLeadMs says how large the lead ever was.
  * Each connection keeps one FIFO queue, so lowering the delay never lets a later reply overtake an earlier one.
  * Commands (client → Redis) are not delayed: the delay is added once per round trip, which is what
  * `--redis-latency` means.
@@ -46,6 +49,10 @@ export interface ProxyStats {
   readonly bytesUp: number;
   readonly bytesDown: number;
   readonly resets: number;
+  /** The release clock's median lateness now, ms: the lead it gives each delayed reply. */
+  readonly releaseLeadMs: number;
+  /** The largest lead given to any reply so far, ms: every reply was held at least its delay minus this. */
+  readonly largestLeadMs: number;
 }
 
 /** One client connection and its connection to Redis. */
@@ -162,14 +169,14 @@ export class ProxyServer {
   }
 
   stats(): ProxyStats {
-    return { ...this.counters, connectionsOpen: this.conns.size };
+    return { ...this.counters, connectionsOpen: this.conns.size, releaseLeadMs: this.clock.lateness.medianMs, largestLeadMs: this.clock.lateness.largestMs };
   }
 
   /** Stops listening and destroys every connection; resolves once all are closed. Idempotent. */
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.flapTimer);
-      this.clock.stop();
+      await this.clock.close();
       const listenerClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
       for (const c of this.conns) this.drop(c, false);
       const socketsClosed = [...this.sockets].map((s) => new Promise<void>((resolve) => (s.closed ? resolve() : s.once('close', () => resolve()))));
@@ -266,7 +273,7 @@ export class ProxyServer {
   private received(c: Conn, data: Buffer): void {
     const delay = this.delayMs;
     if (delay === 0 && c.queue.length === 0) return this.send(c, data);
-    c.queue.push({ due: performance.now() + delay, data });
+    c.queue.push({ due: performance.now() + delay - this.clock.lateness.leadFor(delay), data });
     this.clock.add(c);
   }
 

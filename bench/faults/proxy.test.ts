@@ -63,7 +63,7 @@ describe('RedisProxy: listening, forwarding, stats and connection ends', () => {
     const raw = await rawConnect(t, proxy.port);
     raw.socket.write('PING\r\n');
     await received(raw, '+PONG\r\n');
-    assert.deepEqual(await proxy.stats(), { connectionsAccepted: 1, connectionsOpen: 1, bytesUp: 6, bytesDown: 7, resets: 0 });
+    assert.deepEqual(await proxy.stats(), { connectionsAccepted: 1, connectionsOpen: 1, bytesUp: 6, bytesDown: 7, resets: 0, releaseLeadMs: 0, largestLeadMs: 0 });
     raw.socket.end();
     await until('the connection to be counted closed', async () => ((await proxy.stats()).connectionsOpen === 0 ? true : undefined));
   });

@@ -29,7 +29,7 @@ export class RedisProxy {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (stats: ProxyStats | undefined) => void; reject: (err: Error) => void }>();
   /** The last stats the process sent, which stats() returns once it is closed. */
-  private lastStats: ProxyStats = { connectionsAccepted: 0, connectionsOpen: 0, bytesUp: 0, bytesDown: 0, resets: 0 };
+  private lastStats: ProxyStats = { connectionsAccepted: 0, connectionsOpen: 0, bytesUp: 0, bytesDown: 0, resets: 0, releaseLeadMs: 0, largestLeadMs: 0 };
   private closing: Promise<void> | undefined;
 
   private constructor(

@@ -1,35 +1,59 @@
 /**
  * The proxy's release clock: it wakes when the earliest of many queued items is due, finer than a millisecond.
  * A Node timer alone cannot: its clock is in whole ms, so a timer fires up to ~1.5 ms early or, at p90, ~0.5 ms
- * late (measured with fractional setTimeout here), and asking the proxy for 0.25 ms added ~1.2 ms. So the clock
- * sleeps on a timer until TIMER_MARGIN_MS before the due time, then turns the event loop (setImmediate, which
- * reads sockets between turns), each turn sleeping a slice of at most SLICE_MS (Atomics.wait: no CPU, no socket
- * read meanwhile) and spinning the last TAIL_MS, since waking a sleeping thread can take longer than that on a
- * busy machine. A reply read late because of a slice is held longer, never less: the delay stays a lower bound.
+ * late (measured with fractional setTimeout here), and asking the proxy for 0.25 ms added ~1.2 ms. So a worker
+ * thread (release-waker.ts) sleeps on a futex until the earliest due time, spins its last 0.05 ms and posts a
+ * message that wakes the event loop, which releases what is due.
  *
- * Measured (Node 20, Redis 7 on loopback, a 2-core machine kept busy by other runs, load average 5-7): ioredis PINGs
- * one at a time, 2000 per point, through the proxy in its own process vs to Redis directly; "added" is the
- * difference, which includes the proxy's own hop (~0.01-0.1 ms at p50). Two runs each:
- *   asked 0     added p50 0.01-0.09 ms   p99 0.5-0.6 ms
- *   asked 0.25  added p50 0.36-0.41 ms   p99 1.7-3.8 ms    (setTimeout in the runner's process: p50 ~1.3 ms)
- *   asked 0.5   added p50 0.62-0.65 ms   p99 2.9-3.0 ms    (~1.3 ms)
- *   asked 1     added p50 1.16-1.21 ms   p99 5.3-5.8 ms    (~1.25 ms)
- *   asked 2     added p50 2.30-2.33 ms   p99 6.4-7.8 ms    (~2.4 ms)
- * So the resolution is about 0.1-0.3 ms at p50. The p99 is the machine's: a process woken from a sleep waits for a
- * core (the direct p99 itself reached 2 ms in these runs); the old in-process timers' p99 was 4.6-8.1 ms alongside.
- * With 1 ms pauses between PINGs, as the runner measures (bench/measure/round-trip.ts), every process sleeps between
- * them and pays a wake-up: in one run, asked 0.5 ms gave p50 0.905 ms through the proxy and 0.148 ms direct.
- * CPU of the proxy process at ~3,000 PINGs/s over 4 connections: 0.12-0.14 s per second with no delay, 0.19-0.25 s
- * per second with 0.25, 0.5 or 2 ms (spinning with setImmediate through the whole last 1.5 ms instead cost 0.28-0.59
- * s per second at the same load). Idle, it costs nothing: no timer is armed while nothing waits.
+ * An earlier clock slept on the proxy's own thread (Atomics.wait in slices of 0.25 ms between turns of the loop).
+ * Idle that was fine (asked 0.25 ms, added p50 0.36-0.41 ms; asked 1, 1.16-1.21 ms; PINGs one at a time), but under
+ * load it was not: while the thread slept no socket was read, so a reply that arrived meanwhile was stamped when it was
+ * read, late, and held its whole delay from then. In a sweep's cells (the probe's PINGs through the proxy every 5 ms
+ * while a design's servers drove Redis) asked 0.25 ms measured +0.49 ms over asked 0, asked 1 +1.62 ms. With the waker
+ * on its own thread the proxy's loop waits in epoll, reading as soon as data arrives.
+ *
+ * Waking still takes time on a busy machine (the waker, then the loop, wait for a core), so the clock also tracks the
+ * median of its own lateness (how long after its due time an item was released; LatenessTracker below) and the proxy
+ * aims each release that much early: the median added delay is then the asked one, not asked + lateness. Any one
+ * reply may be released up to that lead early; the proxy's stats() report the largest lead it gave.
+ *
+ * Idle, it costs nothing: the waker sleeps until a target is set, and it is started with the first delayed reply.
  */
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 
-/** See the header: how far ahead the timer hands over to turns of the loop, how long each turn may sleep, how much of the end is spun. */
-const TIMER_MARGIN_MS = 1.5;
-const SLICE_MS = 0.25;
-const TAIL_MS = 0.1;
-const SLEEPER = new Int32Array(new SharedArrayBuffer(4));
+/**
+ * The running median of the clock's lateness, by stochastic approximation: each observation moves the estimate
+ * STEP_MS towards it. It follows a median that drifts with the machine's load within a few hundred releases, needs no
+ * memory, and is 0 until items are released late.
+ */
+export class LatenessTracker {
+  static readonly STEP_MS = 0.002;
+  private estimate = 0;
+  private largest = 0;
+
+  observe(lateMs: number): void {
+    if (lateMs > this.estimate) this.estimate += LatenessTracker.STEP_MS;
+    else if (lateMs < this.estimate) this.estimate = Math.max(0, this.estimate - LatenessTracker.STEP_MS);
+  }
+
+  /** The lead to give a hold of `delayMs` (never more than the hold itself), remembered for largestMs. */
+  leadFor(delayMs: number): number {
+    const lead = Math.min(this.estimate, delayMs);
+    if (lead > this.largest) this.largest = lead;
+    return lead;
+  }
+
+  /** The current median lateness estimate, ms. */
+  get medianMs(): number {
+    return this.estimate;
+  }
+
+  /** The largest lead given so far, ms: no reply was held less than its delay minus this. */
+  get largestMs(): number {
+    return this.largest;
+  }
+}
 
 /** Something with items queued in due order (oldest first); `due` is a performance.now() time. */
 export interface Waiting {
@@ -38,10 +62,17 @@ export interface Waiting {
 
 export class ReleaseClock<T extends Waiting> {
   private readonly waiting = new Set<T>();
-  private timer: NodeJS.Timeout | undefined;
-  /** The performance.now() time `timer` aims at. */
-  private timerAt = Infinity;
+  /** The waker's generation (bumped on every new target; -1 once closed) and target (performance.timeOrigin-based ms). */
+  private readonly generation = new Int32Array(new SharedArrayBuffer(4));
+  private readonly wakeAt = new Float64Array(new SharedArrayBuffer(8)).fill(Infinity);
+  private waker: Worker | undefined;
+  /** The performance.now() time the waker aims at (Infinity: none). */
+  private targetAt = Infinity;
+  /** A release already due, run on the next turn of the loop. */
   private turn: NodeJS.Immediate | undefined;
+  private closed = false;
+  /** How late this clock releases; the proxy aims by it (see the header). */
+  readonly lateness = new LatenessTracker();
 
   /**
    * @param releaseDue writes what of `item` is due at `now`; returns true when nothing of it waits any more.
@@ -64,47 +95,71 @@ export class ReleaseClock<T extends Waiting> {
     this.waiting.delete(item);
   }
 
-  /**
-   * Arms the clock for the earliest due item: a timer when it is more than TIMER_MARGIN_MS away (kept if one already
-   * aims no later), else one turn of the loop. Call it whenever `running` may have become true.
-   */
+  /** Aims the waker at the earliest due item (or releases it on the next turn if it is due). Call it whenever `running` may have become true. */
   arm(): void {
-    if (this.turn !== undefined) return;
+    if (this.closed || this.turn !== undefined) return;
     if (!this.running()) return this.stop();
     let earliest = Infinity;
     for (const item of this.waiting) earliest = Math.min(earliest, item.queue[0]?.due ?? Infinity);
     if (earliest === Infinity) return this.stop();
-    const now = performance.now();
-    if (earliest - now <= TIMER_MARGIN_MS) {
-      this.stop();
+    if (earliest <= performance.now()) {
+      this.aim(Infinity);
       this.turn = setImmediate(() => {
-        const wait = earliest - performance.now();
-        if (wait > TAIL_MS) Atomics.wait(SLEEPER, 0, 0, Math.min(wait - TAIL_MS, SLICE_MS));
+        this.turn = undefined;
         this.tick();
       });
       return;
     }
-    const at = earliest - TIMER_MARGIN_MS;
-    if (this.timer !== undefined && this.timerAt <= at) return;
-    clearTimeout(this.timer);
-    this.timerAt = at;
-    this.timer = setTimeout(() => this.tick(), at - now);
+    this.aim(earliest);
   }
 
   /** Disarms (until the next add() or arm()). */
   stop(): void {
-    clearTimeout(this.timer);
     clearImmediate(this.turn);
-    this.timer = undefined;
-    this.timerAt = Infinity;
     this.turn = undefined;
+    this.aim(Infinity);
+  }
+
+  /** Stops the waker thread for good. */
+  async close(): Promise<void> {
+    this.stop();
+    this.closed = true;
+    Atomics.store(this.generation, 0, -1);
+    Atomics.notify(this.generation, 0);
+    await this.waker?.terminate();
+  }
+
+  private aim(at: number): void {
+    if (at === this.targetAt) return;
+    this.targetAt = at;
+    this.wakeAt[0] = at === Infinity ? Infinity : performance.timeOrigin + at;
+    if (at !== Infinity && this.waker === undefined) this.startWaker();
+    Atomics.add(this.generation, 0, 1);
+    Atomics.notify(this.generation, 0);
+  }
+
+  private startWaker(): void {
+    const waker = new Worker(new URL('./release-waker.js', import.meta.url), { workerData: { state: this.generation.buffer, target: this.wakeAt.buffer } });
+    waker.unref();
+    waker.on('message', () => {
+      this.targetAt = Infinity;
+      this.tick();
+    });
+    // A waker that died (it should not) would leave replies queued for ever: say so where the proxy logs.
+    waker.on('error', (err) => {
+      process.emitWarning(`the proxy's release clock stopped: ${err.message}`);
+    });
+    this.waker = waker;
   }
 
   private tick(): void {
-    this.stop();
-    if (!this.running()) return;
+    if (this.closed || !this.running()) return;
     const now = performance.now();
-    for (const item of this.waiting) if (this.releaseDue(item, now)) this.waiting.delete(item);
+    for (const item of this.waiting) {
+      const due = item.queue[0]?.due;
+      if (due !== undefined && due <= now) this.lateness.observe(now - due);
+      if (this.releaseDue(item, now)) this.waiting.delete(item);
+    }
     this.arm();
   }
 }
