@@ -38,7 +38,9 @@ describe('the Redis designs on a Redis Cluster (--redis-cluster)', () => {
       const reused = await me(server.url, token);
       assert.equal(reused.status, 401);
       assert.deepEqual(reused.body, UNAUTHORIZED_BODY);
-      assert.equal((await logout(server.url, token)).status, 401, 'a second logout of the same token');
+      // A retried logout: jwt-blacklist knows the signed token and answers 204 again; an opaque token once deleted is
+      // indistinguishable from one never issued.
+      assert.equal((await logout(server.url, token)).status, strategy === 'jwt-blacklist' ? 204 : 401, 'a second logout of the same token');
     });
   }
 

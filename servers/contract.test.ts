@@ -72,15 +72,22 @@ for (const strategy of designNames()) {
         assert.equal((await logout(base, token)).status, 204, 'logout stays a no-op');
       });
     } else {
-      it('a logged-out token is refused on /me and on a second logout', async () => {
+      it('a logged-out token is refused on /me; a second logout is 204 for a signed token (idempotent), 401 for an opaque one', async () => {
         const token = await login(base, 5);
         assert.equal((await logout(base, token)).status, 204);
         const again = await me(base, token);
         assert.equal(again.status, 401);
         assert.deepEqual(again.body, UNAUTHORIZED_BODY);
+        // A logout retried after a 503 (outcome unknown) whose first attempt was applied: jwt-blacklist verifies the
+        // signature and answers 204 again; to redis-token a deleted token is the same as one never issued.
         const second = await logout(base, token);
-        assert.equal(second.status, 401);
-        assert.deepEqual(second.body, UNAUTHORIZED_BODY);
+        if (strategy === 'jwt-blacklist') {
+          assert.equal(second.status, 204);
+        } else {
+          assert.equal(second.status, 401);
+          assert.deepEqual(second.body, UNAUTHORIZED_BODY);
+        }
+        assert.equal((await me(base, token)).status, 401, 'still refused after the second logout');
       });
     }
 

@@ -7,7 +7,7 @@ import { JWT_IMPLS } from './jwt/algs.js';
 import { designOf } from './designs/index.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess } from '../test-support/server-process.js';
-import { login, me } from '../test-support/http.js';
+import { login, logout, me } from '../test-support/http.js';
 
 describe('token expiry', () => {
   let redis: TestRedis;
@@ -39,6 +39,29 @@ describe('token expiry', () => {
       }
     });
   }
+
+  it('jwt-blacklist: a logged-out token is refused on every request until it expires, never accepted again', async () => {
+    // With a blacklist TTL of floor(exp − now) the entry went up to a second before exp: with --token-ttl 2, /me
+    // answered 401 after the logout, then 200 until exp. Polled here from the logout to past exp.
+    const server = await startServerProcess('jwt-blacklist', ['--redis-url', redis.server.url, '--token-ttl', '2']);
+    try {
+      const token = await login(server.url, 3);
+      const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number }).exp;
+      assert.equal((await logout(server.url, token)).status, 204);
+      const accepted: string[] = [];
+      let polls = 0;
+      while (Date.now() < exp * 1000 + 300) {
+        const r = await me(server.url, token);
+        polls++;
+        if (r.status !== 401) accepted.push(`${r.status} at exp${Date.now() - exp * 1000 >= 0 ? '+' : ''}${Date.now() - exp * 1000} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.ok(polls > 10, `polled ${polls} times`);
+      assert.deepEqual(accepted, [], 'answers other than 401 after the logout');
+    } finally {
+      await server.stop();
+    }
+  });
 
   it('redis-token: the session ends when its SETEX expires, whatever use it had', async () => {
     const server = await startServerProcess('redis-token', ['--redis-url', redis.server.url, '--token-ttl', '1']);

@@ -6,6 +6,20 @@ import { userOf } from './jwt.js';
 /** Key of a revoked token: the `jti`, never the token string (a re-encoded signature still verifies). */
 export const blacklistKey = (jti: string): string => `blacklist:${jti}`;
 
+/** How long a blacklist entry outlives its token's `exp`, beyond the clock tolerance: for Redis's clock and the servers' to differ. */
+export const BLACKLIST_MARGIN_SEC = 5;
+
+/**
+ * When a revoked token's blacklist entry may go, in Unix ms (for SET … PXAT): after every server would refuse the
+ * token as expired on its own. A server accepts it while its clock reads before `exp` (claims.ts checks exp strictly;
+ * a server whose clock runs behind by up to the tolerance still accepts it for that long), and Redis expires the key
+ * by its own clock; so exp + tolerance + BLACKLIST_MARGIN_SEC. A TTL of floor(exp − now) let the entry vanish up to a
+ * second before exp, and the logged-out token worked again until then.
+ */
+export function blacklistExpiresAtMs(exp: number, clockToleranceSec: number): number {
+  return (exp + clockToleranceSec + BLACKLIST_MARGIN_SEC) * 1000;
+}
+
 /** JWT plus a Redis blacklist of revoked `jti`s, checked on every request after the signature. */
 export const jwtBlacklist: DesignDefinition = {
   name: 'jwt-blacklist',
@@ -45,14 +59,13 @@ export const jwtBlacklist: DesignDefinition = {
         return user;
       },
       async revoke(token) {
+        // Only a token this server signed can revoke its jti. Idempotent: a logout retried after a 503 (outcome
+        // unknown) whose first attempt was applied answers 204 again, not a 401 the client could not tell from a bad
+        // token. The entry outlives the token (blacklistExpiresAtMs); rewriting it on a retry changes nothing.
         const claims = await codec.verify(token);
         userOf(ctx, claims);
-        // SETEX semantics (value 1, TTL = remaining life) plus NX, so that a second logout of the same token is
-        // told apart (401) in the same round trip. The TTL never outlives the token: expiry is checked strictly.
-        const ttl = Math.max(1, Math.floor(claims.exp - ctx.clock() / 1000));
         ctx.metrics.storeCalls++;
-        const written = await store.run((r) => r.set(blacklistKey(claims.jti), '1', 'EX', ttl, 'NX'));
-        if (written === null) throw new UnauthorizedError('revoked');
+        await store.run((r) => r.set(blacklistKey(claims.jti), '1', 'PXAT', blacklistExpiresAtMs(claims.exp, ctx.config.clockToleranceSec)));
       },
     };
   },

@@ -23,7 +23,7 @@ export type StoreClient = Redis | Cluster;
 export interface StoreCommands {
   get(key: string): Promise<string | null>;
   exists(key: string): Promise<number>;
-  set(key: string, value: string, ex: 'EX', seconds: number, nx: 'NX'): Promise<'OK' | null>;
+  set(key: string, value: string, pxat: 'PXAT', unixTimeMs: number): Promise<'OK'>;
   setex(key: string, seconds: number, value: string): Promise<'OK'>;
   del(key: string): Promise<number>;
 }
