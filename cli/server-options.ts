@@ -15,5 +15,6 @@ export function addServerOptions(cmd: Command): Command {
     .addOption(new Option('--blacklist-failure <policy>', 'jwt-blacklist when Redis fails: closed = 503, open = accept unchecked').choices(FAILURE_POLICIES).default('closed'))
     .addOption(new Option('--issuer <iss>', 'JWT iss claim issued and required').default('authbench'))
     .addOption(new Option('--audience <aud>', 'JWT aud claim issued and required').default('authbench-api'))
-    .addOption(new Option('--redis-timeout <ms>', 'bound on each Redis command (then 503)').default('250'));
+    .addOption(new Option('--redis-timeout <ms>', 'bound on each Redis command (then 503)').default('250'))
+    .addOption(new Option('--allow-eviction', "start jwt-blacklist even when Redis's maxmemory-policy can evict keys (an evicted entry is a revoked token accepted again); default: refuse"));
 }

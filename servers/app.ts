@@ -16,6 +16,8 @@ export interface BuildOptions {
   readonly clock?: () => number;
   /** Fastify's logger; off by default so logging does not skew the measurements. */
   readonly logger?: boolean;
+  /** Where a design's start-up warnings go; default stderr, as `authbench serve: warning: <line>`. */
+  readonly warn?: (line: string) => void;
 }
 
 /** Seconds a client should wait after a 503 before trying again. */
@@ -110,7 +112,8 @@ export async function buildServer(
   }
   let strategy;
   try {
-    strategy = await definition.create({ config, users, metrics, store, clock });
+    const warn = options.warn ?? ((line: string) => process.stderr.write(`authbench serve: warning: ${line}\n`));
+    strategy = await definition.create({ config, users, metrics, store, clock, warn });
   } catch (err) {
     await store?.close();
     throw err;

@@ -33,6 +33,11 @@ export interface ServerConfig {
   readonly clockToleranceSec: number;
   /** Bound on every Redis command; past it the request is answered 503. */
   readonly redisCommandTimeoutMs: number;
+  /**
+   * Start jwt-blacklist even when Redis may evict keys (a maxmemory-policy other than noeviction), with a warning
+   * (--allow-eviction). An evicted blacklist entry is a revoked token accepted again.
+   */
+  readonly allowEviction: boolean;
 }
 
 /** The one defaults object. CLI flags and env are merged over it, then validated. */
@@ -53,12 +58,14 @@ export const serverDefaults: ServerConfig = Object.freeze({
   audience: 'authbench-api',
   clockToleranceSec: 5,
   redisCommandTimeoutMs: 250,
+  allowEviction: false,
 });
 
 export const MIN_SECRET_BYTES = 32;
 
 /** Raw input as it arrives from flags or env: strings or numbers, all optional. */
-export type RawServerOptions = { [K in Exclude<keyof ServerConfig, 'redisCluster' | 'jwtKeys'>]?: string | number | undefined } & {
+export type RawServerOptions = { [K in Exclude<keyof ServerConfig, 'redisCluster' | 'jwtKeys' | 'allowEviction'>]?: string | number | undefined } & {
+  readonly allowEviction?: boolean | undefined;
   /** `host:port,...` as typed, or seeds already parsed (a resolved config passed through again). */
   readonly redisCluster?: string | ServerConfig['redisCluster'];
 };
@@ -134,5 +141,6 @@ export function resolveServerConfig(raw: RawServerOptions = {}): ServerConfig {
     audience: text('--audience', raw.audience, d.audience),
     clockToleranceSec: intOption('clock tolerance', raw.clockToleranceSec, d.clockToleranceSec, 0, 300),
     redisCommandTimeoutMs: intOption('--redis-timeout', raw.redisCommandTimeoutMs, d.redisCommandTimeoutMs, 10, 60_000),
+    allowEviction: raw.allowEviction ?? d.allowEviction,
   });
 }

@@ -31,6 +31,8 @@ export interface DesignContext {
   readonly store: RedisStore<StoreClient> | undefined;
   /** Milliseconds since the epoch; injected so tests can freeze time. */
   readonly clock: () => number;
+  /** One line for the operator (stderr of `serve`): a risk the server starts with anyway. */
+  readonly warn: (line: string) => void;
 }
 
 /**

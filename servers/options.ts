@@ -14,6 +14,7 @@ export interface ServerFlagValues {
   issuer?: string;
   audience?: string;
   redisTimeout?: string;
+  allowEviction?: boolean;
 }
 
 /** Flags and environment merged into raw server options; validation happens in resolveServerConfig. */
@@ -32,6 +33,7 @@ export function rawServerOptions(flags: ServerFlagValues, env: NodeJS.ProcessEnv
     issuer: flags.issuer,
     audience: flags.audience,
     redisCommandTimeoutMs: flags.redisTimeout,
+    allowEviction: flags.allowEviction,
   };
 }
 
@@ -53,5 +55,6 @@ export function serverArgv(flags: ServerFlagValues): string[] {
     ['--redis-timeout', flags.redisTimeout],
   ];
   for (const [flag, value] of pairs) if (value !== undefined) argv.push(flag, value);
+  if (flags.allowEviction === true) argv.push('--allow-eviction');
   return argv;
 }

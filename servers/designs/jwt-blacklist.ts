@@ -1,5 +1,6 @@
 import { StoreUnavailableError, UnauthorizedError } from '../../lib/errors.js';
 import { createJwtCodec } from '../jwt/codec.js';
+import { requireNoEviction } from '../store/eviction.js';
 import { requireStore, type AuthStrategy, type DesignContext, type DesignDefinition } from '../design.js';
 import { userOf } from './jwt.js';
 
@@ -35,6 +36,7 @@ export const jwtBlacklist: DesignDefinition = {
   async create(ctx: DesignContext): Promise<AuthStrategy> {
     const codec = await createJwtCodec(ctx.config, ctx.clock, ctx.metrics);
     const store = requireStore(ctx, 'jwt-blacklist');
+    await requireNoEviction(store, 'jwt-blacklist', ctx.config.allowEviction, ctx.warn);
     const failOpen = ctx.config.blacklistFailure === 'open';
     return {
       async issue(user) {

@@ -1,4 +1,4 @@
-import { Redis, type Cluster } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { StoreUnavailableError } from '../../lib/errors.js';
 
 /** What /health says of the store: reachable, failing, or (for a design without one) none. */
@@ -110,6 +110,26 @@ export class RedisStore<C extends StoreClient = Redis> {
       new Promise((resolve) => setTimeout(resolve, readyTimeoutMs).unref()),
     ]);
     return store;
+  }
+
+  /**
+   * The maxmemory-policy of every node that holds keys: the one Redis, or every master of a cluster. A node that
+   * cannot be asked (down, or CONFIG refused by an ACL, as managed services do) gives the error instead.
+   */
+  async evictionPolicies(): Promise<{ node: string; policy?: string; error?: string }[]> {
+    const nodes: Redis[] = this.client instanceof Cluster ? this.client.nodes('master') : [this.client];
+    return Promise.all(
+      nodes.map(async (node) => {
+        const name = `${node.options.host ?? '?'}:${node.options.port ?? '?'}`;
+        try {
+          const reply = (await withDeadline(node.config('GET', 'maxmemory-policy'), 2000)) as unknown as string[];
+          const policy = reply[1];
+          return policy === undefined ? { node: name, error: 'CONFIG GET maxmemory-policy gave no value' } : { node: name, policy };
+        } catch (err) {
+          return { node: name, error: err instanceof Error ? err.message : String(err) };
+        }
+      }),
+    );
   }
 
   /** 'up' when connected and the last command succeeded. Cheap: no Redis call (GET /health is the ceiling). */
