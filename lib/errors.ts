@@ -57,7 +57,16 @@ export class UnauthorizedError extends AuthbenchError {
 }
 
 export class StoreUnavailableError extends AuthbenchError {
-  constructor(cause: unknown) {
+  /**
+   * @param unreachable true when Redis could not be reached or did not answer in time (a lost connection, a
+   * timeout, or a reply that says it is not serving yet: LOADING, MASTERDOWN, ...): an outage, where a design may
+   * fail open. False when Redis answered with an error (NOAUTH, WRONGPASS, NOPERM, OOM, READONLY, ...): a
+   * misconfiguration or a refusal, never a reason to skip a check.
+   */
+  constructor(
+    cause: unknown,
+    readonly unreachable = true,
+  ) {
     super(ErrorCodes.STORE_UNAVAILABLE, 'token store unavailable', 503, { cause });
     this.name = 'StoreUnavailableError';
   }

@@ -113,6 +113,7 @@ export async function buildServer(
   let strategy;
   try {
     const warn = options.warn ?? ((line: string) => process.stderr.write(`authbench serve: warning: ${line}\n`));
+    if (store !== undefined) store.onError = warn;
     strategy = await definition.create({ config, users, metrics, store, clock, warn });
   } catch (err) {
     await store?.close();

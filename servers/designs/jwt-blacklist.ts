@@ -1,4 +1,4 @@
-import { StoreUnavailableError, UnauthorizedError } from '../../lib/errors.js';
+import { InvalidOptionError, StoreUnavailableError, UnauthorizedError } from '../../lib/errors.js';
 import { createJwtCodec } from '../jwt/codec.js';
 import { requireNoEviction } from '../store/eviction.js';
 import { requireStore, type AuthStrategy, type DesignContext, type DesignDefinition } from '../design.js';
@@ -38,6 +38,14 @@ export const jwtBlacklist: DesignDefinition = {
     const store = requireStore(ctx, 'jwt-blacklist');
     await requireNoEviction(store, 'jwt-blacklist', ctx.config.allowEviction, ctx.warn);
     const failOpen = ctx.config.blacklistFailure === 'open';
+    if (failOpen) {
+      // Open mode skips the check during an outage; a Redis that cannot be reached (or refuses our AUTH) at start
+      // is not an outage to ride out but a server that would never check anything.
+      if (store.status() !== 'up') {
+        throw new InvalidOptionError(`--blacklist-failure open needs Redis answering at start, and it is not (${store.lastError ?? 'not ready'}): fix the connection, or start with --blacklist-failure closed`);
+      }
+      ctx.warn('jwt-blacklist: --blacklist-failure open: while Redis cannot be reached, tokens are accepted without the revocation check, revoked ones too (counted in /metrics uncheckedServed)');
+    }
     return {
       async issue(user) {
         return { token: await codec.sign(user.userId, user.roles), expiresIn: ctx.config.tokenTtlSec };
@@ -50,8 +58,9 @@ export const jwtBlacklist: DesignDefinition = {
         try {
           revoked = await store.run((r) => r.exists(blacklistKey(claims.jti)));
         } catch (err) {
-          if (failOpen && err instanceof StoreUnavailableError) {
-            // The labelled choice: availability over revocation. Counted, never silent.
+          if (failOpen && err instanceof StoreUnavailableError && err.unreachable) {
+            // The labelled choice: availability over revocation, during an outage only (an error reply such as
+            // NOAUTH, NOPERM, OOM or READONLY stays closed). Counted, never silent.
             ctx.metrics.uncheckedServed++;
             return user;
           }

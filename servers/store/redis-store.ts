@@ -28,6 +28,22 @@ export interface StoreCommands {
   del(key: string): Promise<number>;
 }
 
+/** Error replies that mean Redis is not serving for now, as a lost connection does; any other error reply is a refusal. */
+const NOT_SERVING_REPLIES: ReadonlySet<string> = new Set(['LOADING', 'BUSY', 'MASTERDOWN', 'CLUSTERDOWN', 'TRYAGAIN']);
+
+/**
+ * Whether a Redis failure is an outage (unreachable, timed out, not serving yet) rather than an error reply from a
+ * Redis that answered (NOAUTH, WRONGPASS, NOPERM, OOM, READONLY, WRONGTYPE, ...). ioredis gives a reply its
+ * `ReplyError` name, the first word of its message being Redis's error code.
+ */
+export function isOutage(err: unknown): boolean {
+  if (!(err instanceof Error) || err.name !== 'ReplyError') return true;
+  return NOT_SERVING_REPLIES.has(err.message.split(' ')[0] ?? '');
+}
+
+/** How often the same kind of Redis error is logged at most (the rest are counted into the next line). */
+export const ERROR_LOG_INTERVAL_MS = 10_000;
+
 /** Longest pause between reconnect attempts: Redis coming back is noticed within about this long. */
 export const MAX_RECONNECT_DELAY_MS = 500;
 /** While the store is failing, it is re-checked (one PING) this often, so that `status()` recovers without traffic. */
@@ -48,6 +64,11 @@ export class RedisStore<C extends StoreClient = Redis> {
   private failing = false;
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** The last connection error or error reply, for a refusal to start that says why. */
+  lastError: string | undefined;
+  /** Where Redis errors are logged, at most one line per kind per ERROR_LOG_INTERVAL_MS (set by the app). */
+  onError: ((line: string) => void) | undefined;
+  private readonly logged = new Map<string, { at: number; suppressed: number }>();
 
   private constructor(
     client: C,
@@ -94,8 +115,8 @@ export class RedisStore<C extends StoreClient = Redis> {
    */
   static async open<C extends StoreClient>(client: C, readyTimeoutMs = 2000, deadlineMs?: number): Promise<RedisStore<C>> {
     // Without a listener ioredis prints every connection error; the store's status carries it instead.
-    client.on('error', () => {});
     const store = new RedisStore(client, deadlineMs);
+    client.on('error', (err: Error) => store.noteError(err));
     // A connection that passed the ready check (INFO answered) is Redis answering again: without this, `failing`
     // was only cleared by a successful request, so with no traffic GET /health said "down" for good after Redis
     // came back (measured: still "down" 3 s after SIGCONT, and 5 s after Redis appeared for a server started
@@ -145,8 +166,26 @@ export class RedisStore<C extends StoreClient = Redis> {
       return result;
     } catch (err) {
       this.markFailing();
-      throw new StoreUnavailableError(err);
+      this.noteError(err);
+      throw new StoreUnavailableError(err, isOutage(err));
     }
+  }
+
+  /** Remembers `err` and logs it, rate-limited per kind (its Redis error code, or its message). */
+  private noteError(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.lastError = message;
+    if (this.onError === undefined) return;
+    const kind = err instanceof Error && err.name === 'ReplyError' ? (message.split(' ')[0] ?? message) : message;
+    const now = Date.now();
+    const seen = this.logged.get(kind);
+    if (seen !== undefined && now - seen.at < ERROR_LOG_INTERVAL_MS) {
+      seen.suppressed++;
+      return;
+    }
+    const more = seen !== undefined && seen.suppressed > 0 ? ` (and ${seen.suppressed} more like it in the last ${Math.round((now - seen.at) / 1000)} s)` : '';
+    this.logged.set(kind, { at: now, suppressed: 0 });
+    this.onError(`redis: ${isOutage(err) ? 'unreachable' : 'error reply'}: ${message}${more}`);
   }
 
   /**
