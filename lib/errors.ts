@@ -13,6 +13,8 @@ export const ErrorCodes = {
   STORE_UNAVAILABLE: 'ERR_STORE_UNAVAILABLE',
   NOT_FOUND: 'ERR_NOT_FOUND',
   INTERNAL: 'ERR_INTERNAL',
+  /** The server is shutting down: retry (on another instance). */
+  SHUTTING_DOWN: 'ERR_SHUTTING_DOWN',
   /** A CLI flag, environment variable or config value is invalid (exit code 2). */
   INVALID_OPTION: 'ERR_INVALID_OPTION',
   /** No Redis could be obtained (no URL, no redis-server binary, no Docker). */

@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { ErrorCodes, InvalidCredentialsError, UnauthorizedError, isAuthbenchError } from '../lib/errors.js';
+import { AuthbenchError, ErrorCodes, InvalidCredentialsError, UnauthorizedError, isAuthbenchError } from '../lib/errors.js';
 import type { ServerConfig } from './config.js';
 import { ProcessHealth } from './health.js';
 import { MAX_TOKEN_LENGTH } from './jwt/codec.js';
@@ -59,13 +59,40 @@ const healthSchema = {
   response: { 200: { type: 'object', properties: { status: { type: 'string' }, store: { type: 'string' } } } },
 } as const;
 
+/** The auth scheme, compared case-insensitively (RFC 9110 §11.1), then one or more spaces (RFC 6750 §2.1). */
+const BEARER = /^bearer +/i;
+/** The realm of every challenge. */
+const REALM = 'Bearer realm="authbench"';
+
+/**
+ * More than one Authorization header: refused (400, RFC 6750's invalid_request), since Node keeps only the first
+ * and a proxy in front may have read another: two parties would see two different credentials.
+ */
+function authorizationHeaders(request: FastifyRequest): number {
+  const raw = request.raw.rawHeaders;
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.length === 13 && raw[i]?.toLowerCase() === 'authorization') n++;
+  return n;
+}
+
 function bearerToken(request: FastifyRequest): string {
+  if (authorizationHeaders(request) > 1) throw new AuthbenchError(ErrorCodes.BAD_REQUEST, 'more than one Authorization header', 400);
   const header = request.headers.authorization;
   if (header === undefined) throw new UnauthorizedError('missing');
-  if (header.length > MAX_TOKEN_LENGTH + 7 || !header.startsWith('Bearer ')) throw new UnauthorizedError('malformed');
-  const token = header.slice(7);
+  const scheme = BEARER.exec(header);
+  if (scheme === null || header.length > MAX_TOKEN_LENGTH + scheme[0].length) throw new UnauthorizedError('malformed');
+  const token = header.slice(scheme[0].length);
   if (token.length === 0) throw new UnauthorizedError('missing');
   return token;
+}
+
+/**
+ * The challenge of a 401 (RFC 9110 §11.6.1 requires one; RFC 6750 §3 gives its form): no error code when the request
+ * had no credentials, `invalid_token` for any token refused (one value for every reason, as the body is one).
+ */
+function challengeOf(err: AuthbenchError): string {
+  if (err instanceof UnauthorizedError && err.reason !== 'missing') return `${REALM}, error="invalid_token"`;
+  return REALM;
 }
 
 /**
@@ -79,7 +106,7 @@ function clientErrorHandler(err: Error & { code?: string }, socket: Socket): voi
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${body}`,
+        `Content-Type: application/json; charset=utf-8\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(err);
@@ -132,6 +159,11 @@ export async function buildServer(
   });
   // Only JSON bodies: text/plain (a Fastify default) would reach validation and be answered 400 instead of 415.
   app.removeContentTypeParser('text/plain');
+  // Every answer is JSON (or empty): no browser may sniff it into something else.
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.header('x-content-type-options', 'nosniff');
+    done();
+  });
 
   const health = new ProcessHealth(app.server);
   app.addHook('onClose', async () => {
@@ -143,6 +175,9 @@ export async function buildServer(
     if (isAuthbenchError(err)) {
       if (err instanceof UnauthorizedError) metrics.reject(err.reason);
       if (err.statusCode === 503) metrics.storeErrors++;
+      if (err.statusCode === 401) reply.header('www-authenticate', challengeOf(err));
+      // Only bearerToken raises a 400 of ours (two Authorization headers): RFC 6750's invalid_request.
+      if (err.statusCode === 400) reply.header('www-authenticate', `${REALM}, error="invalid_request"`);
       // Every token refusal gets the same body, whatever the reason, so a client cannot probe which check failed.
       return sendError(reply, err.statusCode, err.code, err.message);
     }
@@ -163,14 +198,20 @@ export async function buildServer(
     store: store === undefined ? 'none' : store.status(),
   }));
 
-  app.post<{ Body: { username: string; password: string } }>('/login', { schema: loginSchema }, async (request) => {
+  app.post<{ Body: { username: string; password: string } }>('/login', { schema: loginSchema }, async (request, reply) => {
     const user = users.authenticate(request.body.username, request.body.password);
     if (user === undefined) throw new InvalidCredentialsError();
     const issued = await strategy.issue(user);
+    // A token response must not be stored by any cache (RFC 6749 §5.1), nor user data (below).
+    reply.header('cache-control', 'no-store');
     return { token: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresIn };
   });
 
-  app.get('/me', { schema: meSchema }, async (request) => strategy.verify(bearerToken(request)));
+  app.get('/me', { schema: meSchema }, async (request, reply) => {
+    const user = await strategy.verify(bearerToken(request));
+    reply.header('cache-control', 'no-store');
+    return user;
+  });
 
   app.post('/logout', async (request, reply) => {
     await strategy.revoke(bearerToken(request));

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { designNames } from './designs/index.js';
+import { UNAUTHORIZED_BODY, login, request } from '../test-support/http.js';
+import { startTestRedis, type TestRedis } from '../test-support/redis.js';
+import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
+
+/**
+ * HTTP manners of every design (RFC 6749 §5.1, RFC 6750 §2.1 and §3, RFC 9110 §11): responses with a token or user
+ * data are not stored by caches, a 401 carries its Bearer challenge, the scheme is case-insensitive, two
+ * Authorization headers are refused, and nothing is sniffed. Real server processes, real Redis.
+ */
+
+/** One raw HTTP/1.1 request (two Authorization headers cannot be sent through fetch); resolves with the status line and headers. */
+function rawRequest(url: string, lines: readonly string[]): Promise<{ status: number; head: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let data = '';
+    socket.on('data', (c: Buffer) => {
+      data += c.toString('latin1');
+      const end = data.indexOf('\r\n\r\n');
+      if (end >= 0) {
+        socket.destroy();
+        resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(data)?.[1]), head: data.slice(0, end) });
+      }
+    });
+    socket.on('error', reject);
+    socket.write(`${lines.join('\r\n')}\r\n\r\n`);
+  });
+}
+
+describe('HTTP manners', () => {
+  let redis: TestRedis;
+  before(async () => {
+    redis = await startTestRedis();
+  });
+  after(async () => {
+    await redis?.close();
+  });
+
+  for (const design of designNames()) {
+    describe(design, () => {
+      let server: ServerProcess;
+      before(async () => {
+        server = await startServerProcess(design, ['--redis-url', redis.server.url]);
+      });
+      after(async () => {
+        await server?.stop();
+      });
+
+      it('login and /me answers carry Cache-Control: no-store; every answer X-Content-Type-Options: nosniff', async () => {
+        const res = await request(`${server.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'user1', password: 'pass1' }) });
+        assert.equal(res.status, 200);
+        assert.equal(res.headers.get('cache-control'), 'no-store');
+        const token = (res.body as { token: string }).token;
+        const mine = await request(`${server.url}/me`, { headers: { authorization: `Bearer ${token}` } });
+        assert.equal(mine.status, 200);
+        assert.equal(mine.headers.get('cache-control'), 'no-store');
+        for (const r of [res, mine, await request(`${server.url}/health`), await request(`${server.url}/nowhere`)]) assert.equal(r.headers.get('x-content-type-options'), 'nosniff');
+      });
+
+      it('a 401 carries WWW-Authenticate: Bearer, with error="invalid_token" for a refused token and none for a missing one', async () => {
+        const missing = await request(`${server.url}/me`);
+        assert.equal(missing.status, 401);
+        assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="authbench"');
+        for (const header of ['Bearer not-a-token', 'Basic dXNlcjE6cGFzczE=']) {
+          const refused = await request(`${server.url}/me`, { headers: { authorization: header } });
+          assert.equal(refused.status, 401, header);
+          assert.deepEqual(refused.body, UNAUTHORIZED_BODY);
+          assert.equal(refused.headers.get('www-authenticate'), 'Bearer realm="authbench", error="invalid_token"', header);
+        }
+        const badLogin = await request(`${server.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'user1', password: 'wrong' }) });
+        assert.equal(badLogin.status, 401);
+        assert.equal(badLogin.headers.get('www-authenticate'), 'Bearer realm="authbench"');
+      });
+
+      it('the scheme is case-insensitive: bearer and BEARER are Bearer', async () => {
+        const token = await login(server.url, 2);
+        for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+          const r = await request(`${server.url}/me`, { headers: { authorization: `${scheme} ${token}` } });
+          assert.equal(r.status, 200, scheme);
+        }
+      });
+
+      it('two Authorization headers are refused (400 invalid_request), even when both are the same valid token', async () => {
+        const token = await login(server.url, 3);
+        const { host } = new URL(server.url);
+        const r = await rawRequest(server.url, ['GET /me HTTP/1.1', `Host: ${host}`, `Authorization: Bearer ${token}`, `Authorization: Bearer ${token}`, 'Connection: close']);
+        assert.equal(r.status, 400, r.head);
+        assert.match(r.head, /www-authenticate: Bearer realm="authbench", error="invalid_request"/i);
+        const one = await rawRequest(server.url, ['GET /me HTTP/1.1', `Host: ${host}`, `Authorization: Bearer ${token}`, 'Connection: close']);
+        assert.equal(one.status, 200, one.head);
+      });
+    });
+  }
+});
