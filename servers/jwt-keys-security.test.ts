@@ -6,6 +6,8 @@ import { designOf } from './designs/index.js';
 import { injectTarget } from '../test-support/auth-probe.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { runCli, startServerProcess } from '../test-support/server-process.js';
+import { login, me } from '../test-support/http.js';
+import { kidOf } from './jwt/shared-keys.js';
 
 /**
  * Key handling: an HS256 secret shorter than 32 bytes stops the server at start (exit code 2), and keys are
@@ -112,4 +114,47 @@ describe('jose: keys are imported once, at start', () => {
       });
     }
   }
+});
+
+describe('the kid is derived from the key, not drawn per process', () => {
+  for (const impl of ['fast-jwt', 'jose'] as const) {
+    it(`${impl}: two servers given the same --jwt-secret accept each other's tokens, and a token outlives a restart`, async () => {
+      const args = ['--jwt-secret', LONG_SECRET, '--jwt-impl', impl];
+      const a = await startServerProcess('jwt', args);
+      const b = await startServerProcess('jwt', args);
+      try {
+        const token = await login(a.url, 7);
+        assert.equal((await me(b.url, token)).status, 200, 'a token of server A on server B');
+        await a.stop();
+        const restarted = await startServerProcess('jwt', args);
+        try {
+          assert.equal((await me(restarted.url, token)).status, 200, 'the same token after A restarted');
+        } finally {
+          await restarted.stop();
+        }
+        // A different secret: a different kid, and the token is refused.
+        const other = await startServerProcess('jwt', ['--jwt-secret', `${LONG_SECRET}-other`, '--jwt-impl', impl]);
+        try {
+          assert.equal((await me(other.url, token)).status, 401);
+        } finally {
+          await other.stop();
+        }
+      } finally {
+        await a.stop().catch(() => undefined);
+        await b.stop();
+      }
+    });
+  }
+
+  it('the kid names the key without revealing it: an HMAC of a label for HS256, the RFC 7638 thumbprint for a key pair', async () => {
+    const jwk = { kty: 'oct', k: Buffer.from(LONG_SECRET).toString('base64url') };
+    const kid = await kidOf(jwk);
+    assert.equal(kid, await kidOf({ ...jwk }));
+    assert.equal(kid.length, 16);
+    assert.ok(!LONG_SECRET.includes(kid) && !jwk.k.includes(kid));
+    assert.notEqual(kid, await kidOf({ kty: 'oct', k: Buffer.from(`${LONG_SECRET}!`).toString('base64url') }));
+    // RFC 7638 §3.1's example key and its thumbprint.
+    const rfc = { kty: 'RSA', e: 'AQAB', n: '0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw' };
+    assert.equal(await kidOf({ ...rfc, d: 'private-members-are-ignored' }), 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs');
+  });
 });

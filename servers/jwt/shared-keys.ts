@@ -1,5 +1,5 @@
-import { createPrivateKey, createPublicKey, randomBytes, webcrypto, type JsonWebKey } from 'node:crypto';
-import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { createHmac, createPrivateKey, createPublicKey, randomBytes, webcrypto, type JsonWebKey } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { JwtAlg } from './algs.js';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -16,18 +16,35 @@ export interface SharedJwtKeys {
   readonly jwk: JWK;
 }
 
-/** The key a single server would make: the HS256 secret given (or 32 random bytes), or a new key pair. */
-export async function createSharedJwtKeys(alg: JwtAlg, secret: string | undefined): Promise<SharedJwtKeys> {
-  const kid = randomBytes(8).toString('hex');
-  if (alg === 'HS256') {
-    const material = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
-    return { kid, jwk: { kty: 'oct', k: material.toString('base64url') } };
-  }
-  const pair = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
-  return { kid, jwk: await exportJWK(pair.privateKey) };
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] as const;
+
+/** What an HS256 kid is the HMAC of, under the key itself: the kid names the key without revealing it. */
+const HS256_KID_LABEL = 'authbench kid v1';
+
+/**
+ * The `kid` of a key, derived from the key, so that the same key always has the same kid: two instances given the same
+ * --jwt-secret accept each other's tokens, and a restart does not log everyone out (a random kid per process did
+ * both). HS256: the first 16 characters of base64url(HMAC-SHA256(key, HS256_KID_LABEL)); a key pair: its RFC 7638
+ * thumbprint (SHA-256 of the public JWK's required members).
+ */
+export async function kidOf(jwk: JWK): Promise<string> {
+  if (jwk.kty === 'oct') return createHmac('sha256', Buffer.from(jwk.k ?? '', 'base64url')).update(HS256_KID_LABEL).digest('base64url').slice(0, 16);
+  const publicJwk: JWK = { ...jwk };
+  for (const member of PRIVATE_MEMBERS) delete publicJwk[member];
+  return calculateJwkThumbprint(publicJwk, 'sha256');
 }
 
-const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] as const;
+/** The key a single server would make: the HS256 secret given (or 32 random bytes), or a new key pair. */
+export async function createSharedJwtKeys(alg: JwtAlg, secret: string | undefined): Promise<SharedJwtKeys> {
+  if (alg === 'HS256') {
+    const material = secret === undefined ? randomBytes(32) : Buffer.from(secret, 'utf8');
+    const jwk: JWK = { kty: 'oct', k: material.toString('base64url') };
+    return { kid: await kidOf(jwk), jwk };
+  }
+  const pair = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
+  const jwk = await exportJWK(pair.privateKey);
+  return { kid: await kidOf(jwk), jwk };
+}
 
 /** The keys as JwtCodec holds them: imported once as CryptoKeys (see codec.ts for why). */
 export async function importSharedJwtKeys(alg: JwtAlg, keys: SharedJwtKeys): Promise<{ kid: string; signKey: CryptoKey; verifyKey: CryptoKey }> {
