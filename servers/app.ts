@@ -24,6 +24,14 @@ export interface BuildOptions {
 export const RETRY_AFTER_SEC = 1;
 /** Login bodies are tiny; anything bigger is refused with 413 before parsing. */
 export const BODY_LIMIT_BYTES = 4096;
+/**
+ * Deadlines for a client: the whole request (headers and body) within REQUEST_TIMEOUT_MS, else 408 and the socket
+ * closed (a client that sends headers and trickles its body kept a socket for minutes); a connection idle for
+ * CONNECTION_TIMEOUT_MS is closed; at most MAX_CONNECTIONS open at once (more are refused by the kernel's accept).
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
+export const CONNECTION_TIMEOUT_MS = 120_000;
+export const MAX_CONNECTIONS = 10_000;
 
 const loginSchema = {
   body: {
@@ -150,6 +158,10 @@ export async function buildServer(
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionTimeout: CONNECTION_TIMEOUT_MS,
+    // Node checks requestTimeout only this often (30 s by default, which let a trickled body live ~40 s).
+    http: { connectionsCheckingInterval: 1000 },
     // Keep-alive connections from the load generator must not hold close() open.
     forceCloseConnections: true,
     return503OnClosing: true,
@@ -159,6 +171,10 @@ export async function buildServer(
   });
   // Only JSON bodies: text/plain (a Fastify default) would reach validation and be answered 400 instead of 415.
   app.removeContentTypeParser('text/plain');
+  app.server.maxConnections = MAX_CONNECTIONS;
+  // Node enforces requestTimeout only when headersTimeout is no longer (its constructor clamps it; Fastify sets
+  // requestTimeout after construction, which left headersTimeout at 60 s and a trickled body alive until it ended).
+  app.server.headersTimeout = REQUEST_TIMEOUT_MS;
   // Every answer is JSON (or empty): no browser may sniff it into something else.
   app.addHook('onRequest', (_request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
+import { REQUEST_TIMEOUT_MS } from './app.js';
 import { designNames } from './designs/index.js';
 import { UNAUTHORIZED_BODY, login, request } from '../test-support/http.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
@@ -95,4 +96,33 @@ describe('HTTP manners', () => {
       });
     });
   }
+});
+
+describe('a client that trickles its request body', () => {
+  it(`is answered 408 and cut off within REQUEST_TIMEOUT_MS (${REQUEST_TIMEOUT_MS} ms) and the check interval, not kept for minutes`, async () => {
+    const server = await startServerProcess('jwt', []);
+    try {
+      const { hostname, port, host } = new URL(server.url);
+      const socket = connect(Number(port), hostname);
+      const started = Date.now();
+      let answer = '';
+      socket.on('data', (c: Buffer) => (answer += c.toString('latin1')));
+      const closed = new Promise<void>((resolve) => socket.on('close', () => resolve()));
+      socket.on('error', () => {});
+      socket.write(`POST /login HTTP/1.1\r\nHost: ${host}\r\nContent-Type: application/json\r\nContent-Length: 60\r\n\r\n{"u`);
+      // One byte a second, never finishing (60 bytes announced).
+      const trickle = setInterval(() => socket.writable && socket.write('x'), 1000);
+      try {
+        await closed;
+      } finally {
+        clearInterval(trickle);
+      }
+      const took = Date.now() - started;
+      assert.match(answer, /^HTTP\/1\.1 408 /, answer);
+      // Not before the deadline; and long before the 60 bytes would have been sent (a minute): cut off, not served.
+      assert.ok(took >= REQUEST_TIMEOUT_MS - 100 && took < 50_000, `closed after ${took} ms`);
+    } finally {
+      await server.stop();
+    }
+  });
 });
