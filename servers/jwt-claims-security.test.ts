@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { RejectReason } from '../lib/errors.js';
 import { assertAccepted, assertRefused } from '../test-support/auth-probe.js';
-import { forgeJwt, omit, type JsonObject } from '../test-support/jwt-forge.js';
+import { b64url, forgeJwt, omit, type JsonObject } from '../test-support/jwt-forge.js';
 import { JWT_DESIGNS, JWT_MATRIX, withJwtServer } from '../test-support/jwt-servers.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 
@@ -75,6 +75,31 @@ for (const strategy of JWT_DESIGNS) {
           await assertRefused(s.target, token(edit), reason);
         });
       }
+
+      // Duplicate member names (RFC 7515 §4, RFC 7519 §4): JSON.parse keeps the last, a gateway may read the first.
+      const rawToken = (header: string, payload: string): string => {
+        const input = `${b64url(header)}.${b64url(payload)}`;
+        return `${input}.${s.sign(input)}`;
+      };
+      const genuineClaims = (): string => JSON.stringify({ ...s.payload, jti: randomUUID() });
+
+      it('a claims set that gives sub twice is refused, whichever value a parser keeps', async () => {
+        await assertRefused(s.target, rawToken(JSON.stringify(s.header), `${genuineClaims().slice(0, -1)},"sub":"u7"}`), 'bad_claims');
+        await assertRefused(s.target, rawToken(JSON.stringify(s.header), `{"sub":"u7",${genuineClaims().slice(1)}`), 'bad_claims');
+      });
+
+      it('a claims set that gives sub twice, once spelled with an escape, is refused', async () => {
+        await assertRefused(s.target, rawToken(JSON.stringify(s.header), `${genuineClaims().slice(0, -1)},"\\u0073ub":"u7"}`), 'bad_claims');
+      });
+
+      it('a header that gives kid twice (both the right one) is refused', async () => {
+        const header = JSON.stringify(s.header);
+        await assertRefused(s.target, rawToken(`${header.slice(0, -1)},"kid":${JSON.stringify(s.header['kid'])}}`, genuineClaims()), 'bad_header');
+      });
+
+      it('the genuine claims as raw JSON are accepted, so the refusals above have one cause', async () => {
+        await assertAccepted(s.target, rawToken(JSON.stringify(s.header), genuineClaims()), 'u42');
+      });
 
       it('a token whose claims fail a check cannot be used to log out either', async () => {
         await assertRefused(s.target, token((c) => omit(c, 'jti')), 'bad_claims', 'logout');

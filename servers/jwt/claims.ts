@@ -1,5 +1,6 @@
 import { UnauthorizedError } from '../../lib/errors.js';
 import type { ServerConfig } from '../config.js';
+import { hasDuplicateMembers } from './json-members.js';
 
 /** What a verified token tells the design: whose it is, its id (for a blacklist), when it expires, its roles. */
 export interface VerifiedClaims {
@@ -55,4 +56,15 @@ export function decodeSegment(token: string, index: 0 | 1): Record<string, unkno
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Refuses a token whose header (`bad_header`) or claims set (`bad_claims`) gives a member name twice (see
+ * json-members.ts). Called once the signature verified, so only tokens that could be accepted pay for it.
+ */
+export function checkNoDuplicateMembers(token: string): void {
+  const first = token.indexOf('.');
+  const second = token.indexOf('.', first + 1);
+  if (hasDuplicateMembers(Buffer.from(token.slice(0, first), 'base64url').toString('utf8'))) throw new UnauthorizedError('bad_header');
+  if (hasDuplicateMembers(Buffer.from(token.slice(first + 1, second), 'base64url').toString('utf8'))) throw new UnauthorizedError('bad_claims');
 }

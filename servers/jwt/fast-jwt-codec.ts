@@ -3,7 +3,7 @@ import { createSigner, createVerifier, TokenError, type VerifierOptions } from '
 import { UnauthorizedError, type RejectReason } from '../../lib/errors.js';
 import type { ServerConfig } from '../config.js';
 import type { ServerMetrics } from '../metrics.js';
-import { checkHeader, claimsOf, decodeSegment, JWS_COMPACT, MAX_TOKEN_LENGTH, REQUIRED_CLAIMS, type VerifiedClaims } from './claims.js';
+import { checkHeader, checkNoDuplicateMembers, claimsOf, decodeSegment, JWS_COMPACT, MAX_TOKEN_LENGTH, REQUIRED_CLAIMS, type VerifiedClaims } from './claims.js';
 import type { JwtCodec } from './types.js';
 import { nodeKeysOf, type SharedJwtKeys } from './shared-keys.js';
 
@@ -85,6 +85,7 @@ export class FastJwtCodec implements JwtCodec {
       throw new UnauthorizedError(this.reasonOf(err, token, nowMs), { cause: err });
     }
     checkHeader(decoded.header, this.kid);
+    checkNoDuplicateMembers(token);
     return claimsOf(decoded.payload, nowMs, this.config.clockToleranceSec);
   }
 

@@ -2,7 +2,7 @@ import { randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTHeaderParameters, type JWTVerifyOptions } from 'jose';
 import { UnauthorizedError, type RejectReason } from '../../lib/errors.js';
 import type { ServerConfig } from '../config.js';
-import { checkHeader, claimsOf, JWS_COMPACT, MAX_TOKEN_LENGTH, REQUIRED_CLAIMS, type JwtClaimsConfig, type VerifiedClaims } from './claims.js';
+import { checkHeader, checkNoDuplicateMembers, claimsOf, JWS_COMPACT, MAX_TOKEN_LENGTH, REQUIRED_CLAIMS, type JwtClaimsConfig, type VerifiedClaims } from './claims.js';
 import type { JwtCodec } from './types.js';
 import { importSharedJwtKeys, type SharedJwtKeys } from './shared-keys.js';
 
@@ -95,6 +95,7 @@ export class JoseCodec implements JwtCodec {
     } catch (err) {
       throw new UnauthorizedError(reasonOf(err), { cause: err });
     }
+    checkNoDuplicateMembers(token);
     return claimsOf(payload, nowMs, this.config.clockToleranceSec);
   }
 }
