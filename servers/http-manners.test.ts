@@ -77,6 +77,14 @@ describe('HTTP manners', () => {
         assert.equal(badLogin.headers.get('www-authenticate'), 'Bearer realm="authbench"');
       });
 
+      it('login: an unknown user and a wrong password get the same status, body and challenge', async () => {
+        const attempt = (username: string, password: string) => request(`${server.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+        const answers = [await attempt('user1', 'not-pass1'), await attempt('nobody', 'pass1'), await attempt('user999999', 'pass999999')];
+        const shape = (r: (typeof answers)[number]) => ({ status: r.status, body: r.body, challenge: r.headers.get('www-authenticate'), length: r.headers.get('content-length') });
+        assert.equal(answers[0]?.status, 401);
+        for (const r of answers.slice(1)) assert.deepEqual(shape(r), shape(answers[0] as (typeof answers)[number]));
+      });
+
       it('the scheme is case-insensitive: bearer and BEARER are Bearer', async () => {
         const token = await login(server.url, 2);
         for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BLACKLIST_MARGIN_SEC, blacklistExpiresAtMs, blacklistKey } from './designs/jwt-blacklist.js';
@@ -105,12 +106,22 @@ for (const [label, flags] of VARIANTS) {
 
     it('the blacklist entry outlives the token: it expires at exp + the clock tolerance + the margin, to the ms', async () => {
       const token = await target.login(16);
-      const { jti, exp } = decodeJwt(token).payload;
+      const { jti, exp, iat } = decodeJwt(token).payload;
       assert.equal((await target.logout(token)).status, 204);
       const expiresAt = Number(await redis.client.call('PEXPIRETIME', blacklistKey(jti as string)));
-      // The server's default --clock-tolerance is 5 s.
-      assert.equal(expiresAt, blacklistExpiresAtMs(exp as number, 5));
+      // The server's defaults: --token-ttl 3600, a 5 s clock tolerance; its own tokens have exp = iat + ttl.
+      assert.equal(expiresAt, blacklistExpiresAtMs({ exp: exp as number, iat: iat as number }, { tokenTtlSec: 3600, clockToleranceSec: 5 }));
       assert.equal(expiresAt, ((exp as number) + 5 + BLACKLIST_MARGIN_SEC) * 1000);
+    });
+
+    it('a token signed with the key but an exp of 1e20 can be revoked: its entry lasts until its maximum age, not 1e20', async () => {
+      const { header, payload } = decodeJwt(await target.login(19));
+      const token = forgeJwt(header, { ...payload, jti: randomUUID(), exp: 1e20 }, hmacSigner('HS256', SECRET));
+      await assertAccepted(target, token, 'u19');
+      assert.equal((await target.logout(token)).status, 204);
+      await assertRefused(target, token, 'revoked');
+      const expiresAt = Number(await redis.client.call('PEXPIRETIME', blacklistKey(decodeJwt(token).payload['jti'] as string)));
+      assert.equal(expiresAt, ((payload['iat'] as number) + 3600 + 5 + 5 + BLACKLIST_MARGIN_SEC) * 1000);
     });
 
     it('a token forged with a wrong secret but a real jti cannot revoke that jti', async () => {

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import assert from 'node:assert/strict';
+import { createPublicKey, randomUUID, type JsonWebKey } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { RejectReason } from '../lib/errors.js';
 import { assertAccepted, assertRefused } from '../test-support/auth-probe.js';
-import { b64url, forgeJwt, omit, type JsonObject } from '../test-support/jwt-forge.js';
+import { b64url, forgeJwt, hmacSigner, omit, type JsonObject } from '../test-support/jwt-forge.js';
 import { JWT_DESIGNS, JWT_MATRIX, withJwtServer } from '../test-support/jwt-servers.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 
@@ -30,6 +31,10 @@ const refused: readonly ClaimCase[] = [
   { what: 'a token with a wrong aud', edit: (c) => ({ ...c, aud: 'another-api' }), reason: 'bad_claims' },
   { what: 'a token whose aud list lacks this audience', edit: (c) => ({ ...c, aud: ['another-api', 'third-api'] }), reason: 'bad_claims' },
   { what: 'a token without aud', edit: (c) => omit(c, 'aud'), reason: 'bad_claims' },
+  { what: 'a token whose iss is a number', edit: (c) => ({ ...c, iss: 1 }), reason: 'bad_claims' },
+  { what: 'a token whose iss is an array holding the right issuer', edit: (c) => ({ ...c, iss: [c['iss'] as string] }), reason: 'bad_claims' },
+  { what: 'a token whose aud is a number', edit: (c) => ({ ...c, aud: 42 }), reason: 'bad_claims' },
+  { what: 'a token whose aud is an object', edit: (c) => ({ ...c, aud: { aud: c['aud'] as string } }), reason: 'bad_claims' },
   { what: 'a token whose exp is a string', edit: (c) => ({ ...c, exp: String(c['exp']) }), reason: 'bad_claims' },
   { what: 'a token whose iat is a string', edit: (c) => ({ ...c, iat: String(c['iat']) }), reason: 'bad_claims' },
   { what: 'a token whose sub is not a string', edit: (c) => ({ ...c, sub: 42 }), reason: 'bad_claims' },
@@ -97,9 +102,32 @@ for (const strategy of JWT_DESIGNS) {
         await assertRefused(s.target, rawToken(`${header.slice(0, -1)},"kid":${JSON.stringify(s.header['kid'])}}`, genuineClaims()), 'bad_header');
       });
 
+      it('a "__proto__" member is a claim like any other: roles given only there are no roles (refused)', async () => {
+        const claims = omit({ ...s.payload, jti: randomUUID() }, 'roles');
+        await assertRefused(s.target, rawToken(JSON.stringify(s.header), `{"__proto__":{"roles":["admin"]},${JSON.stringify(claims).slice(1)}`), 'bad_claims');
+      });
+
+      it('a "__proto__" member beside the genuine claims changes nothing: the roles are the token\'s own', async () => {
+        const token = rawToken(JSON.stringify(s.header), `{"__proto__":{"roles":["admin"],"isAdmin":true},${genuineClaims().slice(1)}`);
+        const r = await s.target.me(token);
+        assert.equal(r.status, 200);
+        assert.deepEqual(r.body, { userId: 'u42', username: 'user42', roles: ['user'] });
+      });
+
       it('the genuine claims as raw JSON are accepted, so the refusals above have one cause', async () => {
         await assertAccepted(s.target, rawToken(JSON.stringify(s.header), genuineClaims()), 'u42');
       });
+
+      if (alg !== 'HS256') {
+        it(`key confusion: an HS256 token HMAC-keyed with this ${alg} server's own public key is refused (PEM, DER, JWK)`, async () => {
+          const publicKey = createPublicKey({ key: s.keys.jwk as JsonWebKey, format: 'jwk' });
+          const publicJwk = publicKey.export({ format: 'jwk' });
+          const secrets: (string | Buffer)[] = [publicKey.export({ type: 'spki', format: 'pem' }), publicKey.export({ type: 'spki', format: 'der' }), JSON.stringify(publicJwk)];
+          for (const secret of secrets) {
+            await assertRefused(s.target, forgeJwt({ ...s.header, alg: 'HS256' }, { ...s.payload, jti: randomUUID() }, hmacSigner('HS256', secret)), 'bad_header');
+          }
+        });
+      }
 
       it('a token whose claims fail a check cannot be used to log out either', async () => {
         await assertRefused(s.target, token((c) => omit(c, 'jti')), 'bad_claims', 'logout');

@@ -114,6 +114,23 @@ for (const [strategy, impl] of JWT_STRATEGIES.flatMap((d) => JWT_IMPLS.map((i) =
       await assertRefused(s.target, forgeJwt({ ...s.header, kid: 'ffffffffffffffff' }, claims(), right), 'bad_header');
     });
 
+    // Header parameters the server does not implement, or of the wrong type: refused, never ignored.
+    const oddHeaders: readonly [string, JsonObject][] = [
+      ['an unknown critical extension (crit: ["exp"])', { crit: ['exp'] }],
+      ['an unknown critical extension it also carries (crit: ["x-auth"], "x-auth": 1)', { crit: ['x-auth'], 'x-auth': 1 }],
+      ['an unencoded payload (b64: false, RFC 7797)', { b64: false, crit: ['b64'] }],
+      ['a certificate thumbprint (x5t)', { x5t: b64url(randomBytes(20)) }],
+      ['a certificate thumbprint (x5t#S256)', { 'x5t#S256': b64url(randomBytes(32)) }],
+      ['a kid that is a number', { kid: 42 }],
+      ['a kid that is an array holding the real kid', { kid: [] }],
+    ];
+    for (const [what, extra] of oddHeaders) {
+      it(`a header with ${what} is refused even when signed with the right secret`, async () => {
+        const header = extra['kid'] !== undefined && Array.isArray(extra['kid']) ? { ...s.header, kid: [s.header['kid'] as string] } : { ...s.header, ...extra };
+        await assertRefused(s.target, forgeJwt(header, claims(), right), 'bad_header');
+      });
+    }
+
     it('a missing kid is refused', async () => {
       await assertRefused(s.target, forgeJwt(omit(s.header, 'kid'), claims(), right), 'bad_header');
     });

@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import type { ServerConfig } from './config.js';
 import type { RejectReason } from '../lib/errors.js';
 import { assertAccepted, assertRefused } from '../test-support/auth-probe.js';
-import { forgeJwt } from '../test-support/jwt-forge.js';
+import { b64url, forgeJwt, type JsonObject } from '../test-support/jwt-forge.js';
 import { JWT_DESIGNS, JWT_MATRIX, withJwtServer } from '../test-support/jwt-servers.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 
@@ -85,6 +85,32 @@ for (const strategy of JWT_DESIGNS) {
         it(what, async () => {
           const { iat, exp } = times(s.config);
           const token = forgeJwt(s.header, { ...s.payload, jti: randomUUID(), iat: NOW + iat, exp: NOW + exp }, s.sign);
+          if (reason === undefined) await assertAccepted(s.target, token, 'u42');
+          else await assertRefused(s.target, token, reason);
+        });
+      }
+
+      /** Other time claims, each on the genuine claims (iat = now, exp = now + lifetime). */
+      const odd: readonly { what: string; edit: Record<string, unknown>; reason: RejectReason | undefined }[] = [
+        { what: 'an nbf beyond the clock tolerance in the future is refused', edit: { nbf: NOW + 60 }, reason: 'bad_claims' },
+        { what: 'an nbf within the clock tolerance in the future is accepted', edit: { nbf: NOW + 4 }, reason: undefined },
+        { what: 'an nbf that is a string is refused', edit: { nbf: String(NOW) }, reason: 'bad_claims' },
+        { what: 'an exp with a fraction (RFC 7519 allows non-integer NumericDate) still ahead is accepted', edit: { exp: NOW + 60.5 }, reason: undefined },
+        { what: 'an exp with a fraction just behind now is refused', edit: { exp: NOW - 0.5 }, reason: 'expired' },
+        { what: 'a huge exp (1e20) is refused by the maximum token age, not taken as never expiring', edit: { iat: NOW - 3 * 86_400, exp: 1e20 }, reason: 'too_old' },
+        { what: 'an exp of Infinity spelled as a huge literal (1e400) is refused', edit: { exp: 'HUGE' }, reason: 'bad_claims' },
+      ];
+      for (const { what, edit, reason } of odd) {
+        it(what, async () => {
+          let token: string;
+          if (edit['exp'] === 'HUGE') {
+            // JSON.stringify cannot write 1e400 (it is Infinity): write the claims set by hand.
+            const body = JSON.stringify({ ...s.payload, jti: randomUUID(), exp: 1 }).replace('"exp":1', '"exp":1e400');
+            const input = `${b64url(JSON.stringify(s.header))}.${b64url(body)}`;
+            token = `${input}.${s.sign(input)}`;
+          } else {
+            token = forgeJwt(s.header, { ...s.payload, jti: randomUUID(), ...edit } as JsonObject, s.sign);
+          }
           if (reason === undefined) await assertAccepted(s.target, token, 'u42');
           else await assertRefused(s.target, token, reason);
         });

@@ -34,6 +34,8 @@ export interface JwtServer {
   payload: JsonObject;
   /** The server's own key, so that a forged token is correctly signed. */
   sign: Signer;
+  /** The key itself (its JWK), e.g. to try its public half as an HMAC secret. */
+  keys: SharedJwtKeys;
   config: ServerConfig;
 }
 
@@ -57,6 +59,7 @@ export function withJwtServer(
     app = await buildServer(designOf(design), ctx.config, options.clock === undefined ? {} : { clock: options.clock });
     ctx.target = injectTarget(app);
     ctx.sign = signerFor(alg, keys);
+    ctx.keys = keys;
     ({ header: ctx.header, payload: ctx.payload } = decodeJwt(await ctx.target.login(42)));
   });
   after(async () => {

@@ -12,13 +12,15 @@ export const BLACKLIST_MARGIN_SEC = 5;
 
 /**
  * When a revoked token's blacklist entry may go, in Unix ms (for SET … PXAT): after every server would refuse the
- * token as expired on its own. A server accepts it while its clock reads before `exp` (claims.ts checks exp strictly;
- * a server whose clock runs behind by up to the tolerance still accepts it for that long), and Redis expires the key
- * by its own clock; so exp + tolerance + BLACKLIST_MARGIN_SEC. A TTL of floor(exp − now) let the entry vanish up to a
- * second before exp, and the logged-out token worked again until then.
+ * token on its own. A server accepts it while its clock reads before `exp` (claims.ts checks exp strictly; a server
+ * whose clock runs behind by up to the tolerance still accepts it for that long) and no longer than the maximum token
+ * age after `iat` (`--token-ttl` + tolerance, so an exp of 1e20 does not ask Redis for an expiry it refuses), and
+ * Redis expires the key by its own clock; so that time + tolerance + BLACKLIST_MARGIN_SEC. A TTL of floor(exp − now)
+ * let the entry vanish up to a second before exp, and the logged-out token worked again until then.
  */
-export function blacklistExpiresAtMs(exp: number, clockToleranceSec: number): number {
-  return (exp + clockToleranceSec + BLACKLIST_MARGIN_SEC) * 1000;
+export function blacklistExpiresAtMs(claims: { readonly exp: number; readonly iat: number }, config: { readonly tokenTtlSec: number; readonly clockToleranceSec: number }): number {
+  const acceptedUntil = Math.min(claims.exp, claims.iat + config.tokenTtlSec + config.clockToleranceSec);
+  return Math.ceil((acceptedUntil + config.clockToleranceSec + BLACKLIST_MARGIN_SEC) * 1000);
 }
 
 /** JWT plus a Redis blacklist of revoked `jti`s, checked on every request after the signature. */
@@ -76,7 +78,7 @@ export const jwtBlacklist: DesignDefinition = {
         const claims = await codec.verify(token);
         userOf(ctx, claims);
         ctx.metrics.storeCalls++;
-        await store.run((r) => r.set(blacklistKey(claims.jti), '1', 'PXAT', blacklistExpiresAtMs(claims.exp, ctx.config.clockToleranceSec)));
+        await store.run((r) => r.set(blacklistKey(claims.jti), '1', 'PXAT', blacklistExpiresAtMs(claims, ctx.config)));
       },
     };
   },

@@ -6,8 +6,10 @@ import { hasDuplicateMembers } from './json-members.js';
 export interface VerifiedClaims {
   readonly sub: string;
   readonly jti: string;
-  /** Seconds since the epoch. */
+  /** Seconds since the epoch (finite). */
   readonly exp: number;
+  /** Seconds since the epoch (finite). */
+  readonly iat: number;
   readonly roles: readonly string[];
 }
 
@@ -18,8 +20,11 @@ export type JwtClaimsConfig = Pick<ServerConfig, 'jwtAlg' | 'tokenTtlSec' | 'iss
 export const MAX_TOKEN_LENGTH = 4096;
 /** Three non-empty base64url segments: anything else is refused before a library sees it. */
 export const JWS_COMPACT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-/** Header parameters that would let a token bring or point to its own key: refused outright. */
-export const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256'] as const;
+/**
+ * Header parameters refused outright: those that would let a token bring or point to its own key, and `crit` and
+ * `b64` (RFC 7515 §4.1.11, RFC 7797): the servers implement no extension, so a token that needs one is not theirs.
+ */
+export const FORBIDDEN_HEADERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'crit', 'b64'] as const;
 /** The registered claims every token must carry (iss and aud are checked for their value too). */
 export const REQUIRED_CLAIMS = ['exp', 'iat', 'sub', 'jti'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -41,11 +46,13 @@ export function checkHeader(header: Readonly<Record<string, unknown>>, kid: stri
  */
 export function claimsOf(payload: Readonly<Record<string, unknown>>, nowMs: number, toleranceSec: number): VerifiedClaims {
   const { sub, jti, exp, iat, roles } = payload;
-  if (typeof exp !== 'number' || exp * 1000 <= nowMs) throw new UnauthorizedError('expired');
-  if (typeof iat !== 'number' || (iat - toleranceSec) * 1000 > nowMs) throw new UnauthorizedError('bad_claims');
+  // 1e400 in the JSON is Infinity to JSON.parse: a NumericDate must be finite.
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new UnauthorizedError('bad_claims');
+  if (exp * 1000 <= nowMs) throw new UnauthorizedError('expired');
+  if (typeof iat !== 'number' || !Number.isFinite(iat) || (iat - toleranceSec) * 1000 > nowMs) throw new UnauthorizedError('bad_claims');
   if (typeof sub !== 'string' || typeof jti !== 'string' || !UUID.test(jti)) throw new UnauthorizedError('bad_claims');
   if (!Array.isArray(roles) || !roles.every((r): r is string => typeof r === 'string')) throw new UnauthorizedError('bad_claims');
-  return { sub, jti, exp, roles };
+  return { sub, jti, exp, iat, roles };
 }
 
 /** The header or payload of a compact JWS, or undefined when it is not base64url JSON of an object (error paths only). */

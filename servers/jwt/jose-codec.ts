@@ -2,7 +2,7 @@ import { randomUUID, webcrypto } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify, type JWTHeaderParameters, type JWTVerifyOptions } from 'jose';
 import { UnauthorizedError, type RejectReason } from '../../lib/errors.js';
 import type { ServerConfig } from '../config.js';
-import { checkHeader, checkNoDuplicateMembers, claimsOf, JWS_COMPACT, MAX_TOKEN_LENGTH, REQUIRED_CLAIMS, type JwtClaimsConfig, type VerifiedClaims } from './claims.js';
+import { checkHeader, checkNoDuplicateMembers, claimsOf, decodeSegment, JWS_COMPACT, MAX_TOKEN_LENGTH, REQUIRED_CLAIMS, type JwtClaimsConfig, type VerifiedClaims } from './claims.js';
 import type { JwtCodec } from './types.js';
 import { importSharedJwtKeys, type SharedJwtKeys } from './shared-keys.js';
 
@@ -93,6 +93,16 @@ export class JoseCodec implements JwtCodec {
     try {
       ({ payload } = await jwtVerify(token, this.keyFor, live ? this.liveOptions : jwtVerifyOptions(this.config, nowMs)));
     } catch (err) {
+      // A header the servers refuse is `bad_header` whatever jose found first (it rejects b64: false as malformed
+      // before it asks for the key), as fast-jwt-codec.ts reports it.
+      const header = err instanceof UnauthorizedError ? undefined : decodeSegment(token, 0);
+      if (header !== undefined) {
+        try {
+          checkHeader(header, this.keys.kid);
+        } catch {
+          throw new UnauthorizedError('bad_header', { cause: err });
+        }
+      }
       throw new UnauthorizedError(reasonOf(err), { cause: err });
     }
     checkNoDuplicateMembers(token);
