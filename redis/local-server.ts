@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthbenchError, ErrorCodes } from '../lib/errors.js';
@@ -20,6 +20,77 @@ export interface LocalRedisOptions {
   readonly extraArgs?: readonly string[];
 }
 
+/**
+ * The watchdog of one redis-server: a `sh` that waits on a pipe from this process. The pipe closes when this process
+ * ends, however it ends (SIGKILL and SIGHUP included, where no exit hook runs), and the watchdog then kills the
+ * redis-server (if that pid is still a redis-server: it may have been killed on purpose and its pid reused) and removes
+ * its temporary directory. It ignores the signals a terminal sends the whole process group, so that it outlives its
+ * parent long enough to clean up; a normal stop kills it (SIGKILL) first. Untracked on purpose: the exit hook of
+ * lib/children.ts must not kill it before it has cleaned up.
+ */
+const WATCHDOG = [
+  "trap '' INT TERM HUP QUIT",
+  'read _ignored',
+  'case "$(ps -p "$1" -o comm= 2>/dev/null)" in *redis-server*) kill -9 "$1" ;; esac',
+  '[ -n "$2" ] && rm -rf "$2"',
+].join('\n');
+
+function startWatchdog(redisPid: number | undefined, dirToRemove: string | undefined): ChildProcess | undefined {
+  if (redisPid === undefined || process.platform === 'win32') return undefined;
+  const watchdog = spawn('sh', ['-c', WATCHDOG, 'authbench-redis-watchdog', String(redisPid), dirToRemove ?? ''], { stdio: ['pipe', 'ignore', 'ignore'] });
+  watchdog.on('error', () => {}); // no sh: no watchdog, the exit hook still covers the ordinary exits
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  return watchdog;
+}
+
+/** The file in an authbench Redis directory that names the process that owns it (see cleanStaleDirs). */
+export const OWNER_FILE = 'authbench-owner.pid';
+
+/**
+ * Removes `authbench-redis-*` directories in the temp directory whose owner (OWNER_FILE) is no longer running, and
+ * kills the redis-server still running in one (its pid file, if it is still a redis-server): what a process killed
+ * before its watchdog could act left behind. A directory without an owner file is left alone.
+ */
+export async function cleanStaleDirs(base = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = (await readdir(base)).filter((n) => n.startsWith('authbench-redis-'));
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const dir = join(base, name);
+    const owner = Number((await readFile(join(dir, OWNER_FILE), 'utf8').catch(() => '')).trim());
+    if (!Number.isInteger(owner) || owner <= 0 || isRunning(owner)) continue;
+    const redisPid = Number((await readFile(join(dir, 'redis.pid'), 'utf8').catch(() => '')).trim());
+    if (Number.isInteger(redisPid) && redisPid > 0 && isRunning(redisPid) && (await commOf(redisPid)).includes('redis-server')) {
+      try {
+        process.kill(redisPid, 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+    await rm(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function commOf(pid: number): Promise<string> {
+  return (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+}
+
 /** A redis-server process started by authbench on loopback. */
 export class LocalRedis {
   private constructor(
@@ -29,6 +100,7 @@ export class LocalRedis {
     private ownsDir: boolean,
     readonly options: LocalRedisOptions,
     private readonly output: string[],
+    private readonly watchdog: ChildProcess | undefined,
   ) {}
 
   get url(): string {
@@ -46,8 +118,10 @@ export class LocalRedis {
 
   /** Starts redis-server and resolves once it accepts connections. Retries another port if the first is taken. */
   static async start(options: LocalRedisOptions = {}): Promise<LocalRedis> {
-    const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'authbench-redis-')));
     const ownsDir = options.dir === undefined;
+    if (ownsDir) await cleanStaleDirs();
+    const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'authbench-redis-')));
+    if (ownsDir) await writeFile(join(dir, OWNER_FILE), `${process.pid}\n`);
     let lastError: unknown;
     for (let attempt = 0; attempt < (options.port === undefined ? 5 : 1); attempt++) {
       const port = options.port ?? (await freePort());
@@ -76,6 +150,7 @@ export class LocalRedis {
       // was told succeeded (a revocation, a login), which is the point of the persistence option.
       '--appendfsync', 'always',
       '--daemonize', 'no',
+      '--pidfile', join(dir, 'redis.pid'),
       '--protected-mode', 'yes',
       '--loglevel', 'notice',
       ...(options.extraArgs ?? []),
@@ -102,7 +177,7 @@ export class LocalRedis {
         if (!settled && /Ready to accept connections/.test(text)) {
           settled = true;
           clearTimeout(timer);
-          resolve(new LocalRedis(child, port, dir, ownsDir, options, output));
+          resolve(new LocalRedis(child, port, dir, ownsDir, options, output, startWatchdog(child.pid, ownsDir ? dir : undefined)));
         }
       };
       child.stdout?.on('data', onData);
@@ -114,6 +189,7 @@ export class LocalRedis {
 
   /** Stops the server (SIGTERM, then SIGKILL) and removes its temporary directory. */
   async stop(): Promise<void> {
+    this.watchdog?.kill('SIGKILL');
     await stopChild(this.process, 'SIGTERM', 3000);
     if (this.ownsDir) await rm(this.dir, { recursive: true, force: true });
   }
@@ -137,6 +213,7 @@ export class LocalRedis {
   /** A new redis-server on the same port, directory and persistence; it takes over the directory's cleanup. */
   async restart(): Promise<LocalRedis> {
     await this.kill();
+    this.watchdog?.kill('SIGKILL');
     const next = await LocalRedis.spawnOn(this.port, this.dir, this.ownsDir, this.options);
     this.ownsDir = false; // the new process owns the directory now; stopping this dead one must not remove it
     return next;

@@ -140,4 +140,34 @@ describe('authbench serve: output and signals', () => {
       }
     });
   }
+
+  for (const signal of ['SIGKILL', 'SIGHUP'] as const) {
+    it(`serve killed by ${signal} takes its own redis-server and directory with it (the watchdog), no exit hook needed`, async () => {
+      const server = await startServerProcess('redis-token');
+      running.add(server);
+      let redisPid: number | undefined;
+      let redisDir: string | undefined;
+      try {
+        const m = /^started Redis \(binary\) at redis:\/\/127\.0\.0\.1:(\d+)$/m.exec(server.stderr());
+        assert.ok(m?.[1] !== undefined, `stderr:\n${server.stderr()}`);
+        const port = Number(m[1]);
+        redisPid = redisServersOnPort(port)[0]?.pid;
+        assert.ok(redisPid !== undefined);
+        redisDir = cwdOf(redisPid);
+        assert.ok(redisDir?.includes('authbench-redis-'), `redis-server runs in ${redisDir}`);
+        server.child.kill(signal);
+        const pid = redisPid;
+        const dir = redisDir ?? '';
+        const deadline = Date.now() + 10_000;
+        while ((isAlive(pid) || existsSync(dir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        assert.equal(isAlive(pid), false, `redis-server ${pid} outlived serve killed by ${signal}`);
+        assert.equal(existsSync(dir), false, `${dir} outlived serve killed by ${signal}`);
+        assert.equal(await portAccepts(port), false);
+      } finally {
+        await server.stop();
+        if (redisPid !== undefined && isAlive(redisPid)) process.kill(redisPid, 'SIGKILL');
+        if (redisDir !== undefined && redisDir.includes('authbench-redis-')) rmSync(redisDir, { recursive: true, force: true });
+      }
+    });
+  }
 });
