@@ -31,7 +31,8 @@ export interface LocalRedisOptions {
 const WATCHDOG = [
   "trap '' INT TERM HUP QUIT",
   'read _ignored',
-  'case "$(ps -p "$1" -o comm= 2>/dev/null)" in *redis-server*) kill -9 "$1" ;; esac',
+  // Spelled redis-serve[r] so that the watchdog's own command line does not read as a redis-server to pgrep or ps.
+  'case "$(ps -p "$1" -o comm= 2>/dev/null)" in *redis-serve[r]*) kill -9 "$1" ;; esac',
   '[ -n "$2" ] && rm -rf "$2"',
 ].join('\n');
 
