@@ -54,6 +54,26 @@ describe('authbench serve: bad arguments exit 2 before anything starts', () => {
   }
 });
 
+/** The redis-server a `serve` without --redis-url started: its port (from stderr), its pid and its directory. */
+function ownRedisOf(server: ServerProcess): { port: number; pid: number; dir: string } {
+  const m = /^started Redis \(binary\) at redis:\/\/127\.0\.0\.1:(\d+)$/m.exec(server.stderr());
+  assert.ok(m?.[1] !== undefined, `stderr:\n${server.stderr()}`);
+  const port = Number(m[1]);
+  const procs = redisServersOnPort(port);
+  assert.equal(procs.length, 1, `one redis-server on port ${port}: ${JSON.stringify(procs)}`);
+  const pid = procs[0]?.pid ?? -1;
+  const dir = cwdOf(pid) ?? '';
+  assert.ok(dir.includes('authbench-redis-'), `redis-server runs in ${dir}`);
+  return { port, pid, dir };
+}
+
+/** Only if a test failed half-way: the redis-server it caused to start, by its pid, and its directory. */
+function removeOwnRedis(own: { pid: number; dir: string } | undefined): void {
+  if (own === undefined) return;
+  if (isAlive(own.pid)) process.kill(own.pid, 'SIGKILL');
+  if (own.dir.includes('authbench-redis-')) rmSync(own.dir, { recursive: true, force: true });
+}
+
 describe('authbench serve: output and signals', () => {
   let redis: TestRedis;
   const running = new Set<{ stop(): Promise<void> }>();
@@ -104,19 +124,11 @@ describe('authbench serve: output and signals', () => {
     it(`${strategy} without --redis-url starts its own redis-server, and SIGTERM stops it and removes its directory`, async () => {
       const server = await startServerProcess(strategy);
       running.add(server);
-      let redisPid: number | undefined;
-      let redisDir: string | undefined;
+      let own: ReturnType<typeof ownRedisOf> | undefined;
       try {
-        const m = /^started Redis \(binary\) at redis:\/\/127\.0\.0\.1:(\d+)$/m.exec(server.stderr());
-        assert.ok(m?.[1] !== undefined, `stderr:\n${server.stderr()}`);
-        const port = Number(m[1]);
+        own = ownRedisOf(server);
+        const { port, pid: redisPid, dir: redisDir } = own;
         assert.equal(await redisPing(port), '+PONG');
-        const procs = redisServersOnPort(port);
-        assert.equal(procs.length, 1, `one redis-server on port ${port}: ${JSON.stringify(procs)}`);
-        redisPid = procs[0]?.pid;
-        assert.ok(redisPid !== undefined);
-        redisDir = cwdOf(redisPid);
-        assert.ok(redisDir !== undefined && redisDir.includes('authbench-redis-'), `redis-server runs in ${redisDir}`);
 
         const token = await login(server.url, 3);
         assert.equal((await me(server.url, token)).status, 200, 'the server uses the Redis it started');
@@ -133,10 +145,8 @@ describe('authbench serve: output and signals', () => {
         assert.equal(isAlive(redisPid), false, `pid ${redisPid} is gone`);
         assert.equal(existsSync(redisDir), false, `${redisDir} is removed`);
       } finally {
-        // Only if the test failed half-way: the redis-server this test caused to start, by its pid.
         await server.stop();
-        if (redisPid !== undefined && isAlive(redisPid)) process.kill(redisPid, 'SIGKILL');
-        if (redisDir !== undefined && redisDir.includes('authbench-redis-')) rmSync(redisDir, { recursive: true, force: true });
+        removeOwnRedis(own);
       }
     });
   }
@@ -145,19 +155,11 @@ describe('authbench serve: output and signals', () => {
     it(`serve killed by ${signal} takes its own redis-server and directory with it (the watchdog), no exit hook needed`, async () => {
       const server = await startServerProcess('redis-token');
       running.add(server);
-      let redisPid: number | undefined;
-      let redisDir: string | undefined;
+      let own: ReturnType<typeof ownRedisOf> | undefined;
       try {
-        const m = /^started Redis \(binary\) at redis:\/\/127\.0\.0\.1:(\d+)$/m.exec(server.stderr());
-        assert.ok(m?.[1] !== undefined, `stderr:\n${server.stderr()}`);
-        const port = Number(m[1]);
-        redisPid = redisServersOnPort(port)[0]?.pid;
-        assert.ok(redisPid !== undefined);
-        redisDir = cwdOf(redisPid);
-        assert.ok(redisDir?.includes('authbench-redis-'), `redis-server runs in ${redisDir}`);
+        own = ownRedisOf(server);
+        const { port, pid, dir } = own;
         server.child.kill(signal);
-        const pid = redisPid;
-        const dir = redisDir ?? '';
         const deadline = Date.now() + 10_000;
         while ((isAlive(pid) || existsSync(dir)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         assert.equal(isAlive(pid), false, `redis-server ${pid} outlived serve killed by ${signal}`);
@@ -165,8 +167,7 @@ describe('authbench serve: output and signals', () => {
         assert.equal(await portAccepts(port), false);
       } finally {
         await server.stop();
-        if (redisPid !== undefined && isAlive(redisPid)) process.kill(redisPid, 'SIGKILL');
-        if (redisDir !== undefined && redisDir.includes('authbench-redis-')) rmSync(redisDir, { recursive: true, force: true });
+        removeOwnRedis(own);
       }
     });
   }
