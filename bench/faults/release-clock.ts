@@ -134,7 +134,9 @@ export class ReleaseClock<T extends Waiting> {
     this.targetAt = at;
     this.wakeAt[0] = at === Infinity ? Infinity : performance.timeOrigin + at;
     if (at !== Infinity && this.waker === undefined) this.startWaker();
-    Atomics.add(this.generation, 0, 1);
+    // Wraps within the positive int32s: -1 means closed to the waker, and a plain increment would get there after
+    // 2^31 targets (a couple of days of a busy proxy).
+    Atomics.store(this.generation, 0, (Atomics.load(this.generation, 0) + 1) & 0x3fffffff);
     Atomics.notify(this.generation, 0);
   }
 
