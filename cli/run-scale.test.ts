@@ -12,10 +12,10 @@ import { runCli, startServerProcess, type ServerProcess } from '../test-support/
 
 /** `authbench run` scaled out: several workers per server, a Redis Cluster, a server running elsewhere. */
 
-async function quickRun(args: readonly string[]): Promise<{ result: RunResult; stdout: string }> {
+async function quickRun(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ result: RunResult; stdout: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'authbench-scale-'));
   try {
-    const r = await runCli(['run', '--quick', '--scenarios', 'validate', '--out', dir, ...args], {}, 180_000);
+    const r = await runCli(['run', '--quick', '--scenarios', 'validate', '--out', dir, ...args], env, 180_000);
     assert.equal(r.code, 0, `exit ${r.code}; stderr:\n${r.stderr}`);
     return { result: JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as RunResult, stdout: r.stdout };
   } finally {
@@ -132,7 +132,8 @@ describe('authbench run --redis-cluster host:port,... against a local Redis Clus
   let result: RunResult;
   before(async () => {
     cluster = await LocalCluster.start();
-    ({ result } = await quickRun(['--strategies', 'jwt-blacklist,redis-token', '--redis-cluster', cluster.addresses.join(',')]));
+    // Its nodes want the password, which `run` takes from REDIS_PASSWORD, as the servers it starts do.
+    ({ result } = await quickRun(['--strategies', 'jwt-blacklist,redis-token', '--redis-cluster', cluster.addresses.join(',')], { REDIS_PASSWORD: cluster.password }));
   });
   after(async () => {
     await cluster?.stop();

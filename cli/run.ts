@@ -23,7 +23,8 @@ async function run(flags: RunFlags): Promise<number> {
   const result = await runBench(config, {
     signal,
     progress: createProgress(),
-    serverEnv: { AUTHBENCH_JWT_SECRET: secret, REDIS_URL: '' },
+    // REDIS_PASSWORD: the password of a --redis-cluster given by address (the harness and its servers need it).
+    serverEnv: { AUTHBENCH_JWT_SECRET: secret, REDIS_URL: '', REDIS_PASSWORD: process.env['REDIS_PASSWORD'] ?? '' },
     checkpoint: async (r) => {
       path = await writeResult(r, config.outDir, config.jsonFile);
     },

@@ -13,7 +13,7 @@ describe('LocalCluster', () => {
 
   before(async () => {
     cluster = await LocalCluster.start();
-    client = new Cluster(cluster.addresses.map((a) => ({ host: '127.0.0.1', port: Number(a.split(':')[1]) })), { redisOptions: { maxRetriesPerRequest: 1 } });
+    client = new Cluster(cluster.addresses.map((a) => ({ host: '127.0.0.1', port: Number(a.split(':')[1]) })), { redisOptions: { maxRetriesPerRequest: 1, password: cluster.password } });
     client.on('error', () => {});
   });
   after(async () => {

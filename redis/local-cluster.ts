@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { AuthbenchError, ErrorCodes } from '../lib/errors.js';
 import { freePort } from '../lib/ports.js';
-import { LocalRedis } from './local-server.js';
+import { LocalRedis, randomRedisPassword } from './local-server.js';
 import { clusterReady, parseClusterNodes, type ClusterNode } from './cluster-topology.js';
 
 export interface LocalClusterOptions {
@@ -32,9 +32,10 @@ export interface KilledMaster {
 
 const DEFAULT_NODE_TIMEOUT_MS = 1000;
 
-function run(binary: string, args: readonly string[], timeoutMs: number): Promise<string> {
+/** Runs redis-cli with the cluster's password in REDISCLI_AUTH (its `-a` would put it on the command line). */
+function run(binary: string, args: readonly string[], timeoutMs: number, password: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(binary, args, { timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
+    execFile(binary, args, { timeout: timeoutMs, encoding: 'utf8', env: { ...process.env, REDISCLI_AUTH: password } }, (err, stdout, stderr) => {
       if (err) reject(new Error(`${binary} ${args.join(' ')} failed: ${err.message}\n${stdout}${stderr}`.trim()));
       else resolve(stdout);
     });
@@ -42,8 +43,8 @@ function run(binary: string, args: readonly string[], timeoutMs: number): Promis
 }
 
 /** A short-lived admin connection to one node: a plain client, never the fail-fast one the servers use. */
-async function withNode<T>(port: number, fn: (client: Redis) => Promise<T>): Promise<T> {
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, commandTimeout: 1000, retryStrategy: () => null });
+async function withNode<T>(port: number, password: string, fn: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, commandTimeout: 1000, retryStrategy: () => null });
   client.on('error', () => {});
   try {
     await client.connect();
@@ -66,6 +67,8 @@ export class LocalCluster {
     readonly dir: string,
     private readonly nodesByPort: Map<number, LocalRedis>,
     readonly options: LocalClusterOptions,
+    /** The password of every node (requirepass, and masterauth for the replicas): a cluster client needs it. */
+    readonly password: string,
   ) {}
 
   /** `127.0.0.1:port` of every node, masters and replicas, in start order: the seed list for a cluster client. */
@@ -83,7 +86,7 @@ export class LocalCluster {
     const replicas = options.replicasPerMaster ?? 1;
     const nodeTimeout = options.nodeTimeoutMs ?? DEFAULT_NODE_TIMEOUT_MS;
     const dir = await mkdtemp(join(tmpdir(), 'authbench-cluster-'));
-    const cluster = new LocalCluster(dir, new Map(), options);
+    const cluster = new LocalCluster(dir, new Map(), options, randomRedisPassword());
     try {
       const used = new Set<number>();
       for (let i = 0; i < masters * (1 + replicas); i++) {
@@ -91,7 +94,7 @@ export class LocalCluster {
         cluster.nodesByPort.set(node.port, node);
       }
       const timeoutMs = options.startTimeoutMs ?? 30_000;
-      await run(options.cliBinary ?? 'redis-cli', ['--cluster', 'create', ...cluster.addresses, '--cluster-replicas', String(replicas), '--cluster-yes'], timeoutMs);
+      await run(options.cliBinary ?? 'redis-cli', ['--cluster', 'create', ...cluster.addresses, '--cluster-replicas', String(replicas), '--cluster-yes'], timeoutMs, cluster.password);
       await cluster.waitUntilReady(timeoutMs);
       return cluster;
     } catch (err) {
@@ -114,6 +117,7 @@ export class LocalCluster {
         const node = await LocalRedis.start({
           port,
           dir: nodeDir,
+          password: this.password,
           ...(this.options.binary === undefined ? {} : { binary: this.options.binary }),
           extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(nodeTimeoutMs), '--cluster-port', String(bus)],
         });
@@ -135,7 +139,7 @@ export class LocalCluster {
     for (const node of this.nodes) {
       if (!node.running) continue;
       try {
-        return parseClusterNodes(await withNode(node.port, (c) => c.cluster('NODES') as Promise<string>));
+        return parseClusterNodes(await withNode(node.port, this.password, (c) => c.cluster('NODES') as Promise<string>));
       } catch (err) {
         lastError = err;
       }
@@ -155,7 +159,7 @@ export class LocalCluster {
       try {
         const states = await Promise.all(
           this.nodes.filter((n) => n.running).map((n) =>
-            withNode(n.port, async (c) => ({ info: (await c.cluster('INFO')) as string, replication: await c.info('replication') })),
+            withNode(n.port, this.password, async (c) => ({ info: (await c.cluster('INFO')) as string, replication: await c.info('replication') })),
           ),
         );
         const verdict = clusterReady(states);
@@ -219,7 +223,7 @@ export class LocalCluster {
   /** FLUSHALL on every master (replicas follow). */
   async flushAll(): Promise<void> {
     const masters = (await this.topology()).filter((n) => n.role === 'master' && !n.failed && n.slots.length > 0);
-    await Promise.all(masters.map((m) => withNode(m.port, (c) => c.flushall())));
+    await Promise.all(masters.map((m) => withNode(m.port, this.password, (c) => c.flushall())));
   }
 
   /** Stops every node (SIGTERM, then SIGKILL) and removes the directory. */

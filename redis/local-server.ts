@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,19 @@ export interface LocalRedisOptions {
   readonly startTimeoutMs?: number;
   /** More redis-server arguments, after authbench's own (a later directive wins): cluster mode uses this. */
   readonly extraArgs?: readonly string[];
+  /**
+   * The password every client must give (`requirepass`, and `masterauth` for a replica). A new random one when
+   * omitted; `false` for none, which only the proxy's own tests use (they write raw RESP through the proxy, and the
+   * proxy forwards bytes whatever they say).
+   */
+  readonly password?: string | false;
 }
+
+/** The configuration file of an authbench redis-server, holding its password: never on the command line (`ps`). */
+export const CONFIG_FILE = 'redis.conf';
+
+/** A random Redis password: 32 hex characters (128 bits), safe in a URL's userinfo and in a redis.conf line. */
+export const randomRedisPassword = (): string => randomBytes(16).toString('hex');
 
 /**
  * The watchdog of one redis-server: a `sh` that waits on a pipe from this process. The pipe closes when this process
@@ -104,8 +117,15 @@ export class LocalRedis {
     private readonly watchdog: ChildProcess | undefined,
   ) {}
 
+  /** The URL clients use, with the password as its userinfo (`redis://:password@127.0.0.1:port`). */
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const password = this.password;
+    return `redis://${password === undefined ? '' : `:${password}@`}127.0.0.1:${this.port}`;
+  }
+
+  /** The password clients must give, or undefined when started with `password: false`. */
+  get password(): string | undefined {
+    return this.options.password === false ? undefined : this.options.password;
   }
 
   get pid(): number | undefined {
@@ -123,6 +143,9 @@ export class LocalRedis {
     if (ownsDir) await cleanStaleDirs();
     const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'authbench-redis-')));
     if (ownsDir) await writeFile(join(dir, OWNER_FILE), `${process.pid}\n`);
+    // The password lives in the options from here on, so that a restart() brings the server back with the same one.
+    options = { ...options, password: options.password ?? randomRedisPassword() };
+    await writeConfig(dir, options.password);
     let lastError: unknown;
     for (let attempt = 0; attempt < (options.port === undefined ? 5 : 1); attempt++) {
       const port = options.port ?? (await freePort());
@@ -142,6 +165,7 @@ export class LocalRedis {
   private static spawnOn(port: number, dir: string, ownsDir: boolean, options: LocalRedisOptions): Promise<LocalRedis> {
     const persistence = options.persistence ?? 'none';
     const args = [
+      join(dir, CONFIG_FILE),
       '--port', String(port),
       '--bind', '127.0.0.1',
       '--dir', dir,
@@ -233,6 +257,15 @@ export class LocalRedis {
     this.process.kill('SIGCONT');
     await waitForState(this.process.pid, (state) => state !== 'T' && state !== 't');
   }
+}
+
+/**
+ * Writes the directory's redis.conf (mode 0600, in a directory that is itself 0700 when authbench made it): the
+ * password for clients and, for a cluster's replicas, for their master. Empty when there is no password.
+ */
+async function writeConfig(dir: string, password: string | false | undefined): Promise<void> {
+  const lines = typeof password === 'string' ? [`requirepass ${password}`, `masterauth ${password}`] : [];
+  await writeFile(join(dir, CONFIG_FILE), lines.map((l) => `${l}\n`).join(''), { mode: 0o600 });
 }
 
 /** Polls /proc/<pid>/stat until the process state satisfies `ok` (at most 2 s; Linux only, else a no-op). */

@@ -103,8 +103,13 @@ describe('obtainRedis', () => {
     const local = handle.local;
     assert.ok(local !== undefined);
     const port = Number(new URL(handle.url).port);
-    assert.equal(handle.url, `redis://127.0.0.1:${port}`);
-    assert.equal(await redisPing(port), '+PONG');
+    assert.equal(handle.url, `redis://:${local.password}@127.0.0.1:${port}`);
+    assert.match(local.password ?? '', /^[0-9a-f]{32}$/, 'a random password');
+    assert.match(await redisPing(port), /^-NOAUTH/, 'a client without the password is refused');
+    assert.equal(await redisPing(port, local.password), '+PONG');
+    assert.ok(!readFileSync(`/proc/${local.pid}/cmdline`, 'latin1').includes(local.password ?? ''), 'the password is not on the command line');
+    assert.equal(statSync(join(local.dir, 'redis.conf')).mode & 0o777, 0o600, 'the file that holds it is for its owner only');
+    assert.equal(statSync(local.dir).mode & 0o777, 0o700, 'in a directory for its owner only');
     const pid = local.pid;
     assert.ok(pid !== undefined && isAlive(pid));
     assert.ok(existsSync(local.dir), `${local.dir} exists while it runs`);
@@ -169,7 +174,7 @@ describe('LocalRedis.start', () => {
     assert.equal(calls.length, 2, `two attempts: ${calls.join(' | ')}`);
     assert.equal(argOf(calls[1] ?? '', '--port'), String(local.port), 'it runs on the port of the second attempt');
     assert.notEqual(local.port, portOf(taken));
-    assert.equal(await redisPing(local.port), '+PONG');
+    assert.equal(await redisPing(local.port, local.password), '+PONG');
   });
 });
 

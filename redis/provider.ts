@@ -1,5 +1,5 @@
 import { AuthbenchError, ErrorCodes } from '../lib/errors.js';
-import { LocalRedis, type Persistence } from './local-server.js';
+import { LocalRedis, randomRedisPassword, type Persistence } from './local-server.js';
 
 /** How a run got its Redis: `cluster` is a Redis Cluster (--redis-cluster), `none` a run against --target. */
 export type RedisSource = 'url' | 'binary' | 'docker' | 'cluster' | 'none';
@@ -32,14 +32,11 @@ export const NO_REDIS_MESSAGE = [
 
 async function startDocker(): Promise<RedisHandle> {
   // Imported lazily: testcontainers is heavy and only needed on this path.
-  const { GenericContainer, Wait } = await import('testcontainers');
-  const container = await new GenericContainer('redis:7-alpine')
-    .withExposedPorts(6379)
-    .withCommand(['redis-server', '--save', '', '--appendonly', 'no'])
-    .withWaitStrategy(Wait.forLogMessage(/Ready to accept connections/))
-    .start();
+  const { LoopbackRedisContainer } = await import('./docker.js');
+  const password = randomRedisPassword();
+  const container = await new LoopbackRedisContainer(password).start();
   return {
-    url: `redis://${container.getHost()}:${container.getMappedPort(6379)}`,
+    url: `redis://:${password}@${container.getHost()}:${container.getMappedPort(6379)}`,
     source: 'docker',
     owned: true,
     local: undefined,

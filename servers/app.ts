@@ -141,7 +141,7 @@ export async function buildServer(
   let store: RedisStore<StoreClient> | undefined;
   if (definition.usesStore) {
     const timeoutMs = config.redisCommandTimeoutMs;
-    if (config.redisCluster !== undefined) store = await RedisStore.open(createClusterClient(config.redisCluster, timeoutMs), 2000, 2 * timeoutMs);
+    if (config.redisCluster !== undefined) store = await RedisStore.open(createClusterClient(config.redisCluster, timeoutMs, config.redisPassword), 2000, 2 * timeoutMs);
     else if (config.redisUrl !== undefined) store = await RedisStore.connect({ url: config.redisUrl, commandTimeoutMs: timeoutMs });
     else throw new Error(`strategy ${definition.name} needs a Redis URL or a Redis Cluster`);
   }

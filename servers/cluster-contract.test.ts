@@ -15,7 +15,7 @@ describe('the Redis designs on a Redis Cluster (--redis-cluster)', () => {
 
   before(async () => {
     cluster = await LocalCluster.start();
-    inspector = new Cluster([{ host: '127.0.0.1', port: Number(cluster.addresses[0]?.split(':')[1]) }], { redisOptions: { maxRetriesPerRequest: 1 } });
+    inspector = new Cluster([{ host: '127.0.0.1', port: Number(cluster.addresses[0]?.split(':')[1]) }], { redisOptions: { maxRetriesPerRequest: 1, password: cluster.password } });
     inspector.on('error', () => {});
   });
   after(async () => {
@@ -26,7 +26,7 @@ describe('the Redis designs on a Redis Cluster (--redis-cluster)', () => {
 
   for (const strategy of ['redis-token', 'jwt-blacklist'] as const) {
     it(`${strategy}: login, /me, logout, then the same token is 401`, async () => {
-      const server = await startServerProcess(strategy, ['--redis-cluster', cluster.addresses.join(',')]);
+      const server = await startServerProcess(strategy, ['--redis-cluster', cluster.addresses.join(','), '--redis-password', cluster.password]);
       servers.push(server);
       const health = await request(`${server.url}/health`);
       assert.deepEqual(health.body, { status: 'ok', store: 'up' });
@@ -45,7 +45,7 @@ describe('the Redis designs on a Redis Cluster (--redis-cluster)', () => {
   }
 
   it('spreads the sessions of many logins over the three masters (single-key commands, no hash tags)', async () => {
-    const server = await startServerProcess('redis-token', ['--redis-cluster', cluster.addresses.join(',')]);
+    const server = await startServerProcess('redis-token', ['--redis-cluster', cluster.addresses.join(','), '--redis-password', cluster.password]);
     servers.push(server);
     for (let i = 0; i < 30; i++) await login(server.url, i);
     const counts = await Promise.all(inspector.nodes('master').map((m) => m.dbsize()));
@@ -54,7 +54,7 @@ describe('the Redis designs on a Redis Cluster (--redis-cluster)', () => {
   });
 
   it('jwt ignores --redis-cluster (it keeps no state) and serves', async () => {
-    const server = await startServerProcess('jwt', ['--redis-cluster', cluster.addresses.join(',')]);
+    const server = await startServerProcess('jwt', ['--redis-cluster', cluster.addresses.join(','), '--redis-password', cluster.password]);
     servers.push(server);
     assert.equal((await me(server.url, await login(server.url, 1))).status, 200);
   });

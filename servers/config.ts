@@ -15,6 +15,11 @@ export interface ServerConfig {
   readonly redisUrl: string | undefined;
   /** Seed nodes of a Redis Cluster (--redis-cluster); the Redis designs then use ioredis' cluster client. */
   readonly redisCluster: readonly { readonly host: string; readonly port: number }[] | undefined;
+  /**
+   * The password of a Redis Cluster's nodes (env REDIS_PASSWORD only: a flag would show in `ps`). A single Redis
+   * takes its password in its URL's userinfo (redis://:password@host:port), given through REDIS_URL.
+   */
+  readonly redisPassword: string | undefined;
   readonly jwtAlg: JwtAlg;
   /** The JWT library of the designs that verify JWTs (--jwt-impl). */
   readonly jwtImpl: JwtImpl;
@@ -46,6 +51,7 @@ export const serverDefaults: ServerConfig = Object.freeze({
   port: 0,
   redisUrl: undefined,
   redisCluster: undefined,
+  redisPassword: undefined,
   jwtAlg: 'HS256',
   jwtImpl: JWT_IMPLS[0],
   jwtCache: 0,
@@ -129,6 +135,7 @@ export function resolveServerConfig(raw: RawServerOptions = {}): ServerConfig {
     port: intOption('--port', raw.port, d.port, 0, 65535),
     redisUrl,
     redisCluster,
+    redisPassword: raw.redisPassword === undefined || raw.redisPassword === '' ? undefined : String(raw.redisPassword),
     jwtAlg: choice('--jwt-alg', raw.jwtAlg, JWT_ALGS, d.jwtAlg),
     jwtImpl,
     jwtCache,

@@ -23,6 +23,7 @@ export function rawServerOptions(flags: ServerFlagValues, env: NodeJS.ProcessEnv
     // An explicit --redis-cluster wins over REDIS_URL from the environment (but not over --redis-url: both is an error).
     redisUrl: flags.redisUrl ?? (flags.redisCluster === undefined ? env['REDIS_URL'] : undefined),
     redisCluster: flags.redisCluster,
+    redisPassword: env['REDIS_PASSWORD'],
     jwtAlg: flags.jwtAlg,
     jwtImpl: flags.jwtImpl,
     jwtCache: flags.jwtCache,

@@ -58,8 +58,12 @@ export function portAccepts(port: number, host = '127.0.0.1', timeoutMs = 2000):
   });
 }
 
-/** Sends one inline PING to a Redis on 127.0.0.1:port and resolves with the reply line (`+PONG`). */
-export function redisPing(port: number, timeoutMs = 2000): Promise<string> {
+/**
+ * Sends one inline PING to a Redis on 127.0.0.1:port (after an AUTH, when a password is given) and resolves with the
+ * PING's reply line: `+PONG`, or `-NOAUTH ...` from a Redis that wants a password it was not given (which shows that
+ * it runs, and that it refuses strangers).
+ */
+export function redisPing(port: number, password?: string, timeoutMs = 2000): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     let data = '';
@@ -67,14 +71,15 @@ export function redisPing(port: number, timeoutMs = 2000): Promise<string> {
       socket.destroy();
       reject(new Error(`no PING reply from port ${port} within ${timeoutMs} ms`));
     }, timeoutMs);
-    socket.once('connect', () => socket.write('PING\r\n'));
+    const replies = password === undefined ? 1 : 2;
+    socket.once('connect', () => socket.write(`${password === undefined ? '' : `AUTH ${password}\r\n`}PING\r\n`));
     socket.on('data', (c: Buffer) => {
       data += c.toString();
-      const eol = data.indexOf('\r\n');
-      if (eol >= 0) {
+      const lines = data.split('\r\n');
+      if (lines.length > replies) {
         clearTimeout(timer);
         socket.destroy();
-        resolve(data.slice(0, eol));
+        resolve(lines[replies - 1] as string);
       }
     });
     socket.once('error', (err) => {

@@ -114,7 +114,9 @@ export function suiteRedis(): TestRedis {
   let redis: TestRedis | undefined;
   const handlesBefore = netResources();
   before(async () => {
-    redis = await startTestRedis();
+    // No password: these tests write raw RESP through the proxy, which forwards bytes whatever they say (a client's
+    // AUTH through the proxy is tested in proxy.test.ts).
+    redis = await startTestRedis({ password: false });
   });
   after(async () => {
     await redis?.close();

@@ -58,6 +58,21 @@ describe('RedisProxy: listening, forwarding, stats and connection ends', () => {
     assert.equal(await client.get('proxy:pass'), 'through');
   });
 
+  it("via(url) gives the proxy's address with the upstream URL's password: a client with it is served, one without is refused", async (t) => {
+    const own = await startTestRedis();
+    t.after(() => own.close());
+    const proxy = await proxyFor(t, own.server.port);
+    const via = proxy.via(`${own.server.url}/2`);
+    assert.equal(via, `redis://:${own.server.password}@127.0.0.1:${proxy.port}/2`);
+    const { client } = await faultClient(t, via);
+    assert.equal(await client.set('proxy:auth', 'through'), 'OK');
+    assert.equal(await own.client.select(2), 'OK');
+    assert.equal(await own.client.get('proxy:auth'), 'through', 'the SET reached database 2 of the upstream');
+    const raw = await rawConnect(t, proxy.port);
+    raw.socket.write('GET proxy:auth\r\n');
+    await until('the refusal', () => (raw.text().startsWith('-NOAUTH') ? true : undefined));
+  });
+
   it('stats() counts connections and the bytes forwarded each way', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
     const raw = await rawConnect(t, proxy.port);
@@ -69,8 +84,8 @@ describe('RedisProxy: listening, forwarding, stats and connection ends', () => {
   });
 
   it('when Redis is killed, the client connection through the proxy is closed', async (t) => {
-    // Its own redis-server, since this one is killed.
-    const own = await startTestRedis();
+    // Its own redis-server, since this one is killed (without a password, as the suite's: this test writes raw RESP).
+    const own = await startTestRedis({ password: false });
     t.after(() => own.close());
     const proxy = await proxyFor(t, own.server.port);
     const raw = await rawConnect(t, proxy.port);

@@ -87,6 +87,18 @@ export class RedisProxy {
     }
   }
 
+  /**
+   * The URL that reaches `upstreamUrl` through this proxy: the proxy's host and port with the upstream URL's
+   * userinfo (its password: the proxy forwards the AUTH as bytes), database path and options.
+   */
+  via(upstreamUrl: string): string {
+    const target = new URL(upstreamUrl);
+    const proxy = new URL(this.url);
+    target.hostname = proxy.hostname;
+    target.port = proxy.port;
+    return target.href;
+  }
+
   /** The proxy process's id. */
   get pid(): number {
     return this.child.pid ?? 0;

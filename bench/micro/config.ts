@@ -1,7 +1,7 @@
 import { InvalidOptionError } from '../../lib/errors.js';
 import { resolveServerConfig } from '../../servers/config.js';
 import type { JwtClaimsConfig } from '../../servers/jwt/codec.js';
-import { redactUrl } from './redis-tasks.js';
+import { redactUrl } from '../../lib/redact.js';
 import type { MicroRecordedConfig } from './schema.js';
 import { matchesFilter, microCatalogue } from './tasks.js';
 

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { FnReturnedObject } from 'tinybench';
 import { RedisStore } from '../../servers/store/redis-store.js';
 import { failing, type MicroTaskDef } from './task.js';
+import { redactUrl } from '../../lib/redact.js';
 
 export const REDIS_COMMANDS = ['GET', 'SETEX', 'DEL', 'EXISTS'] as const;
 type RedisCommand = (typeof REDIS_COMMANDS)[number];
@@ -16,17 +17,6 @@ const POOL = 1000;
  */
 const COMMAND_TIMEOUT_MS = 2000;
 
-/** A Redis URL fit for a result file: no user name or password. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = '';
-    u.password = '';
-    return u.toString();
-  } catch {
-    return 'redacted';
-  }
-}
 
 export const oneAtATime = (cmd: string): string => `${cmd} one at a time`;
 export const inFlight = (cmd: string, n: number): string => `${cmd} ${n} in flight`;

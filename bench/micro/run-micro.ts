@@ -6,7 +6,7 @@ import { Bench, type Task } from 'tinybench';
 import { obtainRedis, type RedisHandle } from '../../redis/provider.js';
 import { collectEnvironment, type Environment } from '../run/environment.js';
 import { recordedConfig, type MicroConfig } from './config.js';
-import { redactUrl } from './redis-tasks.js';
+import { redactUrl } from '../../lib/redact.js';
 import { describeMicroMethod } from './method.js';
 import { floorComparisons, verifyRatios, type MicroResult, type MicroTaskResult } from './schema.js';
 import type { MicroTaskDef } from './task.js';

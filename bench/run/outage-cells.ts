@@ -75,7 +75,7 @@ async function runOne(ctx: RunContext, scenario: OutageScenario, variant: Outage
       // A cluster of its own per cell: after a failover the killed node is back as a replica, not as it was.
       ownCluster = await LocalCluster.start();
       target.current = { redis: undefined, proxy: undefined, cluster: ownCluster, latencyMs: config.outage.faultLatencyMs };
-      redisArgs = ['--redis-cluster', ownCluster.addresses.join(',')];
+      redisArgs = ['--redis-cluster', ownCluster.addresses.join(','), '--redis-password', ownCluster.password];
     } else {
       // Each cell gets its own Redis when authbench may start one, so a kill or a flush cannot leak into the next.
       ownRedis = ctx.redis.owned ? await LocalRedis.start({ persistence: config.outage.persistence }) : undefined;
@@ -84,7 +84,7 @@ async function runOne(ctx: RunContext, scenario: OutageScenario, variant: Outage
       if (config.redisLatencyMs > 0) await proxy.setBaseDelay(config.redisLatencyMs);
       target.current = { redis: ownRedis, proxy, latencyMs: config.outage.faultLatencyMs };
       const viaProxy = fault.viaProxy || config.redisLatencyMs > 0;
-      redisArgs = ['--redis-url', viaProxy ? proxy.url : upstream.href];
+      redisArgs = ['--redis-url', viaProxy ? proxy.via(upstream.href) : upstream.href];
     }
     // Outage cells run the run's first JWT library: what they measure is Redis failing, not verification.
     const [impl] = config.jwtImpls;

@@ -9,7 +9,10 @@ export interface RunRedis {
   readonly redis: RedisHandle;
   /** A plain client for INFO, SCAN and MEMORY USAGE (a cluster client for a cluster); none for --target. */
   readonly inspector: Redis | Cluster | undefined;
-  /** What the servers are given: --redis-url URL or --redis-cluster host:port,... */
+  /**
+   * What the servers are given: --redis-url URL, or --redis-cluster host:port,... (with --redis-password for a cluster
+   * authbench started). startServerProcess moves the URL and the password into the child's environment.
+   */
   readonly serverArgs: readonly string[];
   /** The seed nodes, for a cluster. */
   readonly clusterNodes: readonly string[] | undefined;
@@ -27,9 +30,9 @@ function seeds(nodes: readonly string[]): { host: string; port: number }[] {
 /**
  * Gets the run's Redis and a connected inspector on it: the single Redis of obtainRedis; or a Redis Cluster, the
  * one given or a LocalCluster authbench starts (`--redis-cluster local`); or nothing, for --target. On failure
- * everything started is stopped again.
+ * everything started is stopped again. `clusterPassword` is the password of a cluster given by address (REDIS_PASSWORD).
  */
-export async function obtainRunRedis(config: RunConfig): Promise<RunRedis> {
+export async function obtainRunRedis(config: RunConfig, clusterPassword?: string): Promise<RunRedis> {
   if (config.target !== undefined) return { redis: NONE, inspector: undefined, serverArgs: [], clusterNodes: undefined };
   if (config.redisCluster === undefined) {
     const redis = await obtainRedis({ url: config.redisUrl });
@@ -39,8 +42,9 @@ export async function obtainRunRedis(config: RunConfig): Promise<RunRedis> {
   const local = config.redisCluster === 'local' ? await LocalCluster.start() : undefined;
   const nodes = local?.addresses ?? (config.redisCluster as readonly string[]);
   const first = seeds(nodes)[0] as { host: string; port: number };
+  const password = local?.password ?? clusterPassword;
   const redis: RedisHandle = {
-    url: `redis://${first.host.includes(':') ? `[${first.host}]` : first.host}:${first.port}`,
+    url: `redis://${password === undefined ? '' : `:${password}@`}${first.host.includes(':') ? `[${first.host}]` : first.host}:${first.port}`,
     source: 'cluster',
     owned: local !== undefined,
     local: undefined,
@@ -48,8 +52,9 @@ export async function obtainRunRedis(config: RunConfig): Promise<RunRedis> {
       await local?.stop();
     },
   };
-  const inspector = new Cluster(seeds(nodes), { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2000 } });
-  return connect(redis, inspector, ['--redis-cluster', nodes.join(',')], nodes);
+  const inspector = new Cluster(seeds(nodes), { lazyConnect: true, redisOptions: { maxRetriesPerRequest: 1, connectTimeout: 2000, ...(password === undefined ? {} : { password }) } });
+  // The password is handed over as a flag here; startServerProcess moves it to the server's environment.
+  return connect(redis, inspector, ['--redis-cluster', nodes.join(','), ...(password === undefined ? [] : ['--redis-password', password])], nodes);
 }
 
 async function connect(redis: RedisHandle, inspector: Redis | Cluster, serverArgs: string[], clusterNodes: readonly string[] | undefined): Promise<RunRedis> {

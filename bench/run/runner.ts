@@ -26,7 +26,7 @@ const ROUND_TRIP_SAMPLES = 400;
  */
 export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult> {
   // One Redis, a Redis Cluster (--redis-cluster), or none for a server running elsewhere (--target).
-  const { redis, inspector, serverArgs } = await obtainRunRedis(config);
+  const { redis, inspector, serverArgs } = await obtainRunRedis(config, io.serverEnv['REDIS_PASSWORD'] || undefined);
   let proxy: RedisProxy | undefined;
   try {
     if (config.redisLatencyMs > 0 || config.redisProxy) {
@@ -40,7 +40,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
     if (proxy !== undefined && config.redisLatencyMs > 0) {
       const options = { samples: ROUND_TRIP_SAMPLES, intervalMs: 1 };
       const directMs = await measureRoundTrip(redis.url, options);
-      const proxiedMs = await measureRoundTrip(proxy.url, options);
+      const proxiedMs = await measureRoundTrip(proxy.via(redis.url), options);
       redisRoundTrip = { askedMs: config.redisLatencyMs, directMs, proxiedMs, samples: ROUND_TRIP_SAMPLES };
     }
     const result: RunResult = {
@@ -64,9 +64,9 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       config,
       io,
       redis,
-      serverRedisUrl: proxy?.url ?? redis.url,
-      proxyUrl: proxy?.url,
-      serverRedisArgs: proxy === undefined ? serverArgs : ['--redis-url', proxy.url],
+      serverRedisUrl: proxy?.via(redis.url) ?? redis.url,
+      proxyUrl: proxy?.via(redis.url),
+      serverRedisArgs: proxy === undefined ? serverArgs : ['--redis-url', proxy.via(redis.url)],
       result,
       inspector,
       step: (label) => io.progress.step(done++, total, label),

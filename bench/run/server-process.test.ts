@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { designNames, designOf } from '../../servers/designs/index.js';
 import { getJson } from '../../lib/http.js';
-import { startServerProcess, type ServerProcess } from './server-process.js';
+import { login, me } from '../../test-support/http.js';
+import { startTestRedis, type TestRedis } from '../../test-support/redis.js';
+import { secretsToEnv, startServerProcess, type ServerProcess } from './server-process.js';
 
 describe('a server process authbench starts', () => {
   let server: ServerProcess;
@@ -19,5 +22,37 @@ describe('a server process authbench starts', () => {
   it('collects its garbage when GET /metrics?gc=1 asks (it runs with --expose-gc), and only then', async () => {
     assert.equal((await getJson(`${server.url}/metrics?gc=1`, 2000))?.['gcRan'], true);
     assert.equal((await getJson(`${server.url}/metrics`, 2000))?.['gcRan'], undefined);
+  });
+});
+
+describe('secrets reach a server process through its environment, never its command line', () => {
+  it('secretsToEnv moves --redis-url and --redis-password (both spellings) to REDIS_URL and REDIS_PASSWORD', () => {
+    assert.deepEqual(secretsToEnv(['--redis-url', 'redis://:pw@127.0.0.1:1', '--users', '10', '--redis-password=pw2', '--jwt-alg', 'ES256']), {
+      argv: ['--users', '10', '--jwt-alg', 'ES256'],
+      env: { REDIS_URL: 'redis://:pw@127.0.0.1:1', REDIS_PASSWORD: 'pw2' },
+    });
+    assert.deepEqual(secretsToEnv(['--redis-cluster', '127.0.0.1:7000']), { argv: ['--redis-cluster', '127.0.0.1:7000'], env: {} });
+  });
+
+  describe('a Redis design given a password-protected Redis by --redis-url', () => {
+    let redis: TestRedis;
+    let server: ServerProcess;
+    before(async () => {
+      redis = await startTestRedis();
+      server = await startServerProcess('redis-token', ['--redis-url', redis.server.url]);
+    });
+    after(async () => {
+      await server?.stop();
+      await redis?.close();
+    });
+
+    it('uses that Redis, while neither its password nor its URL is on the command line (`ps` shows it to every user)', async () => {
+      assert.equal((await me(server.url, await login(server.url, 7))).status, 200);
+      const password = redis.server.password ?? '';
+      assert.ok(password.length > 0);
+      const cmdline = readFileSync(`/proc/${server.child.pid}/cmdline`, 'latin1');
+      assert.ok(!cmdline.includes(password), cmdline);
+      assert.ok(!cmdline.includes('--redis-url'), cmdline);
+    });
   });
 });

@@ -17,18 +17,49 @@ export interface ServerProcess {
 
 const KEEP_OUTPUT_CHARS = 8192;
 
-/** Runs `authbench serve <strategy> ...args` as a real process and resolves with its URL once it listens. */
+/**
+ * The flags that carry a secret (a Redis URL holds its password), and the environment variable `serve` reads each
+ * from instead: a child's argv shows in `ps` to every local user, its environment does not.
+ */
+export const SECRET_FLAGS: Readonly<Record<string, string>> = Object.freeze({ '--redis-url': 'REDIS_URL', '--redis-password': 'REDIS_PASSWORD' });
+
+/** Splits `args` into the flags that stay on the command line and the secrets moved to environment variables. */
+export function secretsToEnv(args: readonly string[]): { argv: string[]; env: Record<string, string> } {
+  const argv: string[] = [];
+  const env: Record<string, string> = {};
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const variable = SECRET_FLAGS[flag];
+    if (variable === undefined) {
+      argv.push(arg);
+    } else if (eq > 0) {
+      env[variable] = arg.slice(eq + 1);
+    } else {
+      env[variable] = args[++i] ?? '';
+    }
+  }
+  return { argv, env };
+}
+
+/**
+ * Runs `authbench serve <strategy> ...args` as a real process and resolves with its URL once it listens. A
+ * `--redis-url` or `--redis-password` in `args` reaches it as REDIS_URL / REDIS_PASSWORD (SECRET_FLAGS), never on
+ * its command line.
+ */
 export function startServerProcess(
   strategy: string,
   args: readonly string[] = [],
   env: NodeJS.ProcessEnv = {},
   readyTimeoutMs = 15_000,
 ): Promise<ServerProcess> {
+  const secrets = secretsToEnv(args);
   return startListeningProcess(
     `server ${strategy}`,
     // --expose-gc: GET /metrics?gc=1 can then collect garbage before a measured phase (nothing else calls it).
-    ['--expose-gc', CLI_PATH, 'serve', strategy, '--port', '0', ...args],
-    { REDIS_URL: '', AUTHBENCH_JWT_SECRET: '', ...env },
+    ['--expose-gc', CLI_PATH, 'serve', strategy, '--port', '0', ...secrets.argv],
+    { REDIS_URL: '', REDIS_PASSWORD: '', AUTHBENCH_JWT_SECRET: '', ...env, ...secrets.env },
     readyTimeoutMs,
   );
 }

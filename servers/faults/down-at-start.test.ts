@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
 import { freePort } from '../../lib/ports.js';
-import { LocalRedis } from '../../redis/local-server.js';
+import { LocalRedis, randomRedisPassword } from '../../redis/local-server.js';
 import { storeHealth, waitFor } from '../../test-support/faults.js';
 import { login, me, request } from '../../test-support/http.js';
 import {
@@ -28,10 +28,11 @@ describe('Redis not running when the server starts', () => {
   let servers: Record<StoreDesign, ServerProcess>;
   let all: ServerProcess[] = [];
   let redis: LocalRedis | undefined;
+  const password = randomRedisPassword();
 
   before(async () => {
     port = await freePort();
-    const args = ['--redis-url', `redis://127.0.0.1:${port}`];
+    const args = ['--redis-url', `redis://:${password}@127.0.0.1:${port}`];
     const [redisToken, jwtBlacklist] = await startServers([['redis-token', args], ['jwt-blacklist', args]]);
     servers = { 'redis-token': redisToken, 'jwt-blacklist': jwtBlacklist };
     all = [redisToken, jwtBlacklist];
@@ -69,7 +70,7 @@ describe('Redis not running when the server starts', () => {
     const upAfterMs = new Map<StoreDesign, number | undefined>();
 
     before(async () => {
-      redis = await LocalRedis.start({ port });
+      redis = await LocalRedis.start({ port, password });
       const upAt = performance.now();
       // /health first, with no request in between: it must recover on its own.
       await Promise.all(

@@ -48,7 +48,7 @@ describe('jwt-blacklist and Redis errors', () => {
   };
 
   it('open mode: an error reply (NOPERM) is a 503, not a request served unchecked, and it is logged', async () => {
-    const server = await serve(['--redis-url', redis.server.url.replace('redis://', 'redis://noexists:noexists-password@'), '--blacklist-failure', 'open']);
+    const server = await serve(['--redis-url', `redis://noexists:noexists-password@127.0.0.1:${redis.server.port}`, '--blacklist-failure', 'open']);
     assert.match(server.stderr(), /warning: jwt-blacklist: --blacklist-failure open: while Redis cannot be reached, tokens are accepted without the revocation check/);
     const token = await login(server.url, 42);
     for (let i = 0; i < 3; i++) assertReplyUnavailable(await me(server.url, token), `/me ${i} with NOPERM`);
@@ -60,7 +60,7 @@ describe('jwt-blacklist and Redis errors', () => {
   });
 
   it('a wrong password: open mode refuses to start (exit 2, naming WRONGPASS); closed mode starts with the store down and answers 503', async () => {
-    const wrong = redis.server.url.replace('redis://', 'redis://noexists:not-the-password@');
+    const wrong = `redis://noexists:not-the-password@127.0.0.1:${redis.server.port}`;
     const refused = await runCli(['serve', 'jwt-blacklist', '--redis-url', wrong, '--blacklist-failure', 'open']);
     assert.equal(refused.code, 2, refused.stderr);
     assert.match(refused.stderr, /--blacklist-failure open needs Redis answering at start.*WRONGPASS/);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { designNames } from '../designs/index.js';
 import { spawnCli, type CliProcess } from '../../test-support/cli-process.js';
@@ -55,16 +55,18 @@ describe('authbench serve: bad arguments exit 2 before anything starts', () => {
 });
 
 /** The redis-server a `serve` without --redis-url started: its port (from stderr), its pid and its directory. */
-function ownRedisOf(server: ServerProcess): { port: number; pid: number; dir: string } {
-  const m = /^started Redis \(binary\) at redis:\/\/127\.0\.0\.1:(\d+)$/m.exec(server.stderr());
-  assert.ok(m?.[1] !== undefined, `stderr:\n${server.stderr()}`);
+function ownRedisOf(server: ServerProcess): { port: number; pid: number; dir: string; password: string } {
+  const m = /^started Redis \(binary\) at redis:\/\/127\.0\.0\.1:(\d+), password in (\S+)$/m.exec(server.stderr());
+  assert.ok(m?.[1] !== undefined && m[2] !== undefined, `stderr:\n${server.stderr()}`);
   const port = Number(m[1]);
+  const password = /^requirepass (\S+)$/m.exec(readFileSync(m[2], 'utf8'))?.[1] ?? '';
+  assert.match(password, /^[0-9a-f]{32}$/, `a random password in ${m[2]}`);
   const procs = redisServersOnPort(port);
   assert.equal(procs.length, 1, `one redis-server on port ${port}: ${JSON.stringify(procs)}`);
   const pid = procs[0]?.pid ?? -1;
   const dir = cwdOf(pid) ?? '';
   assert.ok(dir.includes('authbench-redis-'), `redis-server runs in ${dir}`);
-  return { port, pid, dir };
+  return { port, pid, dir, password };
 }
 
 /** Only if a test failed half-way: the redis-server it caused to start, by its pid, and its directory. */
@@ -115,7 +117,7 @@ describe('authbench serve: output and signals', () => {
         assert.deepEqual(result, [0, null], `stderr:\n${server.stderr()}`);
         assert.match(server.stderr(), new RegExp(`${signal}: closing`));
         assert.equal(await portAccepts(Number(new URL(server.url).port)), false, 'the HTTP port is closed');
-        assert.equal(await redisPing(redis.server.port), '+PONG', 'a Redis given by URL is left running');
+        assert.equal(await redisPing(redis.server.port, redis.server.password), '+PONG', 'a Redis given by URL is left running');
       });
     }
   }
@@ -127,8 +129,11 @@ describe('authbench serve: output and signals', () => {
       let own: ReturnType<typeof ownRedisOf> | undefined;
       try {
         own = ownRedisOf(server);
-        const { port, pid: redisPid, dir: redisDir } = own;
-        assert.equal(await redisPing(port), '+PONG');
+        const { port, pid: redisPid, dir: redisDir, password } = own;
+        assert.match(await redisPing(port), /^-NOAUTH/, 'a client without the password is refused');
+        assert.equal(await redisPing(port, password), '+PONG');
+        assert.ok(!readFileSync(`/proc/${server.child.pid}/cmdline`, 'latin1').includes(password), 'the password is not on the server command line');
+        assert.ok(!readFileSync(`/proc/${redisPid}/cmdline`, 'latin1').includes(password), 'nor on the redis-server command line');
 
         const token = await login(server.url, 3);
         assert.equal((await me(server.url, token)).status, 200, 'the server uses the Redis it started');

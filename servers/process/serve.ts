@@ -1,6 +1,9 @@
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { AuthbenchError, InvalidOptionError } from '../../lib/errors.js';
+import { redactUrl } from '../../lib/redact.js';
 import { LocalCluster } from '../../redis/local-cluster.js';
+import { CONFIG_FILE } from '../../redis/local-server.js';
 import { obtainRedis, type RedisHandle } from '../../redis/provider.js';
 import { buildServer } from '../app.js';
 import { resolveServerConfig } from '../config.js';
@@ -72,11 +75,12 @@ export async function serve(name: string, flags: ServeFlags, env: NodeJS.Process
   try {
     if (definition.usesStore && localCluster) {
       cluster = await LocalCluster.start();
-      process.stderr.write(`started a Redis Cluster (3 masters + 3 replicas) at ${cluster.addresses.join(',')}\n`);
-      config = resolveServerConfig({ ...config, redisCluster: cluster.addresses.join(',') });
+      process.stderr.write(`started a Redis Cluster (3 masters + 3 replicas) at ${cluster.addresses.join(',')}, password in ${join(cluster.dir, '*', CONFIG_FILE)}\n`);
+      config = resolveServerConfig({ ...config, redisCluster: cluster.addresses.join(','), redisPassword: cluster.password });
     } else if (definition.usesStore && config.redisUrl === undefined && config.redisCluster === undefined) {
       redis = await obtainRedis({});
-      process.stderr.write(`started Redis (${redis.source}) at ${redis.url}\n`);
+      // The password stays out of the log: it is in the server's redis.conf (0600, in a 0700 directory) for its owner.
+      process.stderr.write(`started Redis (${redis.source}) at ${redactUrl(redis.url)}${redis.local === undefined ? '' : `, password in ${join(redis.local.dir, CONFIG_FILE)}`}\n`);
       config = resolveServerConfig({ ...config, redisUrl: redis.url });
     }
     let port: number;

@@ -18,7 +18,7 @@ export interface ClusterSeed {
  * armed when the command is first written to a node, ends the whole sequence. The store adds a deadline of its own
  * for the one path that arms no timer (a node still connecting, retried before any write).
  */
-export function createClusterClient(seeds: readonly ClusterSeed[], commandTimeoutMs: number): Cluster {
+export function createClusterClient(seeds: readonly ClusterSeed[], commandTimeoutMs: number, password?: string): Cluster {
   return new Cluster(
     seeds.map((s) => ({ host: s.host, port: s.port })),
     {
@@ -47,6 +47,7 @@ export function createClusterClient(seeds: readonly ClusterSeed[], commandTimeou
       // made when the slots say where to go. That also keeps the ioredis#2147 socket-timer bug (see redis-store.ts)
       // away: a closed node connection is never reused.
       redisOptions: {
+        ...(password === undefined ? {} : { password }),
         maxRetriesPerRequest: 0,
         autoResendUnfulfilledCommands: false,
         commandTimeout: commandTimeoutMs,

@@ -57,7 +57,7 @@ describe('requireNoEviction: a Redis that may evict revocations', () => {
   it('warns when CONFIG is refused (an ACL user without it, as managed Redis services give)', async () => {
     await redis.client.call('ACL', 'SETUSER', 'noconfig', 'on', '>noconfig-password', '~*', '+@all', '-config');
     const warnings: string[] = [];
-    await requireNoEviction(await open(redis.server.url.replace('redis://', 'redis://noconfig:noconfig-password@')), 'jwt-blacklist', false, (l) => warnings.push(l));
+    await requireNoEviction(await open(`redis://noconfig:noconfig-password@127.0.0.1:${redis.server.port}`), 'jwt-blacklist', false, (l) => warnings.push(l));
     assert.equal(warnings.length, 1);
     assert.match(warnings[0] ?? '', /could not read maxmemory-policy .*NOPERM/);
   });
