@@ -33,6 +33,7 @@ addServerOptions(
     .argument('<strategy>', `one of ${designNames().join(', ')}`)
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').default('0'))
     .addOption(new Option('--host <host>', 'address to listen on').default('127.0.0.1'))
+    .addOption(new Option('--admin-port <port>', 'port of GET /metrics, on 127.0.0.1 only (0 = any free port)').default('0'))
     .option('--log', 'Fastify request logging to stdout (off: it skews measurements)')
     .addOption(new Option('--workers <n>', 'processes sharing the port (node:cluster); a crashed worker stops the server').default('1')),
 ).action(async (strategy: string, flags: ServeFlags) => {

@@ -125,9 +125,33 @@ function sendError(reply: FastifyReply, status: number, code: string, message: s
   return reply.code(status).send({ error: message, code });
 }
 
+/** The address the admin app (GET /metrics) listens on, whatever --host the API uses. */
+export const ADMIN_HOST = '127.0.0.1';
+
+const admins = new WeakMap<FastifyInstance, FastifyInstance>();
+
+/** The admin app of an app buildServer made: GET /metrics, for the harness and the operator (not started). */
+export function adminOf(app: FastifyInstance): FastifyInstance {
+  const admin = admins.get(app);
+  if (admin === undefined) throw new Error('not an app made by buildServer');
+  return admin;
+}
+
+/** Starts the admin app on ADMIN_HOST:port (0 = any free port) and resolves with the port it listens on. */
+export async function listenAdmin(app: FastifyInstance, port: number): Promise<number> {
+  const admin = adminOf(app);
+  await admin.listen({ port, host: ADMIN_HOST });
+  const address = admin.server.address();
+  return typeof address === 'object' && address !== null ? address.port : port;
+}
+
+/** The URL of GET /metrics on an admin port. */
+export const metricsUrlOf = (adminPort: number): string => `http://${ADMIN_HOST}:${adminPort}/metrics`;
+
 /**
  * Builds (does not start) the Fastify app for one strategy. The HTTP contract is the same for all:
- * POST /login, GET /me, POST /logout, GET /health, plus GET /metrics for the harness.
+ * POST /login, GET /me, POST /logout, GET /health; GET /metrics, for the harness, is on a loopback admin app
+ * (adminOf, listenAdmin).
  * The Redis client, when the strategy needs one, is opened here and closed with the app.
  */
 export async function buildServer(
@@ -164,7 +188,8 @@ export async function buildServer(
     http: { connectionsCheckingInterval: 1000 },
     // Keep-alive connections from the load generator must not hold close() open.
     forceCloseConnections: true,
-    return503OnClosing: true,
+    // While closing, the onRequest hook below answers 503 with the contract's body (Fastify's own has another shape).
+    return503OnClosing: false,
     // No type coercion: {"username": ["user1"]} or {"username": 1} is a malformed body (400), not a string.
     ajv: { customOptions: { coerceTypes: false } },
     clientErrorHandler,
@@ -175,10 +200,21 @@ export async function buildServer(
   // Node enforces requestTimeout only when headersTimeout is no longer (its constructor clamps it; Fastify sets
   // requestTimeout after construction, which left headersTimeout at 60 s and a trickled body alive until it ended).
   app.server.headersTimeout = REQUEST_TIMEOUT_MS;
+  // Set when close() begins: a request that still arrives on an open connection is answered 503 (Fastify also sets
+  // `Connection: close` on it), so a load balancer or client retries it on another instance.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   // Every answer is JSON (or empty): no browser may sniff it into something else.
   app.addHook('onRequest', (_request, reply, done) => {
     reply.header('x-content-type-options', 'nosniff');
-    done();
+    if (!closing) {
+      done();
+      return;
+    }
+    void sendError(reply, 503, ErrorCodes.SHUTTING_DOWN, 'the server is shutting down; retry');
   });
 
   const health = new ProcessHealth(app.server);
@@ -241,7 +277,16 @@ export async function buildServer(
     gc?.();
     return gc !== undefined;
   };
-  app.get<{ Querystring: { gc?: string } }>('/metrics', async (request) => ({
+  // GET /metrics is on a separate app, listened on loopback only (listenAdmin): it tells refusal reasons apart (which
+  // the uniform 401 hides), names the pid and memory, and reading it resets the event-loop histogram, so it is for
+  // the harness and the operator, never for the API's clients. The API port answers it 404 like any unknown path.
+  const admin = Fastify({ logger: false, forceCloseConnections: true });
+  admins.set(app, admin);
+  app.addHook('onClose', async () => {
+    await admin.close();
+  });
+  admin.setNotFoundHandler((request, reply) => sendError(reply, 404, ErrorCodes.NOT_FOUND, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`));
+  admin.get<{ Querystring: { gc?: string } }>('/metrics', async (request) => ({
     ...(request.query.gc === '1' ? { gcRan: collect() } : {}),
     strategy: definition.name,
     // Which process answered: with `serve --workers N` each worker has its own counters.

@@ -12,6 +12,8 @@ export type FailurePolicy = (typeof FAILURE_POLICIES)[number];
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
+  /** The port of GET /metrics, always on 127.0.0.1 (0 = any free port): never the API's port. */
+  readonly adminPort: number;
   readonly redisUrl: string | undefined;
   /** Seed nodes of a Redis Cluster (--redis-cluster); the Redis designs then use ioredis' cluster client. */
   readonly redisCluster: readonly { readonly host: string; readonly port: number }[] | undefined;
@@ -49,6 +51,7 @@ export interface ServerConfig {
 export const serverDefaults: ServerConfig = Object.freeze({
   host: '127.0.0.1',
   port: 0,
+  adminPort: 0,
   redisUrl: undefined,
   redisCluster: undefined,
   redisPassword: undefined,
@@ -127,12 +130,16 @@ export function resolveServerConfig(raw: RawServerOptions = {}): ServerConfig {
     }
     if (redisUrl !== undefined) throw new InvalidOptionError('use one of --redis-url (or REDIS_URL) and --redis-cluster, not both');
   }
+  const port = intOption('--port', raw.port, d.port, 0, 65535);
+  const adminPort = intOption('--admin-port', raw.adminPort, d.adminPort, 0, 65535);
+  if (adminPort !== 0 && adminPort === port) throw new InvalidOptionError(`--admin-port must differ from --port (GET /metrics is never on the API's port), got ${adminPort} for both`);
   const jwtImpl = choice('--jwt-impl', raw.jwtImpl, JWT_IMPLS, d.jwtImpl);
   const jwtCache = intOption('--jwt-cache', raw.jwtCache, d.jwtCache, 0, 1_000_000);
   if (jwtCache > 0 && jwtImpl !== 'fast-jwt') throw new InvalidOptionError(`--jwt-cache is fast-jwt's verification cache: it needs --jwt-impl fast-jwt, got --jwt-impl ${jwtImpl}`);
   return Object.freeze({
     host: text('--host', raw.host, d.host),
-    port: intOption('--port', raw.port, d.port, 0, 65535),
+    port,
+    adminPort,
     redisUrl,
     redisCluster,
     redisPassword: raw.redisPassword === undefined || raw.redisPassword === '' ? undefined : String(raw.redisPassword),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from './app.js';
+import { adminOf, buildServer } from './app.js';
 import { resolveServerConfig } from './config.js';
 import { JWT_IMPLS } from './jwt/algs.js';
 import { designOf } from './designs/index.js';
@@ -32,7 +32,7 @@ describe('token expiry', () => {
         now += 1_000;
         const expired = await app.inject({ url: '/me', headers: { authorization: `Bearer ${token}` } });
         assert.equal(expired.statusCode, 401, 'at exp');
-        const metrics = (await app.inject({ url: '/metrics' })).json() as { rejected: Record<string, number> };
+        const metrics = (await adminOf(app).inject({ url: '/metrics' })).json() as { rejected: Record<string, number> };
         assert.equal(metrics.rejected['expired'], 1);
       } finally {
         await app.close();

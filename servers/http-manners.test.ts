@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { REQUEST_TIMEOUT_MS } from './app.js';
-import { designNames } from './designs/index.js';
+import { REQUEST_TIMEOUT_MS, buildServer } from './app.js';
+import { resolveServerConfig } from './config.js';
+import { designNames, designOf } from './designs/index.js';
 import { UNAUTHORIZED_BODY, login, request } from '../test-support/http.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
@@ -132,5 +133,37 @@ describe('a client that trickles its request body', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('a request that arrives while the server closes', () => {
+  it("is answered 503 with the contract's body ({error, code: ERR_SHUTTING_DOWN}), Retry-After and Connection: close", async () => {
+    const app = await buildServer(designOf('jwt'), resolveServerConfig({}));
+    // A keep-alive connection opened before close(): the request on it is written while close() runs its preClose
+    // hooks (this test's, after the server's own), before Fastify drops the connections.
+    let socket: Socket | undefined;
+    let data = '';
+    app.addHook('preClose', async () => {
+      socket?.write('GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
+      const deadline = Date.now() + 5000;
+      while (!/\r\n\r\n[\s\S]*\}/.test(data) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const address = app.server.address();
+      assert.ok(typeof address === 'object' && address !== null);
+      socket = connect(address.port, '127.0.0.1');
+      await new Promise<void>((resolve, reject) => socket?.once('connect', resolve).once('error', reject));
+      socket.on('data', (c: Buffer) => (data += c.toString('latin1')));
+    } finally {
+      await app.close();
+      socket?.destroy();
+    }
+    const [head = '', body = ''] = data.split('\r\n\r\n');
+    assert.match(head, /^HTTP\/1\.1 503 /, data);
+    assert.match(head, /\r\nretry-after: \d+\r\n/i);
+    assert.match(head, /\r\nconnection: close\r\n/i);
+    assert.match(head, /\r\ncontent-type: application\/json/i);
+    assert.deepEqual(JSON.parse(body), { error: 'the server is shutting down; retry', code: 'ERR_SHUTTING_DOWN' });
   });
 });

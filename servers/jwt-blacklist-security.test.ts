@@ -29,7 +29,7 @@ describe('a re-encoded HS256 signature', () => {
     it(`${strategy}, ${impl}: is a different string that the server accepts like the original`, async () => {
       const server = await startServerProcess(strategy, ['--redis-url', redis.server.url, '--jwt-secret', SECRET, '--jwt-impl', impl]);
       try {
-        const target = httpTarget(server.url);
+        const target = httpTarget(server.url, server.metricsUrl);
         const original = await target.login(11);
         const variant = reencodeSignature(original);
         assert.notEqual(variant, original);
@@ -57,7 +57,7 @@ for (const [label, flags] of VARIANTS) {
     before(async () => {
       redis = await startTestRedis();
       server = await startServerProcess('jwt-blacklist', ['--redis-url', redis.server.url, '--jwt-secret', SECRET, ...flags]);
-      target = httpTarget(server.url);
+      target = httpTarget(server.url, server.metricsUrl);
     });
     after(async () => {
       await server?.stop();
@@ -157,7 +157,7 @@ describe('jwt-blacklist with fast-jwt\'s verification cache (--jwt-cache)', () =
   before(async () => {
     redis = await startTestRedis();
     server = await startServerProcess('jwt-blacklist', ['--redis-url', redis.server.url, '--jwt-impl', 'fast-jwt', '--jwt-cache', '100']);
-    target = httpTarget(server.url);
+    target = httpTarget(server.url, server.metricsUrl);
   });
   after(async () => {
     await server?.stop();

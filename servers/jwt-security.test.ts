@@ -42,7 +42,7 @@ function withServer(strategy: string, flags: readonly string[]) {
   let server: ServerProcess | undefined;
   before(async () => {
     server = await startServerProcess(strategy, ['--redis-url', redis.server.url, ...flags]);
-    ctx.target = httpTarget(server.url);
+    ctx.target = httpTarget(server.url, server.metricsUrl);
     ({ header: ctx.header, payload: ctx.payload } = decodeJwt(await ctx.target.login(42)));
   });
   after(async () => {

@@ -54,7 +54,7 @@ describe('redis-token: refusals before and after Redis', () => {
   before(async () => {
     redis = await startTestRedis();
     server = await startServerProcess('redis-token', ['--redis-url', redis.server.url]);
-    target = httpTarget(server.url);
+    target = httpTarget(server.url, server.metricsUrl);
   });
   after(async () => {
     await server?.stop();

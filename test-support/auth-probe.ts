@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
 import type { RejectReason } from '../lib/errors.js';
+import { adminOf } from '../servers/app.js';
 import { UNAUTHORIZED_BODY, logout, me, request } from './http.js';
 
 /** What a security test needs from a server, whether a real process (HTTP) or an in-process app (inject). */
@@ -20,7 +21,8 @@ export interface MetricsView {
   readonly storeCalls: number;
 }
 
-export function httpTarget(base: string): AuthTarget {
+/** A server process: its API at `base`, GET /metrics at `metricsUrl` (its loopback admin port). */
+export function httpTarget(base: string, metricsUrl: string | undefined): AuthTarget {
   return {
     me: (token) => me(base, token),
     logout: (token) => logout(base, token),
@@ -34,7 +36,8 @@ export function httpTarget(base: string): AuthTarget {
       return (r.body as { token: string }).token;
     },
     async metrics() {
-      const r = await request(`${base}/metrics`);
+      assert.ok(metricsUrl !== undefined, 'the server printed no metrics URL');
+      const r = await request(metricsUrl);
       assert.equal(r.status, 200);
       return r.body as MetricsView;
     },
@@ -55,7 +58,7 @@ export function injectTarget(app: FastifyInstance): AuthTarget {
       return (r.json() as { token: string }).token;
     },
     async metrics() {
-      return (await app.inject({ url: '/metrics' })).json() as MetricsView;
+      return (await adminOf(app).inject({ url: '/metrics' })).json() as MetricsView;
     },
   };
 }

@@ -48,9 +48,9 @@ describe('revocation on a real jwt-blacklist server: a malformed token is a wron
     const malformed = { method: 'GET' as const, path: '/me', headers: { authorization: 'Bearer not-a-token' } };
     // One connection alternates a revoked token and a malformed one.
     const withMalformed = { ...plan, requests: [...plan.requests, malformed], amount: 20 };
-    const metricsBefore = await getJson(`${server.url}/metrics`, 2000);
+    const metricsBefore = await getJson(server.metricsUrl ?? '', 2000);
     const m = await runLoad(withMalformed, { url: server.url, connections: 1, durationSec: 10, timeoutSec: 5 });
-    const refusals = refusalDelta(metricsBefore, await getJson(`${server.url}/metrics`, 2000));
+    const refusals = refusalDelta(metricsBefore, await getJson(server.metricsUrl ?? '', 2000));
     assert.ok(refusals !== undefined, 'GET /metrics read');
     assert.ok((refusals['malformed'] ?? 0) > 0 && (refusals['revoked'] ?? 0) > 0, `refusals ${JSON.stringify(refusals)}`);
     assert.equal(m.statusCounts['401'], m.responses, 'every answer is a 401: by status alone all would be correct');

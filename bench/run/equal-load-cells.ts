@@ -141,10 +141,11 @@ async function measureRates(name: LoadScenarioName, unit: Unit, rep: number, pos
     if (io.signal.aborted) return;
     const cell = cells.get(rate.rps) as EqualLoadCell;
     try {
-      const snapshot = async () => (inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(await getJson(`${server.url}/metrics`, 2000)) });
+      const readMetrics = (query = ''): Promise<Record<string, unknown> | undefined> => (server.metricsUrl === undefined ? Promise.resolve(undefined) : getJson(`${server.metricsUrl}${query}`, 2000));
+      const snapshot = async () => (inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(await readMetrics()) });
       // The paced warm-up leads straight into the measured part, so the garbage collected here is that of what came
       // before the warm-up (the previous rate, the token pool): the measured part pays only for its own warm-up's.
-      await getJson(`${server.url}/metrics?gc=1`, 2000);
+      await readMetrics('?gc=1');
       let before: Awaited<ReturnType<typeof snapshot>>;
       let limitsBefore: LimitsSnapshot | undefined;
       const probe = { serverPid: server.child?.pid, redis: ctx.inspector, ticksPerSec: clockTicks() };

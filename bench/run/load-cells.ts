@@ -45,11 +45,14 @@ interface Measured {
  * What a cell measures: a server authbench started, or the --target (which never exits as far as authbench knows,
  * and whose process it cannot see: no `child`).
  */
-export type Measurable = Pick<ServerProcess, 'url' | 'stderr' | 'exited' | 'stop'> & { readonly child?: { readonly pid?: number | undefined } };
+export type Measurable = Pick<ServerProcess, 'url' | 'metricsUrl' | 'stderr' | 'exited' | 'stop'> & { readonly child?: { readonly pid?: number | undefined } };
 
-/** A server that is already running elsewhere (--target): nothing to start, watch or stop. */
+/**
+ * A server that is already running elsewhere (--target): nothing to start, watch or stop, and no metrics to read
+ * (an authbench server serves them on its own loopback admin port, which the target's URL does not name).
+ */
 function targetServer(url: string): Measurable {
-  return { url, stderr: () => '', exited: () => undefined, stop: async () => {} };
+  return { url, metricsUrl: undefined, stderr: () => '', exited: () => undefined, stop: async () => {} };
 }
 
 /**
@@ -124,7 +127,8 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
     // Cost snapshots and refusal counters bracket the measured phase only: pool preparation and warm-up are not in
     // them. With several workers GET /metrics answers for one of them: refusals by reason are then not read.
     // The "before" read collects the server's garbage first (GET /metrics?gc=1): the warm-up's is not the phase's.
-    const metrics = async (gc = false): Promise<unknown> => ((unit.workers ?? 1) === 1 ? getJson(`${server.url}/metrics${gc ? '?gc=1' : ''}`, 2000) : undefined);
+    const metricsUrl = (unit.workers ?? 1) === 1 ? server.metricsUrl : undefined;
+    const metrics = async (gc = false): Promise<unknown> => (metricsUrl === undefined ? undefined : getJson(`${metricsUrl}${gc ? '?gc=1' : ''}`, 2000));
     const metricsBefore = await metrics(true);
     const before = inspector === undefined ? undefined : { redis: await redisSnapshot(inspector), server: serverSnapshotOf(metricsBefore) };
     // The limits window sits inside the cost snapshots, as close to the load as it can be.

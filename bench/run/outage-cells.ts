@@ -94,7 +94,8 @@ async function runOne(ctx: RunContext, scenario: OutageScenario, variant: Outage
     const valid = await tokens.issue(scenario.validTokens);
     const revoked = await tokens.issue(scenario.revokedTokens);
     await tokens.revoke(revoked);
-    const before = await getJson(`${server.url}/metrics`, 2000);
+    const metricsUrl = server.metricsUrl ?? '';
+    const before = await getJson(metricsUrl, 2000);
 
     const [b, d, a] = config.outage.phasesSec;
     const health: HealthSample[] = [];
@@ -106,10 +107,9 @@ async function runOne(ctx: RunContext, scenario: OutageScenario, variant: Outage
     const load = await runPacedLoad(
       { url: server.url, rate, connections, durationSec: b + d + a, timeoutSec: OUTAGE_TIMEOUT_SEC, validTokens: valid, revokedTokens: revoked, revokedShare: scenario.revokedShare, signal: io.signal, keepEvents: true },
       (now) => {
-        const base = server?.url ?? '';
         const sampler = setInterval(() => {
           const t = now();
-          void getJson(`${base}/metrics`, config.outage.bucketMs).then((m) => {
+          void getJson(metricsUrl, config.outage.bucketMs).then((m) => {
             const h = m?.['health'] as Record<string, number> | undefined;
             health.push(h === undefined ? { t } : { t, inFlight: h['inFlight'], rssBytes: h['rssBytes'], eventLoopDelayP99Ms: h['eventLoopDelayP99Ms'], eventLoopDelayMaxMs: h['eventLoopDelayMaxMs'] });
           });
@@ -136,7 +136,7 @@ async function runOne(ctx: RunContext, scenario: OutageScenario, variant: Outage
     if (io.signal.aborted) throw new Error('interrupted');
     if (faultErrors.length > 0) throw new Error(`fault ${fault.name} failed: ${faultErrors.join('; ')}`);
     if (!Number.isFinite(window.faultStartMs) || !Number.isFinite(window.faultEndMs)) throw new Error('the fault window did not complete');
-    const after = await getJson(`${server.url}/metrics`, 2000);
+    const after = await getJson(metricsUrl, 2000);
     const unchecked = Number(after?.['uncheckedServed'] ?? 0) - Number(before?.['uncheckedServed'] ?? 0);
     const gone = server.exited();
     if (gone !== undefined) throw new Error(`server ${variant.strategy} ${gone} during the outage`);

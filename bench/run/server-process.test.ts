@@ -20,8 +20,8 @@ describe('a server process authbench starts', () => {
   });
 
   it('collects its garbage when GET /metrics?gc=1 asks (it runs with --expose-gc), and only then', async () => {
-    assert.equal((await getJson(`${server.url}/metrics?gc=1`, 2000))?.['gcRan'], true);
-    assert.equal((await getJson(`${server.url}/metrics`, 2000))?.['gcRan'], undefined);
+    assert.equal((await getJson(`${server.metricsUrl ?? ''}?gc=1`, 2000))?.['gcRan'], true);
+    assert.equal((await getJson(server.metricsUrl ?? '', 2000))?.['gcRan'], undefined);
   });
 });
 

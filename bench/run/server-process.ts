@@ -7,6 +7,8 @@ export const CLI_PATH = fileURLToPath(new URL('../../cli/index.js', import.meta.
 
 export interface ServerProcess {
   readonly url: string;
+  /** GET /metrics on the server's loopback admin port, when it printed one (`authbench serve` does). */
+  readonly metricsUrl: string | undefined;
   readonly child: ChildProcess;
   /** The last output the process wrote to stderr (bounded). */
   stderr(): string;
@@ -66,7 +68,8 @@ export function startServerProcess(
 
 /**
  * Runs `node ...nodeArgs` (with `env` over this process's environment) and resolves once it prints
- * `listening on http://...`, as `authbench serve` does; `label` names it in errors.
+ * `listening on http://... (metrics: http://...)`, as `authbench serve` does (the metrics part is optional); `label`
+ * names it in errors.
  */
 export function startListeningProcess(
   label: string,
@@ -95,11 +98,13 @@ export function startListeningProcess(
     }, readyTimeoutMs);
     child.stdout?.on('data', (c: Buffer) => {
       if (out.length < KEEP_OUTPUT_CHARS) out += c.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
+      // The whole line, so that the metrics URL after the API's is there too.
+      const m = /listening on (http:\/\/\S+)[^\n]*\n/.exec(out);
       if (m?.[1] !== undefined) {
         clearTimeout(timer);
         resolve({
           url: m[1],
+          metricsUrl: /\(metrics: (http:\/\/\S+)\)/.exec(out)?.[1],
           child,
           stderr: () => err,
           exited: () => exitReason,

@@ -13,8 +13,8 @@ import type { ServerProcess } from '../../test-support/server-process.js';
  * suite leaves Redis running again (restarted after the kill), and starts when both servers report the store "up".
  */
 
-async function metricsOf(base: string): Promise<{ uncheckedServed: number; storeErrors: number }> {
-  return (await request(`${base}/metrics`)).body as { uncheckedServed: number; storeErrors: number };
+async function metricsOf(server: ServerProcess): Promise<{ uncheckedServed: number; storeErrors: number }> {
+  return (await request(server.metricsUrl ?? 'http://127.0.0.1:1/no-metrics-url')).body as { uncheckedServed: number; storeErrors: number };
 }
 
 describe('jwt-blacklist --blacklist-failure', () => {
@@ -56,21 +56,21 @@ describe('jwt-blacklist --blacklist-failure', () => {
       });
 
       it('open: /me is 200, and each such request is counted in uncheckedServed', async () => {
-        const before = await metricsOf(open.url);
+        const before = await metricsOf(open);
         const n = 5;
         for (let i = 0; i < n; i++) {
           const r = await me(open.url, openToken);
           assert.equal(r.status, 200);
           assert.deepEqual(r.body, USER_42);
         }
-        const afterwards = await metricsOf(open.url);
+        const afterwards = await metricsOf(open);
         assert.equal(afterwards.uncheckedServed - before.uncheckedServed, n);
       });
 
       it('open: a revoked token is accepted too, the labelled cost of failing open', async () => {
-        const before = await metricsOf(open.url);
+        const before = await metricsOf(open);
         assert.equal((await me(open.url, revokedToken)).status, 200);
-        assert.equal((await metricsOf(open.url)).uncheckedServed - before.uncheckedServed, 1);
+        assert.equal((await metricsOf(open)).uncheckedServed - before.uncheckedServed, 1);
       });
 
       it('open: logout is still 503, a revocation cannot be recorded', async () => {
@@ -79,7 +79,7 @@ describe('jwt-blacklist --blacklist-failure', () => {
 
       it('closed (the default): /me is 503 and nothing is served unchecked', async () => {
         assertReplyUnavailable(await me(closed.url, closedToken), '/me, fail-closed');
-        assert.equal((await metricsOf(closed.url)).uncheckedServed, 0);
+        assert.equal((await metricsOf(closed)).uncheckedServed, 0);
       });
     });
   }

@@ -40,11 +40,11 @@ describe('jwt-blacklist and Redis errors', () => {
     await redis?.close();
   });
 
-  const serve = async (args: readonly string[]): Promise<{ url: string; stderr: () => string }> => {
+  const serve = async (args: readonly string[]): Promise<{ url: string; metricsUrl: string; stderr: () => string }> => {
     const cli = spawnCli(['serve', 'jwt-blacklist', ...args]);
     running.push(cli);
-    await cli.waitForStdout(/listening on (http:\/\/\S+)\n/);
-    return { url: /listening on (http:\/\/\S+)\n/.exec(cli.stdout())?.[1] ?? '', stderr: () => cli.stderr() };
+    const [, url, metricsUrl] = await cli.waitForStdout(/listening on (http:\/\/\S+) \(metrics: (http:\/\/\S+)\)\n/);
+    return { url: url ?? '', metricsUrl: metricsUrl ?? '', stderr: () => cli.stderr() };
   };
 
   it('open mode: an error reply (NOPERM) is a 503, not a request served unchecked, and it is logged', async () => {
@@ -52,7 +52,7 @@ describe('jwt-blacklist and Redis errors', () => {
     assert.match(server.stderr(), /warning: jwt-blacklist: --blacklist-failure open: while Redis cannot be reached, tokens are accepted without the revocation check/);
     const token = await login(server.url, 42);
     for (let i = 0; i < 3; i++) assertReplyUnavailable(await me(server.url, token), `/me ${i} with NOPERM`);
-    const metrics = (await request(`${server.url}/metrics`)).body as { uncheckedServed: number };
+    const metrics = (await request(server.metricsUrl)).body as { uncheckedServed: number };
     assert.equal(metrics.uncheckedServed, 0);
     // Logged once, not once per request.
     const lines = server.stderr().split('\n').filter((l) => l.includes('redis: error reply: NOPERM'));

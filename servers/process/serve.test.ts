@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { freePort } from '../../lib/ports.js';
 import { designNames } from '../designs/index.js';
 import { spawnCli, type CliProcess } from '../../test-support/cli-process.js';
 import { login, me, request } from '../../test-support/http.js';
@@ -88,20 +89,45 @@ describe('authbench serve: output and signals', () => {
     await redis?.close();
   });
 
-  it('the only stdout line is exactly "listening on http://127.0.0.1:<port>", and that port serves', async () => {
+  it('the only stdout line is exactly "listening on http://127.0.0.1:<port> (metrics: http://127.0.0.1:<admin>/metrics)", and those ports serve', async () => {
     const cli: CliProcess = spawnCli(['serve', 'jwt', '--port', '0']);
     running.add(cli);
     await cli.waitForStdout(/\n/);
-    const line = /^listening on http:\/\/127\.0\.0\.1:(\d+)\n$/.exec(cli.stdout());
-    assert.ok(line?.[1] !== undefined, `stdout was ${JSON.stringify(cli.stdout())}`);
+    const line = /^listening on http:\/\/127\.0\.0\.1:(\d+) \(metrics: http:\/\/127\.0\.0\.1:(\d+)\/metrics\)\n$/.exec(cli.stdout());
+    assert.ok(line?.[1] !== undefined && line[2] !== undefined, `stdout was ${JSON.stringify(cli.stdout())}`);
     const port = Number(line[1]);
+    const adminPort = Number(line[2]);
     assert.ok(port > 0 && port < 65536);
+    assert.notEqual(adminPort, port);
     const health = await request(`http://127.0.0.1:${port}/health`);
     assert.equal(health.status, 200);
     await me(`http://127.0.0.1:${port}`, await login(`http://127.0.0.1:${port}`, 1));
+    assert.equal((await request(`http://127.0.0.1:${adminPort}/metrics`)).status, 200);
     cli.child.kill('SIGTERM');
     assert.deepEqual(await cli.exited(), { code: 0, signal: null });
-    assert.equal(cli.stdout(), `listening on http://127.0.0.1:${port}\n`, 'nothing else on stdout, before or after the signal');
+    assert.equal(cli.stdout(), line[0], 'nothing else on stdout, before or after the signal');
+    assert.equal(await portAccepts(adminPort), false, 'the admin port is closed too');
+  });
+
+  it('GET /metrics is not on the API port (404, as any unknown path); --admin-port puts it on that loopback port', async () => {
+    const adminPort = await freePort();
+    const cli: CliProcess = spawnCli(['serve', 'jwt', '--port', '0', '--admin-port', String(adminPort)]);
+    running.add(cli);
+    const [, base, metricsUrl] = await cli.waitForStdout(/^listening on (http:\/\/\S+) \(metrics: (http:\/\/\S+)\)\n/);
+    assert.equal(metricsUrl, `http://127.0.0.1:${adminPort}/metrics`);
+    const onApi = await request(`${base}/metrics`);
+    assert.equal(onApi.status, 404);
+    assert.deepEqual(onApi.body, { error: 'no route GET /metrics', code: 'ERR_NOT_FOUND' });
+    const metrics = await request(metricsUrl as string);
+    assert.equal(metrics.status, 200);
+    assert.equal((metrics.body as { strategy: string }).strategy, 'jwt');
+    assert.equal((await request(`http://127.0.0.1:${adminPort}/health`)).status, 404, 'the admin port serves only /metrics');
+  });
+
+  it('--admin-port equal to --port exits 2 naming the flag', async () => {
+    const r = await runCli(['serve', 'jwt', '--port', '4001', '--admin-port', '4001']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--admin-port must differ from --port/);
   });
 
   for (const strategy of designNames()) {

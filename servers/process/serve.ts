@@ -5,7 +5,7 @@ import { redactUrl } from '../../lib/redact.js';
 import { LocalCluster } from '../../redis/local-cluster.js';
 import { CONFIG_FILE } from '../../redis/local-server.js';
 import { obtainRedis, type RedisHandle } from '../../redis/provider.js';
-import { buildServer } from '../app.js';
+import { buildServer, listenAdmin, metricsUrlOf } from '../app.js';
 import { resolveServerConfig } from '../config.js';
 import { designNames, isDesignName, designOf } from '../designs/index.js';
 import { MAX_WORKERS, startWorkers, type WorkerGroup } from './workers.js';
@@ -14,6 +14,7 @@ import { rawServerOptions, type ServerFlagValues } from '../options.js';
 export interface ServeFlags extends ServerFlagValues {
   port?: string;
   host?: string;
+  adminPort?: string;
   log?: boolean;
   workers?: string;
 }
@@ -44,7 +45,7 @@ export async function serve(name: string, flags: ServeFlags, env: NodeJS.Process
   const definition = designOf(name);
   const workers = parseWorkers('--workers', flags.workers);
   const localCluster = flags.redisCluster === 'local';
-  let config = resolveServerConfig({ ...rawServerOptions({ ...flags, ...(localCluster ? { redisCluster: undefined } : {}) }, env), port: flags.port, host: flags.host });
+  let config = resolveServerConfig({ ...rawServerOptions({ ...flags, ...(localCluster ? { redisCluster: undefined } : {}) }, env), port: flags.port, host: flags.host, adminPort: flags.adminPort });
   if (localCluster && flags.redisUrl !== undefined) throw new InvalidOptionError('use one of --redis-url and --redis-cluster, not both');
 
   let redis: RedisHandle | undefined;
@@ -84,6 +85,7 @@ export async function serve(name: string, flags: ServeFlags, env: NodeJS.Process
       config = resolveServerConfig({ ...config, redisUrl: redis.url });
     }
     let port: number;
+    let adminPort: number;
     if (workers > 1) {
       group = await startWorkers(name, config, workers, {
         log: flags.log === true,
@@ -93,14 +95,16 @@ export async function serve(name: string, flags: ServeFlags, env: NodeJS.Process
         },
       });
       port = group.port;
+      adminPort = group.adminPort;
       process.stderr.write(`${workers} workers (node:cluster) share port ${port}\n`);
     } else {
       app = await buildServer(definition, config, { logger: flags.log === true });
       await app.listen({ port: config.port, host: config.host });
       const address = app.server.address();
       port = typeof address === 'object' && address !== null ? address.port : config.port;
+      adminPort = await listenAdmin(app, config.adminPort);
     }
-    process.stdout.write(`listening on ${listenUrl(config.host, port)}\n`);
+    process.stdout.write(`listening on ${listenUrl(config.host, port)} (metrics: ${metricsUrlOf(adminPort)})\n`);
   } catch (err) {
     await shutdown();
     if (err instanceof AuthbenchError) throw err;

@@ -5,7 +5,7 @@
  * and when the primary goes away (the IPC channel closes), so no worker outlives its primary.
  */
 import type { FastifyInstance } from 'fastify';
-import { buildServer } from '../app.js';
+import { buildServer, listenAdmin } from '../app.js';
 import type { ServerConfig } from '../config.js';
 import { isDesignName, designOf } from '../designs/index.js';
 import { isWorkerStart, type WorkerMessage } from './messages.js';
@@ -30,6 +30,11 @@ async function start(strategy: string, config: ServerConfig, log: boolean): Prom
   app = await buildServer(designOf(strategy), config, { logger: log });
   if (closing) return;
   await app.listen({ port: config.port, host: config.host });
+  // Listened second in every worker: node:cluster counts a worker's listens on one address and port, so the workers'
+  // first listens share one handle and their second listens another, even when both ask for port 0.
+  const adminPort = await listenAdmin(app, config.adminPort);
+  const address = app.server.address();
+  send({ type: 'authbench:worker-listening', port: typeof address === 'object' && address !== null ? address.port : config.port, adminPort });
 }
 
 process.once('SIGTERM', () => void close(0));

@@ -41,12 +41,13 @@ interface Started {
   readonly cli: CliProcess;
   readonly base: string;
   readonly port: number;
+  readonly metricsUrl: string;
 }
 
 async function serveWorkers(args: readonly string[]): Promise<Started> {
   const cli = spawnCli(['serve', ...args]);
-  const m = await cli.waitForStdout(/^listening on (http:\/\/127\.0\.0\.1:(\d+))\n/, 30_000);
-  return { cli, base: m[1] as string, port: Number(m[2]) };
+  const m = await cli.waitForStdout(/^listening on (http:\/\/127\.0\.0\.1:(\d+)) \(metrics: (http:\/\/127\.0\.0\.1:\d+\/metrics)\)\n/, 30_000);
+  return { cli, base: m[1] as string, port: Number(m[2]), metricsUrl: m[3] as string };
 }
 
 describe('authbench serve --workers: bad values exit 2 naming the flag and the range', () => {
@@ -70,12 +71,13 @@ describe('authbench serve --workers 2 on port 0', () => {
   it('prints exactly one listening line, and both workers answer on that one port', async () => {
     const s = await serveWorkers(['jwt', '--workers', '2', '--port', '0']);
     running.push(s.cli);
-    assert.equal(s.cli.stdout(), `listening on ${s.base}\n`, 'one line, printed once both listen');
+    assert.equal(s.cli.stdout(), `listening on ${s.base} (metrics: ${s.metricsUrl})\n`, 'one line, printed once both listen');
     const workers = workersOf(s.cli.child.pid ?? -1);
     assert.equal(workers.length, 2, JSON.stringify(workers));
     const seen = new Set<number>();
-    for (let i = 0; i < 20; i++) seen.add(((await fresh(`${s.base}/metrics`)).body as { pid: number }).pid);
-    assert.deepEqual([...seen].sort(), workers.map((w) => w.pid).sort(), 'every worker served, and nothing else did');
+    for (let i = 0; i < 20; i++) seen.add(((await fresh(s.metricsUrl)).body as { pid: number }).pid);
+    assert.deepEqual([...seen].sort(), workers.map((w) => w.pid).sort(), 'every worker served (the one admin port too), and nothing else did');
+    assert.equal((await fresh(`${s.base}/metrics`)).status, 404, 'not on the API port');
   });
 
   for (const [strategy, alg] of [['jwt', 'HS256'], ['jwt', 'ES256'], ['jwt-blacklist', 'RS256'], ['redis-token', 'HS256']] as const) {

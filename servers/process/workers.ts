@@ -12,6 +12,8 @@ const WORKER_ENTRY = fileURLToPath(new URL('./worker.js', import.meta.url));
 export interface WorkerGroup {
   /** The one port every worker accepts on. */
   readonly port: number;
+  /** The one admin port (GET /metrics, on 127.0.0.1) every worker accepts on: each read is answered by one worker. */
+  readonly adminPort: number;
   /** Stops every worker (SIGTERM, then SIGKILL after `graceMs`) and resolves once all have exited. */
   close(graceMs?: number): Promise<void>;
 }
@@ -57,8 +59,8 @@ export async function startWorkers(strategy: string, base: ServerConfig, count: 
     clearTimeout(timer);
   };
 
-  const listening = new Promise<number>((resolve, reject) => {
-    const ports = new Map<Worker, number>();
+  const listening = new Promise<{ port: number; adminPort: number }>((resolve, reject) => {
+    const ports = new Map<Worker, { port: number; adminPort: number }>();
     const timer = setTimeout(() => reject(new Error(`${count - ports.size} of ${count} workers did not listen within ${options.startTimeoutMs ?? 30_000} ms`)), options.startTimeoutMs ?? 30_000);
     for (let i = 0; i < count; i++) {
       const worker = cluster.fork();
@@ -70,18 +72,17 @@ export async function startWorkers(strategy: string, base: ServerConfig, count: 
         if (message.type === 'authbench:worker-up') {
           const start: WorkerStart = { type: 'authbench:start', strategy, config, log: options.log };
           worker.send(start);
+        } else if (message.type === 'authbench:worker-listening') {
+          ports.set(worker, { port: message.port, adminPort: message.adminPort });
+          if (ports.size < count) return;
+          clearTimeout(timer);
+          const distinct = new Set([...ports.values()].map((p) => `${p.port}/${p.adminPort}`));
+          if (distinct.size === 1) resolve({ port: message.port, adminPort: message.adminPort });
+          else reject(new Error(`the workers listen on different ports (API/admin: ${[...distinct].join(', ')})`));
         } else {
           clearTimeout(timer);
           reject(new Error(`worker ${worker.id} could not start: ${message.message}`));
         }
-      });
-      worker.on('listening', (address) => {
-        ports.set(worker, address.port);
-        if (ports.size < count) return;
-        clearTimeout(timer);
-        const distinct = new Set(ports.values());
-        if (distinct.size === 1) resolve(address.port);
-        else reject(new Error(`the workers listen on different ports (${[...distinct].join(', ')})`));
       });
       worker.once('exit', (code, signal) => {
         if (closing) return;
@@ -98,9 +99,9 @@ export async function startWorkers(strategy: string, base: ServerConfig, count: 
   });
 
   try {
-    const port = await listening;
+    const { port, adminPort } = await listening;
     started = true;
-    return { port, close };
+    return { port, adminPort, close };
   } catch (err) {
     await close();
     throw err;
