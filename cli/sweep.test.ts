@@ -89,4 +89,10 @@ describe('authbench sweep on the real servers', () => {
     assert.equal(rates.code, 2);
     assert.match(rates.stderr, /--rate: a sweep takes one rate/);
   });
+
+  it('takes --jwt-alg as a list, and names the valid algorithms for an unknown one (exit 2)', async () => {
+    const r = await runCli(['sweep', '--jwt-alg', 'HS256,nope', '--out', join(dir, 'never')]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--jwt-alg: unknown "nope"; valid values: HS256, RS256, ES256, EdDSA/);
+  });
 });

@@ -54,7 +54,10 @@ export function registerSweep(program: Command): void {
   addServerOptions(cmd);
   const alg = cmd.options.find((o) => o.long === '--jwt-alg');
   if (alg !== undefined) {
+    // Both: choices() installed a parser that checks one value against them, which a list fails (and, with
+    // argChoices cleared, crashed on every --jwt-alg). algs() checks each value of the list instead.
     alg.argChoices = undefined;
+    alg.parseArg = undefined;
     alg.description = `JWT algorithms, comma-separated (${JWT_ALGS.join(', ')}): one sweep each`;
   }
   cmd.action(async (flags: SweepFlags) => {
