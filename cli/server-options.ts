@@ -11,6 +11,8 @@ export function addServerOptions(cmd: Command): Command {
     .addOption(new Option('--jwt-cache <n>', "fast-jwt's verification cache, entries (0 = off, the default); a revoked token is still refused"))
     .addOption(new Option('--jwt-secret <text>', 'HS256 key: the UTF-8 bytes of this text, at least 32 (env AUTHBENCH_JWT_SECRET; random when unset)'))
     .addOption(new Option('--token-ttl <seconds>', 'token lifetime in seconds').default('3600'))
+    // No commander default (the config's applies): a child server's argv then carries --access-ttl only when given.
+    .addOption(new Option('--access-ttl <seconds>', 'jwt-refresh: access token lifetime in seconds (default 300; its refresh tokens live --token-ttl)'))
     .addOption(new Option('--users <n>', 'seeded users user0..user{n-1}').default('1000'))
     .addOption(new Option('--blacklist-failure <policy>', 'jwt-blacklist when Redis fails: closed = 503, open = accept unchecked').choices(FAILURE_POLICIES).default('closed'))
     .addOption(new Option('--issuer <iss>', 'JWT iss claim issued and required').default('authbench'))

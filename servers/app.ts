@@ -8,7 +8,7 @@ import { MAX_TOKEN_LENGTH } from './jwt/codec.js';
 import { ServerMetrics } from './metrics.js';
 import { createClusterClient } from './store/cluster-client.js';
 import { RedisStore, type StoreClient } from './store/redis-store.js';
-import type { DesignDefinition } from './design.js';
+import type { AuthStrategy, DesignDefinition, IssuedToken } from './design.js';
 import { UserDirectory } from './users.js';
 
 export interface BuildOptions {
@@ -33,6 +33,23 @@ export const REQUEST_TIMEOUT_MS = 10_000;
 export const CONNECTION_TIMEOUT_MS = 120_000;
 export const MAX_CONNECTIONS = 10_000;
 
+/** The body of a token answer (/login, /refresh): the refresh fields only from a design that issues refresh tokens. */
+const tokenResponseSchema = {
+  type: 'object',
+  properties: {
+    token: { type: 'string' },
+    tokenType: { type: 'string' },
+    expiresIn: { type: 'integer' },
+    refreshToken: { type: 'string' },
+    refreshExpiresIn: { type: 'integer' },
+  },
+} as const;
+
+function tokenBody(issued: IssuedToken): Record<string, unknown> {
+  const body = { token: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresIn };
+  return issued.refreshToken === undefined ? body : { ...body, refreshToken: issued.refreshToken, refreshExpiresIn: issued.refreshExpiresIn };
+}
+
 const loginSchema = {
   body: {
     type: 'object',
@@ -42,12 +59,21 @@ const loginSchema = {
       password: { type: 'string', minLength: 1, maxLength: 128 },
     },
   },
-  response: {
-    200: {
-      type: 'object',
-      properties: { token: { type: 'string' }, tokenType: { type: 'string' }, expiresIn: { type: 'integer' } },
-    },
+  response: { 200: tokenResponseSchema },
+} as const;
+
+/**
+ * POST /refresh, registered only for a design with refresh tokens (AuthStrategy.refresh); for the others the path is
+ * an unknown route (404). The token's format is the design's to check (a refusal is the one 401); the schema only
+ * bounds the body, as /login's does.
+ */
+const refreshSchema = {
+  body: {
+    type: 'object',
+    required: ['refreshToken'],
+    properties: { refreshToken: { type: 'string', minLength: 1, maxLength: 256 } },
   },
+  response: { 200: tokenResponseSchema },
 } as const;
 
 const meSchema = {
@@ -63,8 +89,13 @@ const meSchema = {
   },
 } as const;
 
+const localStateSchema = {
+  type: 'object',
+  properties: { entries: { type: 'integer' }, synced: { type: 'boolean' }, staleMs: { type: 'number' } },
+} as const;
+
 const healthSchema = {
-  response: { 200: { type: 'object', properties: { status: { type: 'string' }, store: { type: 'string' } } } },
+  response: { 200: { type: 'object', properties: { status: { type: 'string' }, store: { type: 'string' }, local: localStateSchema } } },
 } as const;
 
 /** The auth scheme, compared case-insensitively (RFC 9110 §11.1), then one or more spaces (RFC 6750 §2.1). */
@@ -150,8 +181,8 @@ export const metricsUrlOf = (adminPort: number): string => `http://${ADMIN_HOST}
 
 /**
  * Builds (does not start) the Fastify app for one strategy. The HTTP contract is the same for all:
- * POST /login, GET /me, POST /logout, GET /health; GET /metrics, for the harness, is on a loopback admin app
- * (adminOf, listenAdmin).
+ * POST /login, GET /me, POST /logout, GET /health, and POST /refresh for a design with refresh tokens; GET
+ * /metrics, for the harness, is on a loopback admin app (adminOf, listenAdmin).
  * The Redis client, when the strategy needs one, is opened here and closed with the app.
  */
 export async function buildServer(
@@ -169,7 +200,7 @@ export async function buildServer(
     else if (config.redisUrl !== undefined) store = await RedisStore.connect({ url: config.redisUrl, commandTimeoutMs: timeoutMs });
     else throw new Error(`strategy ${definition.name} needs a Redis URL or a Redis Cluster`);
   }
-  let strategy;
+  let strategy: AuthStrategy;
   try {
     const warn = options.warn ?? ((line: string) => process.stderr.write(`authbench serve: warning: ${line}\n`));
     if (store !== undefined) store.onError = warn;
@@ -220,6 +251,7 @@ export async function buildServer(
   const health = new ProcessHealth(app.server);
   app.addHook('onClose', async () => {
     health.close();
+    await strategy.close?.();
     await store?.close();
   });
 
@@ -245,9 +277,11 @@ export async function buildServer(
     sendError(reply, 404, ErrorCodes.NOT_FOUND, `no route ${request.method} ${request.url.split('?')[0] ?? ''}`),
   );
 
+  // `local`: only for a design that keeps a local copy of Redis state (how many entries, and how stale it is).
   app.get('/health', { schema: healthSchema }, async () => ({
     status: 'ok',
     store: store === undefined ? 'none' : store.status(),
+    ...(strategy.localState === undefined ? {} : { local: strategy.localState() }),
   }));
 
   app.post<{ Body: { username: string; password: string } }>('/login', { schema: loginSchema }, async (request, reply) => {
@@ -256,8 +290,17 @@ export async function buildServer(
     const issued = await strategy.issue(user);
     // A token response must not be stored by any cache (RFC 6749 §5.1), nor user data (below).
     reply.header('cache-control', 'no-store');
-    return { token: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresIn };
+    return tokenBody(issued);
   });
+
+  if (strategy.refresh !== undefined) {
+    const refresh = strategy.refresh.bind(strategy);
+    app.post<{ Body: { refreshToken: string } }>('/refresh', { schema: refreshSchema }, async (request, reply) => {
+      // Set first, so that a refusal (401) or a 503 is not stored either: every answer here is about a credential.
+      reply.header('cache-control', 'no-store');
+      return tokenBody(await refresh(request.body.refreshToken));
+    });
+  }
 
   app.get('/me', { schema: meSchema }, async (request, reply) => {
     const user = await strategy.verify(bearerToken(request));
@@ -292,6 +335,7 @@ export async function buildServer(
     // Which process answered: with `serve --workers N` each worker has its own counters.
     pid: process.pid,
     store: store?.status() ?? 'none',
+    ...(strategy.localState === undefined ? {} : { local: strategy.localState() }),
     ...metrics.snapshot(),
     health: health.snapshot(),
   }));

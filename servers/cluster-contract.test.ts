@@ -78,7 +78,7 @@ describe('authbench serve --redis-cluster: flags', () => {
   it('`local` starts a cluster of six nodes for the server and SIGTERM stops every one of them', async () => {
     const cli = spawnCli(['serve', 'redis-token', '--redis-cluster', 'local']);
     try {
-      const [, base] = await cli.waitForStdout(/^listening on (http:\/\/\S+)\n/, 60_000);
+      const [, base] = await cli.waitForStdout(/^listening on (http:\/\/\S+) \(metrics: [^\n]*\n/, 60_000);
       const nodes = descendants(cli.child.pid ?? -1).filter((p) => p.cmdline.includes('redis-server'));
       assert.equal(nodes.length, 6, JSON.stringify(nodes));
       assert.match(cli.stderr(), /started a Redis Cluster \(3 masters \+ 3 replicas\) at 127\.0\.0\.1:\d+(,127\.0\.0\.1:\d+){5}/);

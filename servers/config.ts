@@ -32,6 +32,11 @@ export interface ServerConfig {
   /** Set only for the workers of `serve --workers N`: the one key they all sign and verify with. */
   readonly jwtKeys: SharedJwtKeys | undefined;
   readonly tokenTtlSec: number;
+  /**
+   * Lifetime of the access token of a design that pairs a short-lived JWT with a refresh token (jwt-refresh,
+   * --access-ttl); its refresh tokens live tokenTtlSec. The other designs ignore it.
+   */
+  readonly accessTtlSec: number;
   readonly users: number;
   readonly blacklistFailure: FailurePolicy;
   readonly issuer: string;
@@ -61,6 +66,7 @@ export const serverDefaults: ServerConfig = Object.freeze({
   jwtSecret: undefined,
   jwtKeys: undefined,
   tokenTtlSec: 3600,
+  accessTtlSec: 300,
   users: 1000,
   blacklistFailure: 'closed',
   issuer: 'authbench',
@@ -149,6 +155,7 @@ export function resolveServerConfig(raw: RawServerOptions = {}): ServerConfig {
     jwtSecret,
     jwtKeys: undefined,
     tokenTtlSec: intOption('--token-ttl', raw.tokenTtlSec, d.tokenTtlSec, 1, 31 * 24 * 3600),
+    accessTtlSec: intOption('--access-ttl', raw.accessTtlSec, d.accessTtlSec, 1, 31 * 24 * 3600),
     users: intOption('--users', raw.users, d.users, 1, 10_000_000),
     blacklistFailure: choice('--blacklist-failure', raw.blacklistFailure, FAILURE_POLICIES, d.blacklistFailure),
     issuer: text('--issuer', raw.issuer, d.issuer),

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { designNames } from './designs/index.js';
+import { designNames, designOf } from './designs/index.js';
 import { UNAUTHORIZED_BODY, login, logout, me, request } from '../test-support/http.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
@@ -29,10 +29,19 @@ for (const strategy of designNames()) {
         body: JSON.stringify({ username: 'user7', password: 'pass7' }),
       });
       assert.equal(r.status, 200);
-      const body = r.body as { token: unknown; tokenType: unknown; expiresIn: unknown };
+      const body = r.body as { token: unknown; tokenType: unknown; expiresIn: unknown; refreshToken?: unknown; refreshExpiresIn?: unknown };
       assert.equal(typeof body.token, 'string');
       assert.equal(body.tokenType, 'Bearer');
-      assert.equal(body.expiresIn, 3600);
+      if (body.refreshToken === undefined) {
+        assert.deepEqual(Object.keys(body).sort(), ['expiresIn', 'token', 'tokenType']);
+        assert.equal(body.expiresIn, 3600);
+      } else {
+        // A design with refresh tokens: a short-lived access token (--access-ttl, default 300) and a refresh token
+        // that lives --token-ttl.
+        assert.equal(typeof body.refreshToken, 'string');
+        assert.equal(body.expiresIn, 300);
+        assert.equal(body.refreshExpiresIn, 3600);
+      }
     });
 
     it('login with a wrong password or an unknown user is 401 with the error body shape', async () => {
@@ -63,13 +72,13 @@ for (const strategy of designNames()) {
       assert.equal(r.text, '');
     });
 
-    if (strategy === 'jwt') {
-      it('a logged-out token is still accepted: stateless JWT cannot revoke before exp', async () => {
+    if (designOf(strategy).traits.revocation === 'at-expiry') {
+      it('a logged-out token is still accepted: a design that verifies its tokens without state cannot revoke before exp', async () => {
         const token = await login(base, 5);
         assert.equal((await logout(base, token)).status, 204);
         const r = await me(base, token);
-        assert.equal(r.status, 200, 'the jwt design accepts a logged-out token until it expires');
-        assert.equal((await logout(base, token)).status, 204, 'logout stays a no-op');
+        assert.equal(r.status, 200, 'an at-expiry design accepts a logged-out token until it expires');
+        assert.equal((await logout(base, token)).status, 204, 'a second logout is 204 too');
       });
     } else {
       it('a logged-out token is refused on /me; a second logout is 204 for a signed token (idempotent), 401 for an opaque one', async () => {
@@ -78,10 +87,11 @@ for (const strategy of designNames()) {
         const again = await me(base, token);
         assert.equal(again.status, 401);
         assert.deepEqual(again.body, UNAUTHORIZED_BODY);
-        // A logout retried after a 503 (outcome unknown) whose first attempt was applied: jwt-blacklist verifies the
-        // signature and answers 204 again; to redis-token a deleted token is the same as one never issued.
+        // A logout retried after a 503 (outcome unknown) whose first attempt was applied: a design that keeps a record
+        // of revoked tokens verifies the signature and answers 204 again; to a session design a deleted token is the
+        // same as one never issued.
         const second = await logout(base, token);
-        if (strategy === 'jwt-blacklist') {
+        if (designOf(strategy).traits.state.kind === 'revoked-token') {
           assert.equal(second.status, 204);
         } else {
           assert.equal(second.status, 401);
@@ -99,10 +109,16 @@ for (const strategy of designNames()) {
       assert.equal((await me(base, b)).status, 200);
     });
 
-    it('GET /health needs no token and reports the store', async () => {
+    it('GET /health needs no token and reports the store (and, for a design with a local copy of Redis state, that copy)', async () => {
       const r = await request(`${base}/health`);
       assert.equal(r.status, 200);
-      assert.deepEqual(r.body, { status: 'ok', store: strategy === 'jwt' ? 'none' : 'up' });
+      const { local, ...rest } = r.body as { local?: { entries: unknown; synced: unknown; staleMs: unknown } };
+      assert.deepEqual(rest, { status: 'ok', store: designOf(strategy).usesStore ? 'up' : 'none' });
+      if (local !== undefined) {
+        assert.equal(typeof local.entries, 'number');
+        assert.equal(local.synced, true, 'a server just started with Redis up is current');
+        assert.equal(local.staleMs, 0);
+      }
     });
 
     it('an unknown route is 404 with the error body shape', async () => {

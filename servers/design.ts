@@ -7,7 +7,14 @@ export interface IssuedToken {
   readonly token: string;
   /** Seconds until the token expires. */
   readonly expiresIn: number;
+  /** A design with refresh tokens (AuthStrategy.refresh): the opaque refresh token issued beside the access token. */
+  readonly refreshToken?: string;
+  /** Seconds until refreshToken expires; present exactly when refreshToken is. */
+  readonly refreshExpiresIn?: number;
 }
+
+/** What POST /refresh answers: a new access token and a new refresh token (the one presented is spent). */
+export type RefreshedToken = IssuedToken & { readonly refreshToken: string; readonly refreshExpiresIn: number };
 
 /**
  * One authentication design. Every method either resolves or throws an AuthbenchError:
@@ -20,6 +27,25 @@ export interface AuthStrategy {
   verify(token: string): Promise<User>;
   /** POST /logout: resolves once the revocation is acknowledged (or, for jwt, immediately). */
   revoke(token: string): Promise<void>;
+  /**
+   * POST /refresh, for a design with refresh tokens (the route exists only then): trades a refresh token for a new
+   * access token and a new refresh token. UnauthorizedError for an unknown, expired or spent refresh token.
+   */
+  refresh?(refreshToken: string): Promise<RefreshedToken>;
+  /** For a design that keeps a local copy of Redis state: how big and how current it is (GET /health and /metrics). */
+  localState?(): LocalState;
+  /** Releases what the design opened itself (a subscriber connection, timers); the app calls it when it closes. */
+  close?(): Promise<void>;
+}
+
+/** A local copy of Redis state (a denylist, a cache) as GET /health and /metrics report it. */
+export interface LocalState {
+  /** Entries held in process memory. */
+  readonly entries: number;
+  /** True while the copy is known current: its invalidation channel is live and it was reloaded since it last was not. */
+  readonly synced: boolean;
+  /** 0 while synced; otherwise milliseconds since the copy was last known current (or since start, if never). */
+  readonly staleMs: number;
 }
 
 /** What a design is given; the app owns the store and closes it. */

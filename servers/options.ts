@@ -9,6 +9,7 @@ export interface ServerFlagValues {
   jwtCache?: string;
   jwtSecret?: string;
   tokenTtl?: string;
+  accessTtl?: string;
   users?: string;
   blacklistFailure?: string;
   issuer?: string;
@@ -29,6 +30,7 @@ export function rawServerOptions(flags: ServerFlagValues, env: NodeJS.ProcessEnv
     jwtCache: flags.jwtCache,
     jwtSecret: flags.jwtSecret ?? env['AUTHBENCH_JWT_SECRET'],
     tokenTtlSec: flags.tokenTtl,
+    accessTtlSec: flags.accessTtl,
     users: flags.users,
     blacklistFailure: flags.blacklistFailure,
     issuer: flags.issuer,
@@ -49,6 +51,7 @@ export function serverArgv(flags: ServerFlagValues): string[] {
     ['--jwt-impl', flags.jwtImpl],
     ['--jwt-cache', flags.jwtCache],
     ['--token-ttl', flags.tokenTtl],
+    ['--access-ttl', flags.accessTtl],
     ['--users', flags.users],
     ['--blacklist-failure', flags.blacklistFailure],
     ['--issuer', flags.issuer],

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { outageCellsOf, type OutageCell, type RunResult } from '../result/schema.js';
-import { OUTAGE_TIMEOUT_SEC } from './outage-cells.js';
+import { OUTAGE_TIMEOUT_SEC, outageVariants } from './outage-cells.js';
+import { designNames } from '../../servers/designs/index.js';
 import { spawnCli } from '../../test-support/cli-process.js';
 import { sleep, waitFor } from '../../test-support/faults.js';
 import { descendants, isAlive } from '../../test-support/processes.js';
@@ -39,8 +40,17 @@ describe('outage scenario without persistence: kill, stop, flush', () => {
 
   it('has a cell per fault and design, jwt-blacklist with both failure policies', () => {
     const outage = outageCellsOf(result);
-    assert.equal(outage.length, 3 * 4);
+    assert.equal(outage.length, 3 * outageVariants(designNames()).length);
+    assert.equal(outage.filter((c) => c.strategy === 'jwt-blacklist').length, 3 * 2);
     for (const c of outage) assert.ok(c.outage !== undefined && c.outage.timeline.length > 0, `${c.fault} × ${c.strategy} has a timeline`);
+  });
+
+  it('jwt-local-denylist keeps answering through every fault, and never accepts a token revoked before it (its set outlives Redis\'s data)', () => {
+    for (const fault of ['kill', 'stop', 'flush']) {
+      const o = cellOf(result, fault, 'jwt-local-denylist', 'none').outage;
+      assert.equal(o.availability, 1, `${fault}: availability`);
+      assert.deepEqual(o.revokedAccepted, { before: 0, during: 0, after: 0 }, `${fault}: revoked tokens accepted`);
+    }
   });
 
   it('jwt keeps answering through every fault', () => {
@@ -53,7 +63,7 @@ describe('outage scenario without persistence: kill, stop, flush', () => {
 
   it('the Redis designs answer 503 while Redis is stopped or killed, never hang, and recover by themselves', () => {
     for (const fault of ['kill', 'stop']) {
-      for (const [strategy, policy] of [['jwt-blacklist', 'closed'], ['redis-token', 'closed']] as const) {
+      for (const [strategy, policy] of [['jwt-blacklist', 'closed'], ['redis-token', 'closed'], ['redis-token-cached', 'closed']] as const) {
         const what = `${fault} × ${strategy}`;
         const o = cellOf(result, fault, strategy, policy).outage;
         assert.ok(o.timeToDetectMs !== null, `${what}: no 503 was seen`);

@@ -1,13 +1,19 @@
 import type { DesignDefinition } from '../design.js';
 import { jwt } from './jwt.js';
 import { jwtBlacklist } from './jwt-blacklist.js';
+import { jwtLocalDenylist } from './jwt-local-denylist.js';
+import { jwtRefresh } from './jwt-refresh.js';
 import { redisToken } from './redis-token.js';
+import { redisTokenCached } from './redis-token-cached.js';
 
 /** The built-in designs: one line per file in this folder (a test checks they agree). */
 export const builtInDesigns = {
   jwt,
   'jwt-blacklist': jwtBlacklist,
   'redis-token': redisToken,
+  'jwt-local-denylist': jwtLocalDenylist,
+  'redis-token-cached': redisTokenCached,
+  'jwt-refresh': jwtRefresh,
 } as const satisfies Record<string, DesignDefinition>;
 
 /** A design's name as given on the command line; checked with isDesignName at the edge. */

@@ -6,12 +6,12 @@ import type { User } from '../users.js';
 export const tokenKey = (token: string): string => `token:${token}`;
 
 /** crypto.randomUUID(): version 4, 122 random bits. Anything else is refused without a Redis call. */
-const OPAQUE_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const OPAQUE_TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** What verify's GET yields when the key holds a hash, list or other non-string value. */
-const NOT_A_STRING: unique symbol = Symbol('not a string');
+export const NOT_A_STRING: unique symbol = Symbol('not a string');
 
-function parseStoredUser(raw: string): User | undefined {
+export function parseStoredUser(raw: string): User | undefined {
   let value: unknown;
   try {
     value = JSON.parse(raw);

@@ -32,6 +32,6 @@ describe('design registry', () => {
   });
 
   it('says which designs exist when asked for one that does not', () => {
-    assert.throws(() => designOf('nope'), /unknown design "nope"; registered: jwt, jwt-blacklist, redis-token/);
+    assert.throws(() => designOf('nope'), /unknown design "nope"; registered: jwt, jwt-blacklist, redis-token, jwt-local-denylist/);
   });
 });

@@ -11,6 +11,11 @@ export interface VerifiedClaims {
   /** Seconds since the epoch (finite). */
   readonly iat: number;
   readonly roles: readonly string[];
+  /**
+   * The session the token belongs to (a UUID), for a design that keeps one beside its short-lived tokens
+   * (jwt-refresh: its refresh-token family); absent from the other designs' tokens.
+   */
+  readonly sid?: string;
 }
 
 /** The part of the server configuration that shapes the tokens: claims, header and verify options. */
@@ -41,18 +46,20 @@ export function checkHeader(header: Readonly<Record<string, unknown>>, kid: stri
  * The checks made after a library accepted the signature and the registered claims, the same for every
  * implementation: `exp` strictly in the future (libraries allow the clock tolerance on exp too; checked strictly so
  * that a blacklist entry, whose TTL is the token's remaining life, never expires while the token it revokes is still
- * accepted), `iat` not beyond the tolerance in the future, a string `sub`, a UUID `jti`, and `roles` an array of
- * strings.
+ * accepted), `iat` not beyond the tolerance in the future, a string `sub`, a UUID `jti`, `roles` an array of
+ * strings, and `sid`, when present, a UUID (whether it must be present is the design's call).
  */
 export function claimsOf(payload: Readonly<Record<string, unknown>>, nowMs: number, toleranceSec: number): VerifiedClaims {
-  const { sub, jti, exp, iat, roles } = payload;
+  const { sub, jti, exp, iat, roles, sid } = payload;
   // 1e400 in the JSON is Infinity to JSON.parse: a NumericDate must be finite.
   if (typeof exp !== 'number' || !Number.isFinite(exp)) throw new UnauthorizedError('bad_claims');
   if (exp * 1000 <= nowMs) throw new UnauthorizedError('expired');
   if (typeof iat !== 'number' || !Number.isFinite(iat) || (iat - toleranceSec) * 1000 > nowMs) throw new UnauthorizedError('bad_claims');
   if (typeof sub !== 'string' || typeof jti !== 'string' || !UUID.test(jti)) throw new UnauthorizedError('bad_claims');
   if (!Array.isArray(roles) || !roles.every((r): r is string => typeof r === 'string')) throw new UnauthorizedError('bad_claims');
-  return { sub, jti, exp, iat, roles };
+  if (sid === undefined) return { sub, jti, exp, iat, roles };
+  if (typeof sid !== 'string' || !UUID.test(sid)) throw new UnauthorizedError('bad_claims');
+  return { sub, jti, exp, iat, roles, sid };
 }
 
 /** The header or payload of a compact JWS, or undefined when it is not base64url JSON of an object (error paths only). */

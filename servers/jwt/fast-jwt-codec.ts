@@ -67,9 +67,10 @@ export class FastJwtCodec implements JwtCodec {
     return new FastJwtCodec(config, keys, clock, metrics);
   }
 
-  sign(sub: string, roles: readonly string[]): string {
+  sign(sub: string, roles: readonly string[], sid?: string): string {
     // iat from our clock (fast-jwt computes exp from it), so a frozen clock in the tests shapes the token too.
-    return this.signer({ sub, roles: [...roles], jti: randomUUID(), iat: Math.floor(this.clock() / 1000) });
+    const iat = Math.floor(this.clock() / 1000);
+    return this.signer(sid === undefined ? { sub, roles: [...roles], jti: randomUUID(), iat } : { sub, roles: [...roles], sid, jti: randomUUID(), iat });
   }
 
   verify(token: string): VerifiedClaims {

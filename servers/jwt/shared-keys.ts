@@ -1,5 +1,6 @@
 import { createHmac, createPrivateKey, createPublicKey, randomBytes, webcrypto, type JsonWebKey } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import { InvalidOptionError } from '../../lib/errors.js';
 import type { JwtAlg } from './algs.js';
 
 type CryptoKey = webcrypto.CryptoKey;
@@ -76,4 +77,43 @@ export function nodeKeysOf(alg: JwtAlg, keys: SharedJwtKeys): { readonly kid: st
     signKey: privateKey.export({ type: 'pkcs8', format: 'pem' }) as string,
     verifyKey: createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }) as string,
   };
+}
+
+/** The JWK key type (and curve) each algorithm signs with. */
+const KEY_TYPES: Readonly<Record<JwtAlg, { kty: string; crv?: string }>> = {
+  HS256: { kty: 'oct' },
+  RS256: { kty: 'RSA' },
+  ES256: { kty: 'EC', crv: 'P-256' },
+  EdDSA: { kty: 'OKP', crv: 'Ed25519' },
+};
+
+/**
+ * The key of AUTHBENCH_JWT_KEY: `{"jwk": <private JWK, or the oct JWK for HS256>}` (a `kid` given beside it is
+ * ignored: it is derived from the key, kidOf). Lets several `serve` processes share one key of any algorithm (the
+ * propagation scenario starts them so); through the environment, never argv. Throws InvalidOptionError naming the
+ * variable for anything else.
+ */
+export async function parseSharedJwtKeys(text: string, alg: JwtAlg): Promise<SharedJwtKeys> {
+  const fail = (why: string): never => {
+    throw new InvalidOptionError(`AUTHBENCH_JWT_KEY must be {"jwk": <a private ${alg} JWK>}: ${why}`);
+  };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return fail('not JSON');
+  }
+  const jwk = (parsed as { jwk?: unknown } | null)?.jwk;
+  if (typeof jwk !== 'object' || jwk === null) return fail('no jwk object');
+  const key = jwk as JWK;
+  const want = KEY_TYPES[alg];
+  if (key.kty !== want.kty || (want.crv !== undefined && key.crv !== want.crv)) return fail(`its kty/crv is ${String(key.kty)}/${String(key.crv)}, not ${want.kty}${want.crv === undefined ? '' : `/${want.crv}`}`);
+  if (alg === 'HS256' && Buffer.from(String(key.k ?? ''), 'base64url').length < 32) return fail('an HS256 key needs at least 32 bytes');
+  if (alg !== 'HS256' && typeof key.d !== 'string') return fail('no private member d');
+  try {
+    await importSharedJwtKeys(alg, { kid: '', jwk: key });
+  } catch (err) {
+    return fail(err instanceof Error ? err.message : String(err));
+  }
+  return { kid: await kidOf(key), jwk: key };
 }

@@ -9,7 +9,8 @@ import type { VerifiedClaims } from './claims.js';
  */
 export interface JwtCodec {
   readonly impl: JwtImpl;
-  sign(sub: string, roles: readonly string[]): string | Promise<string>;
+  /** `sid`: the session claim of a design that keeps one (jwt-refresh); left out of the token when undefined. */
+  sign(sub: string, roles: readonly string[], sid?: string): string | Promise<string>;
   /** Synchronous where the library is (the designs await it either way). */
   verify(token: string): VerifiedClaims | Promise<VerifiedClaims>;
 }

@@ -7,6 +7,7 @@ import { CONFIG_FILE } from '../../redis/local-server.js';
 import { obtainRedis, type RedisHandle } from '../../redis/provider.js';
 import { buildServer, listenAdmin, metricsUrlOf } from '../app.js';
 import { resolveServerConfig } from '../config.js';
+import { parseSharedJwtKeys } from '../jwt/shared-keys.js';
 import { designNames, isDesignName, designOf } from '../designs/index.js';
 import { MAX_WORKERS, startWorkers, type WorkerGroup } from './workers.js';
 import { rawServerOptions, type ServerFlagValues } from '../options.js';
@@ -47,6 +48,10 @@ export async function serve(name: string, flags: ServeFlags, env: NodeJS.Process
   const localCluster = flags.redisCluster === 'local';
   let config = resolveServerConfig({ ...rawServerOptions({ ...flags, ...(localCluster ? { redisCluster: undefined } : {}) }, env), port: flags.port, host: flags.host, adminPort: flags.adminPort });
   if (localCluster && flags.redisUrl !== undefined) throw new InvalidOptionError('use one of --redis-url and --redis-cluster, not both');
+  // One key shared by several processes (AUTHBENCH_JWT_KEY): the propagation scenario's instances, or an operator's.
+  // Checked before anything starts; set on the config last (resolveServerConfig below would drop it).
+  const sharedKey = env['AUTHBENCH_JWT_KEY'];
+  const jwtKeys = sharedKey === undefined || sharedKey === '' ? undefined : await parseSharedJwtKeys(sharedKey, config.jwtAlg);
 
   let redis: RedisHandle | undefined;
   let cluster: LocalCluster | undefined;
@@ -84,6 +89,7 @@ export async function serve(name: string, flags: ServeFlags, env: NodeJS.Process
       process.stderr.write(`started Redis (${redis.source}) at ${redactUrl(redis.url)}${redis.local === undefined ? '' : `, password in ${join(redis.local.dir, CONFIG_FILE)}`}\n`);
       config = resolveServerConfig({ ...config, redisUrl: redis.url });
     }
+    if (jwtKeys !== undefined) config = { ...config, jwtKeys };
     let port: number;
     let adminPort: number;
     if (workers > 1) {

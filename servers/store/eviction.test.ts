@@ -70,8 +70,8 @@ describe('requireNoEviction: a Redis that may evict revocations', () => {
     assert.equal(refused.stdout, '');
     const cli = spawnCli(['serve', 'jwt-blacklist', '--redis-url', redis.server.url, '--allow-eviction']);
     try {
-      await cli.waitForStdout(/listening on (http:\/\/\S+)\n/);
-      const url = /listening on (http:\/\/\S+)\n/.exec(cli.stdout())?.[1] ?? '';
+      await cli.waitForStdout(/listening on (http:\/\/\S+) \(metrics: [^\n]*\n/);
+      const url = /listening on (http:\/\/\S+) \(metrics: [^\n]*\n/.exec(cli.stdout())?.[1] ?? '';
       assert.equal((await request(`${url}/health`)).status, 200);
       assert.match(cli.stderr(), /authbench serve: warning: jwt-blacklist: maxmemory-policy allkeys-lru/);
     } finally {

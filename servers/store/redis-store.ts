@@ -26,10 +26,11 @@ export interface StoreCommands {
   set(key: string, value: string, pxat: 'PXAT', unixTimeMs: number): Promise<'OK'>;
   setex(key: string, seconds: number, value: string): Promise<'OK'>;
   del(key: string): Promise<number>;
+  publish(channel: string, message: string): Promise<number>;
 }
 
 /** Error replies that mean Redis is not serving for now, as a lost connection does; any other error reply is a refusal. */
-const NOT_SERVING_REPLIES: ReadonlySet<string> = new Set(['LOADING', 'BUSY', 'MASTERDOWN', 'CLUSTERDOWN', 'TRYAGAIN']);
+export const NOT_SERVING_REPLIES: ReadonlySet<string> = new Set(['LOADING', 'BUSY', 'MASTERDOWN', 'CLUSTERDOWN', 'TRYAGAIN']);
 
 /**
  * Whether a Redis failure is an outage (unreachable, timed out, not serving yet) rather than an error reply from a
