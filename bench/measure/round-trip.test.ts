@@ -23,7 +23,7 @@ describe('measureRoundTrip', () => {
   it('through the proxy, gives a round trip of at least the delay it was asked to add (0.5 ms)', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
     await proxy.setBaseDelay(0.5);
-    const rt = await measureRoundTrip(proxy.url, { samples: 50, intervalMs: 0 });
+    const rt = await measureRoundTrip(proxy.via(redis.server.url), { samples: 50, intervalMs: 0 });
     assert.ok(rt.p50 >= 0.5 && rt.p99 >= rt.p50, JSON.stringify(rt));
   });
 
@@ -44,7 +44,7 @@ describe('startRoundTripProbe', () => {
   it('records only between begin and end, at least the delay the proxy adds', async (t) => {
     const proxy = await proxyFor(t, redis.server.port);
     await proxy.setBaseDelay(0.5);
-    const probe = await startRoundTripProbe(proxy.url, { intervalMs: 1 });
+    const probe = await startRoundTripProbe(proxy.via(redis.server.url), { intervalMs: 1 });
     await new Promise((r) => setTimeout(r, 50));
     probe.begin();
     await new Promise((r) => setTimeout(r, 200));
