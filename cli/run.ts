@@ -56,6 +56,7 @@ export function registerRun(program: Command): void {
       .addOption(new Option('--out <dir>', 'output directory (default results/<timestamp>/)'))
       .addOption(new Option('--json <file>', 'also write the JSON result to FILE (- = stdout, instead of the tables)'))
       .addOption(new Option('--faults <list>', `outage scenario: comma-separated faults: ${FAULT_NAMES.join(',')} (default ${DEFAULT_FAULTS.join(',')})`))
+      .addOption(new Option('--instances <n>', 'propagation scenario: server processes per design, sharing key and Redis (default 2)'))
       .addOption(new Option('--phases <b,d,a>', 'outage scenario: seconds before, during and after the fault (default 5,10,10)'))
       .addOption(new Option('--fault-latency <ms>', 'outage scenario: reply delay of the latency fault (default 50ms)'))
       .addOption(new Option('--redis-persistence <mode>', 'none | aof: persistence of the Redis authbench starts for outage cells (default none)'))

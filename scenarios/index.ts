@@ -2,8 +2,9 @@ import { ceiling } from './ceiling.js';
 import { login } from './login.js';
 import { logout } from './logout.js';
 import { outage } from './outage.js';
+import { propagation } from './propagation.js';
 import { revocation } from './revocation.js';
-import type { OutageScenario, Scenario } from './scenario.js';
+import type { OutageScenario, PropagationScenario, Scenario } from './scenario.js';
 import { session } from './session.js';
 import { validate } from './validate.js';
 
@@ -16,7 +17,8 @@ export const scenarios = {
   revocation,
   session,
   outage,
-} as const satisfies Record<string, Scenario | OutageScenario>;
+  propagation,
+} as const satisfies Record<string, Scenario | OutageScenario | PropagationScenario>;
 
 export type ScenarioName = keyof typeof scenarios;
 export const SCENARIO_NAMES = Object.keys(scenarios) as ScenarioName[];
@@ -46,6 +48,13 @@ export function isLoadScenario(name: ScenarioName): name is LoadScenarioName {
   return scenarios[name].kind === 'load';
 }
 
-export function isOutageScenario(name: ScenarioName): name is Exclude<ScenarioName, LoadScenarioName> {
+export type OutageScenarioName = { [K in ScenarioName]: (typeof scenarios)[K] extends OutageScenario ? K : never }[ScenarioName];
+export type PropagationScenarioName = { [K in ScenarioName]: (typeof scenarios)[K] extends PropagationScenario ? K : never }[ScenarioName];
+
+export function isOutageScenario(name: ScenarioName): name is OutageScenarioName {
   return scenarios[name].kind === 'outage';
+}
+
+export function isPropagationScenario(name: ScenarioName): name is PropagationScenarioName {
+  return scenarios[name].kind === 'propagation';
 }

@@ -225,3 +225,35 @@ export interface OutageScenario {
    */
   readonly rateReference: string;
 }
+
+/**
+ * How fast a logout reaches every server: several server processes of one design sharing key and Redis; a token is
+ * logged out on one and then polled on the others until each refuses it. The orchestration lives in
+ * bench/run/propagation-cells.ts; this says what one cell does.
+ */
+export interface PropagationScenario {
+  readonly kind: 'propagation';
+  readonly name: string;
+  readonly summary: string;
+  /** Logouts per cell, each with a fresh token (`quickLogouts` with --quick). */
+  readonly logouts: number;
+  readonly quickLogouts: number;
+  /**
+   * The token lifetime of the cell's servers: short, so that a design that cannot revoke is seen refusing at `exp`
+   * (measured, not assumed) without a long wait.
+   */
+  readonly tokenTtlSec: number;
+  /** How long after the logout's acknowledgement an instance is polled at most (past `exp`). */
+  readonly windowMs: number;
+  /** Polls go back to back (one in flight per instance) for this long after the acknowledgement, then every `coarsePollMs`. */
+  readonly finePollMs: number;
+  readonly coarsePollMs: number;
+  /** Refusals in a row that end an instance's polling (a later 200 would be a refusal undone: counted). */
+  readonly confirmations: number;
+  /**
+   * Each design is measured idle and then with the polled instances serving a paced GET /me load at this rate
+   * (req/s; `quickLoadRps` with --quick), so that a busy event loop's delay in handling an invalidation shows.
+   */
+  readonly loadRps: number;
+  readonly quickLoadRps: number;
+}

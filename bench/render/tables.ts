@@ -3,6 +3,7 @@ import { renderCostTable } from './cost-table.js';
 import { renderDecompositionTable } from './decomposition-table.js';
 import { renderEqualLoadTable } from './equal-load-table.js';
 import { renderOutageTable } from './outage-table.js';
+import { renderPropagationTable } from './propagation-table.js';
 import { loadCellsOf, unitLabel, type LoadCell, type RunResult } from '../result/schema.js';
 import { fmtInt, fmtMs, fmtMsRange, fmtPercent, limitCell, non2xx } from './format.js';
 
@@ -72,6 +73,6 @@ export function renderScenarioTable(result: RunResult, scenario: string): string
 /** The whole terminal report: header, then a table per scenario in run order. */
 export function renderTables(result: RunResult): string {
   const scenarios = [...new Set(loadCellsOf(result).map((c) => c.scenario))];
-  const extra = [renderEqualLoadTable(result), renderCostTable(result), renderDecompositionTable(result), renderOutageTable(result)].filter((t) => t !== '');
+  const extra = [renderEqualLoadTable(result), renderCostTable(result), renderDecompositionTable(result), renderOutageTable(result), renderPropagationTable(result)].filter((t) => t !== '');
   return [renderHeader(result), ...scenarios.map((s) => renderScenarioTable(result, s)), ...extra].join('\n\n');
 }

@@ -6,6 +6,7 @@ import { COST_HEAD, COST_TITLE, costRow } from '../render/cost-table.js';
 import { EQUAL_LOAD_HEAD, equalLoadRow, equalLoadTitle } from '../render/equal-load-table.js';
 import { decompositionTable } from '../render/decomposition-table.js';
 import { OUTAGE_HEAD, outageRow } from '../render/outage-table.js';
+import { PROPAGATION_HEAD, propagationRow, propagationTitle } from '../render/propagation-table.js';
 import { fmtInt, fmtMs, fmtPercent, fmtUs } from '../render/format.js';
 import { countsRevoked, renderHeader, scenarioHead, scenarioRow } from '../render/tables.js';
 import { loadCellsOf, measuredCellsOf, unitLabel, type RunResult } from '../result/schema.js';
@@ -72,6 +73,11 @@ function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
     blocks.push({ kind: 'heading', level: h, text: 'Outages' });
     blocks.push({ kind: 'table', caption: `outage${rate}`, head: OUTAGE_HEAD, rows: outage.map(outageRow) });
     blocks.push(...chartBlocks([...charts.entries()].filter(([k]) => k.startsWith('outage-')).map(([, c]) => c)));
+  }
+  const propagation = result.propagation ?? [];
+  if (propagation.length > 0) {
+    blocks.push({ kind: 'heading', level: h, text: 'Revocation across servers' });
+    blocks.push({ kind: 'table', caption: propagationTitle(result), head: PROPAGATION_HEAD, rows: propagation.map((c) => propagationRow(c, result.designs[c.strategy]?.traits.revocation ?? '?')) });
   }
   return blocks;
 }

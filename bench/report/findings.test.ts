@@ -17,9 +17,9 @@ const validate = (result: RunResult, strategy: string): LoadCell => {
 };
 
 describe('verdict table', () => {
-  it('has the five trade-offs in order, with a cell per design', () => {
+  it('has the six trade-offs in order, with a cell per design', () => {
     const v = computeVerdict(loadFixture('sample-run'));
-    assert.deepEqual(v.rows.map((r) => r.id), ['statelessness', 'performance', 'reliability', 'scalability', 'logout']);
+    assert.deepEqual(v.rows.map((r) => r.id), ['statelessness', 'performance', 'reliability', 'scalability', 'logout', 'propagation']);
     assert.deepEqual(v.designs, ['jwt', 'jwt-blacklist', 'redis-token']);
     for (const r of v.rows) assert.deepEqual(Object.keys(r.evidence), v.designs, r.id);
   });
@@ -37,6 +37,24 @@ describe('verdict table', () => {
     jwt.summary = { ...jwt.summary!, requestsPerSec: { median: 18000, min: 15000, max: 19500 } };
     assert.deepEqual(row(result, 'performance').winners, ['jwt', 'redis-token']);
     assert.equal(row(result, 'performance').winner, 'tie: jwt, redis-token');
+  });
+
+  it('gives revocation across servers to the shortest p99 delay among designs refused everywhere, and none without the scenario', () => {
+    const result = loadFixture('sample-run');
+    assert.deepEqual(row(result, 'propagation').winners, []);
+    assert.equal(row(result, 'propagation').evidence['jwt'], NOT_MEASURED);
+    const summary = (p99: number, late: number, accepted: number) => ({
+      logouts: 5, refusedEverywhere: 5 - late, delayMs: { p50: p99 / 2, p99, max: p99 }, notRefusedInWindow: late, acceptedAfterAck: accepted,
+      maxAcceptedAfterOneLogout: accepted, acceptedAfterRefusal: 0, otherAnswers: 0, failed: 0, pollRoundTripMs: 0.3, window: { ms: 4500 },
+    });
+    result.propagation = [
+      { scenario: 'propagation', strategy: 'jwt', instances: 2, loadRps: 0, status: 'ok', errors: [], summary: summary(0, 5, 900) },
+      { scenario: 'propagation', strategy: 'jwt-blacklist', instances: 2, loadRps: 0, status: 'ok', errors: [], summary: summary(0.4, 0, 0) },
+      { scenario: 'propagation', strategy: 'redis-token', instances: 2, loadRps: 0, status: 'ok', errors: [], summary: summary(0.3, 0, 0) },
+    ];
+    const r = row(result, 'propagation');
+    assert.deepEqual(r.winners, ['redis-token']);
+    assert.match(r.evidence['jwt'] ?? '', /still accepted 4\.5 s after 5 of 5 logouts/);
   });
 
   it('gives logout semantics to the designs that accepted no logged-out token', () => {

@@ -3,12 +3,13 @@
  * Everything in a cell is computed from the result; only the row definitions and their rules are written here.
  * Pure: no clock, no I/O.
  */
+import type { PropagationSummary } from '../measure/propagation.js';
 import { loadCellsOf, type LoadCell, type OutageCell, type RunResult } from '../result/schema.js';
 import { design as outageDesign } from '../render/outage-table.js';
 import { fmtInt, fmtMs, fmtPercent } from '../render/format.js';
 import { loadCellOf, costOf, count5xx, designsOf, outageCellsOf } from './model.js';
 
-export type VerdictRowId = 'statelessness' | 'performance' | 'reliability' | 'scalability' | 'logout';
+export type VerdictRowId = 'statelessness' | 'performance' | 'reliability' | 'scalability' | 'logout' | 'propagation';
 
 export interface VerdictRow {
   readonly id: VerdictRowId;
@@ -243,11 +244,47 @@ function logoutSemantics(result: RunResult, designs: readonly string[]): Verdict
   };
 }
 
+/**
+ * Revocation across servers. Rule: the shortest p99 time until every other instance refused a logged-out token
+ * (propagation scenario; a design that still accepted it on some instance when the window closed ranks after every
+ * design that did not), then fewest requests accepted after the logout.
+ */
+function propagationRow(result: RunResult, designs: readonly string[]): VerdictRow {
+  const evidence: Record<string, string> = {};
+  const scored: Scored[] = [];
+  for (const d of designs) {
+    const cells = (result.propagation ?? []).filter((c) => c.strategy === d && c.status === 'ok' && c.summary !== undefined);
+    if (cells.length === 0) {
+      evidence[d] = NOT_MEASURED;
+      continue;
+    }
+    const keyOf = (s: PropagationSummary): number[] => [s.notRefusedInWindow > 0 ? 1 : 0, s.delayMs.p99 === null ? Infinity : round(s.delayMs.p99, 1), s.acceptedAfterAck];
+    const parts = cells.map((c) => {
+      const s = c.summary as PropagationSummary;
+      const late = s.notRefusedInWindow > 0 ? `, still accepted ${(s.window.ms / 1000).toFixed(1)} s after ${s.notRefusedInWindow} of ${s.logouts - s.failed} logouts` : '';
+      return `${c.loadRps > 0 ? `under ${fmtInt(c.loadRps)} req/s` : 'idle'}: refused everywhere after ${fmtMs(s.delayMs.p50)} ms (p50), ${fmtMs(s.delayMs.p99)} ms (p99), ${fmtInt(s.acceptedAfterAck)} requests accepted after a logout${late}`;
+    });
+    evidence[d] = parts.join('; ');
+    // A design is scored by its worst cell (idle or under load).
+    const worst = cells.map((c) => keyOf(c.summary as PropagationSummary)).sort(compareKeys).at(-1) as number[];
+    scored.push({ name: d, key: worst });
+  }
+  const winners = best(scored);
+  return {
+    id: 'propagation',
+    title: 'revocation across servers',
+    rule: 'every instance refusing a logged-out token within the window, then the shortest p99 delay until the last one did (to 0.1 ms), then fewest requests accepted after the logout (propagation scenario; each design by its worse cell, idle or under load)',
+    evidence,
+    winners,
+    winner: winnerText(winners, NOT_MEASURED),
+  };
+}
+
 /** The verdict of one run: a row per trade-off, the evidence per design, and who wins it on this run. */
 export function computeVerdict(result: RunResult): Verdict {
   const designs = designsOf(result);
   return {
     designs,
-    rows: [statelessness, performance, reliability, scalability, logoutSemantics].map((row) => row(result, designs)),
+    rows: [statelessness, performance, reliability, scalability, logoutSemantics, propagationRow].map((row) => row(result, designs)),
   };
 }

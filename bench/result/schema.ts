@@ -7,6 +7,7 @@ import type { Environment } from '../run/environment.js';
 import type { LatencyMs, LoadMeasurement } from '../load/autocannon.js';
 import type { RunConfig } from '../run/config.js';
 import type { OutageSummary } from '../measure/outage.js';
+import type { LogoutProbe, PropagationSummary } from '../measure/propagation.js';
 import type { FailoverSummary } from '../measure/failover.js';
 import type { Spread } from '../../lib/stats.js';
 import type { DesignTraits, OutagePolicy } from '../../servers/design.js';
@@ -123,6 +124,25 @@ export interface OutageCell extends CellBase {
   failover?: FailoverSummary;
   /** The load that was applied. */
   load?: { rate: number; connections: number; maxPacerLagMs: number; pacerLagP99Ms?: number; persistence: string; phasesSec: readonly number[] };
+}
+
+/**
+ * A propagation cell: `instances` server processes of one design sharing key and Redis, a token logged out on the
+ * first and polled on the others after each of the cell's logouts (bench/run/propagation-cells.ts).
+ */
+export interface PropagationCell {
+  readonly scenario: string;
+  readonly strategy: string;
+  readonly instances: number;
+  /** The paced GET /me load the polled instances served meanwhile, req/s (0: idle), and what it got. */
+  readonly loadRps: number;
+  load?: { achievedRps: number; statusCounts: Record<string, number>; errors: number };
+  status: 'ok' | 'errored' | 'skipped';
+  readonly errors: string[];
+  /** Over the logouts; absent when the cell failed before any. */
+  summary?: PropagationSummary;
+  /** Every logout as probed, in order. */
+  logouts?: LogoutProbe[];
 }
 
 /**
@@ -292,5 +312,7 @@ export interface RunResult {
   readonly redisRoundTrip?: RedisRoundTrip;
   /** The fixed rate of the outage cells and how it was chosen. */
   outageRate?: { rate: number; source: string };
+  /** How fast a logout reaches the other instances, per design (`--scenarios propagation`). */
+  propagation?: PropagationCell[];
   cells: CellResult[];
 }

@@ -51,6 +51,8 @@ export interface RunConfig extends ScaleConfig {
   /** Put the proxy in front of Redis even at 0 added latency (a sweep does, so that every point pays the same hop). */
   readonly redisProxy: boolean;
   readonly outage: OutageConfig;
+  /** Server processes per design in the propagation scenario (--instances): the logout goes to one, the others are polled. */
+  readonly instances: number;
 }
 
 /** A scenario the paced generator can drive (it declares `paced`), at these offered rates (a share: of its own slowest design). */
@@ -128,6 +130,7 @@ export interface RunFlags extends ServerFlagValues, ScaleFlags {
   out?: string;
   json?: string;
   faults?: string;
+  instances?: string;
   phases?: string;
   faultLatency?: string;
   redisPersistence?: string;
@@ -191,6 +194,9 @@ export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = 
   const scenarios: ScenarioName[] = (
     flags.scenarios?.trim() === 'all' ? [...SCENARIO_NAMES] : list('--scenarios', flags.scenarios, scenarioNames as ScenarioName[], isScenarioName, LOAD_SCENARIOS)
   ).filter((s) => s !== CEILING_SCENARIO);
+  if (scale.target !== undefined && scenarios.includes('propagation')) {
+    throw new InvalidOptionError('--target measures one server authbench does not start; the propagation scenario starts --instances servers of its own: run it without --target');
+  }
   const faults = list('--faults', flags.faults, FAULT_NAMES, isFaultName, scale.redisCluster === undefined ? base.faults : CLUSTER_FAULTS);
   const persistence = (flags.redisPersistence ?? 'none') as Persistence;
   if (persistence !== 'none' && persistence !== 'aof') throw new InvalidOptionError(`--redis-persistence must be one of none, aof, got ${JSON.stringify(persistence)}`);
@@ -219,6 +225,7 @@ export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = 
     serverArgs: serverArgv({ ...flags, jwtImpl: undefined, jwtCache: undefined }),
     redisLatencyMs: flags.redisLatency === undefined ? 0 : parseMs('--redis-latency', flags.redisLatency),
     redisProxy: flags.redisProxy === true,
+    instances: num('--instances', flags.instances, 2, (n) => Number.isInteger(n) && n >= 2 && n <= 8, 'an integer from 2 to 8'),
     outage: {
       faults,
       phasesSec: phases(flags.phases, base.phasesSec),

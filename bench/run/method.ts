@@ -74,6 +74,11 @@ export function describeMethod(config: RunConfig, redisOwned: boolean, roundTrip
     'latency: every response of autocannon recorded in microseconds into an HdrHistogram per repetition; the percentiles are those of the repetitions\' merged histograms, with the range of the per-repetition p50 and p99 beside them; these cells are throughput tests: in a closed loop at saturation the latency restates the throughput (Little\'s law: mean latency ≈ connections ÷ req/s), so designs are compared on latency at equal offered load, not here',
     `× ceiling: req/s divided by GET /health req/s of the same design${config.workers.some((w) => w !== 1) ? ' at the same worker count' : ''} in the same run (the framework alone)`,
     'load generator CPU is recorded per repetition; "saturated" marks cells where it reached 90% of a core and may have set the pace',
+    ...(config.scenarios.includes('propagation')
+      ? [
+          `propagation: per design ${config.instances} server processes sharing one JWT key and the run's Redis, token lifetime ${scenarios.propagation.tokenTtlSec} s; ${config.quick ? scenarios.propagation.quickLogouts : scenarios.propagation.logouts} logouts one after another, each with a fresh token from instance 1 shown valid on every other instance first, logged out on instance 1, then GET /me with it on every other instance, one request in flight per instance, back to back for ${scenarios.propagation.finePollMs} ms after the 204, then every ${scenarios.propagation.coarsePollMs} ms, until ${scenarios.propagation.confirmations} refusals in a row or ${scenarios.propagation.windowMs / 1000} s; delay: from the 204 to when the first refused request was sent, the last instance's per logout; accepted after logout: 200s before an instance's first refusal; undone: 200s after it`,
+        ]
+      : []),
     'limit: over each measured window, CPU per second of the server (all its processes, /proc), of Redis (INFO cpu) and of the generator, and the machine\'s idle share (/proc/stat); an open loop that got 95% of its rate is not saturated; else a one-threaded process at 0.9 s of CPU per second binds (the server: its busiest main thread, or all its processes at 0.9 × workers; the busiest if several); else a machine under 10% idle binds; a cell shows the label most repetitions got',
   ];
 }

@@ -1,4 +1,4 @@
-import { isLoadScenario, isOutageScenario, scenarios } from '../../scenarios/index.js';
+import { isLoadScenario, isOutageScenario, isPropagationScenario, scenarios } from '../../scenarios/index.js';
 import { designOf } from '../../servers/designs/index.js';
 import { measureDecomposition } from '../measure/decomposition.js';
 import { measureRoundTrip, type RedisRoundTrip } from '../measure/round-trip.js';
@@ -8,6 +8,7 @@ import { runLoadCells, unitsOf } from './load-cells.js';
 import { equalLoadStepCount, runEqualLoadCells } from './equal-load-cells.js';
 import { describeMethod } from './method.js';
 import { runOutageCells, outageCellCount } from './outage-cells.js';
+import { propagationCellCount, runPropagationCells } from './propagation-cells.js';
 import { SCHEMA_VERSION, type RunResult } from '../result/schema.js';
 import type { RunConfig } from './config.js';
 import type { RunContext, RunIO } from './context.js';
@@ -58,7 +59,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       cells: [],
     };
     const loadNames = 1 + config.scenarios.filter(isLoadScenario).length;
-    const total = loadNames * config.repeat * unitsOf(config).length + equalLoadStepCount(config) + outageCellCount(config);
+    const total = loadNames * config.repeat * unitsOf(config).length + equalLoadStepCount(config) + outageCellCount(config) + propagationCellCount(config);
     let done = 0;
     const ctx: RunContext = {
       config,
@@ -86,6 +87,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       await io.checkpoint(result);
     }
     if (config.scenarios.some(isOutageScenario) && !io.signal.aborted) await runOutageCells(ctx);
+    if (config.scenarios.some(isPropagationScenario) && !io.signal.aborted) await runPropagationCells(ctx);
     io.progress.finish();
     result.status = io.signal.aborted ? 'interrupted' : 'complete';
     result.finishedAt = new Date().toISOString();
