@@ -239,8 +239,8 @@ export interface PropagationScenario {
   readonly logouts: number;
   readonly quickLogouts: number;
   /**
-   * The token lifetime of the cell's servers: short, so that a design that cannot revoke is seen refusing at `exp`
-   * (measured, not assumed) without a long wait.
+   * The token lifetime of the cell's servers (--token-ttl, and --access-ttl for jwt-refresh's access token): short,
+   * so that a design that cannot revoke is seen refusing at `exp` (measured, not assumed) without a long wait.
    */
   readonly tokenTtlSec: number;
   /** How long after the logout's acknowledgement an instance is polled at most (past `exp`). */

@@ -104,8 +104,11 @@ async function runOne(ctx: RunContext, scenario: PropagationScenario, cell: Prop
     ...(design.usesStore ? ctx.serverRedisArgs : []),
     ...(impl === undefined || !design.traits.verifiesJwt ? [] : jwtArgs(config, impl)),
     ...config.serverArgs,
-    // Last, so that it wins over a --token-ttl of the run: the scenario's short lifetime is part of what it measures.
+    // Last, so that they win over the run's: the scenario's short lifetime is part of what it measures (jwt-refresh's
+    // access token lives --access-ttl, the others' token --token-ttl).
     '--token-ttl',
+    String(scenario.tokenTtlSec),
+    '--access-ttl',
     String(scenario.tokenTtlSec),
   ];
   const servers: ServerProcess[] = [];
