@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Cluster } from 'ioredis';
-import { portAccepts, redisServersOnPort } from '../test-support/processes.js';
+import { redisServersOnPort } from '../test-support/processes.js';
 
 /** scripts/redis-cluster.sh, the users' way to a local cluster, run as users run it. */
 const SCRIPT = fileURLToPath(new URL('../../scripts/redis-cluster.sh', import.meta.url));
@@ -26,13 +27,26 @@ function script(args: readonly string[], timeoutMs = 60_000): Promise<ScriptResu
   });
 }
 
-/** A base port whose six client ports and six bus ports (+10000) nobody listens on. */
+/** Whether a listener can be bound to 127.0.0.1:port now (a port held by a connection's local end cannot, either). */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A base port whose six client ports and six bus ports (+10000) can all be bound. Both blocks lie below Linux's
+ * ephemeral range (32768–60999): a bus port in it was once the local port of some connection, and redis-server
+ * failed to bind it ("Address already in use") though nothing listened there.
+ */
 async function freeBase(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20000 + Math.floor(Math.random() * 9000);
+    const base = 20000 + Math.floor(Math.random() * 2700);
     const ports = [0, 1, 2, 3, 4, 5].flatMap((i) => [base + i, base + i + 10000]);
-    const busy = await Promise.all(ports.map((p) => portAccepts(p, '127.0.0.1', 500)));
-    if (!busy.some(Boolean)) return base;
+    const free = await Promise.all(ports.map(bindable));
+    if (free.every(Boolean)) return base;
   }
   throw new Error('no free block of ports');
 }
