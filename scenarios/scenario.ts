@@ -40,6 +40,15 @@ export interface LoadPlan {
   readonly amount?: number;
   /** The GET /me bodies this plan's requests checked, read when the phase is over (see `MeBodySample`). */
   readonly content?: ContentCounts;
+  /** Sessions the plan's clients started and the refreshes they made, read when the phase is over (session only). */
+  readonly sessions?: SessionTally;
+}
+
+/** Sessions started (logins answered 200), refreshes made (POST /refresh answered 200), and refreshes refused. */
+export interface SessionTally {
+  readonly sessions: number;
+  readonly refreshes: number;
+  readonly refreshesFailed: number;
 }
 
 /** 200 answers whose body was checked against the user the token was issued to, and how many named another. */
@@ -180,6 +189,11 @@ export interface Scenario {
    * request when the previous one is answered). Absent: it cannot be paced.
    */
   readonly paced?: PacedShape;
+  /**
+   * Server options this scenario needs for a design with these traits (the session scenario: a short access token
+   * for a design with refresh tokens). The run starts the design's server with them for this scenario's cells.
+   */
+  readonly serverArgs?: (traits: DesignTraits) => readonly string[];
   plan(ctx: ScenarioContext): Promise<LoadPlan>;
   /** The right answers for a design with these traits. */
   expect(traits: DesignTraits): Expectation;

@@ -1,35 +1,126 @@
 import type autocannon from 'autocannon';
+import type { DesignTraits } from '../servers/design.js';
 import { JSON_HEADERS, loginBodies, MeBodySample, rotating, type Scenario } from './scenario.js';
 
 /** GET /me requests per session, between its login and its logout. */
 export const ME_PER_SESSION = 5;
 
-interface SessionContext {
-  auth?: string;
-  /** The user this connection logged in as: each GET /me 200 of the session must name it. */
-  username?: string;
+/**
+ * A design with refresh tokens (jwt-refresh) runs this scenario with an access token of this many seconds, so that
+ * its clients refresh during the measurement. The access token's `iat` is in whole seconds, so a fresh token has
+ * between 1 and 2 s of life left.
+ */
+export const SESSION_ACCESS_TTL_SEC = 2;
+
+/**
+ * Its client refreshes before a request when its access token has less than this left (by the token's `exp`). No
+ * more than the access token's life minus the 1 s that `iat` in whole seconds can take off it: a fresh token is then
+ * never due at once. (With a 1 s token and 250 ms, every token issued in the last quarter of a second was due at
+ * once: every request of those sessions became a refresh, and a request held up past the token's exp was refused.)
+ * So a client refreshes when a second boundary falls inside its session, about once per second per connection.
+ */
+export const REFRESH_AHEAD_MS = 1000;
+
+/** The server options this scenario needs for a design: a short access token for a design with refresh tokens. */
+export const sessionServerArgs = (traits: DesignTraits): string[] => (traits.refreshTokens === true ? ['--access-ttl', String(SESSION_ACCESS_TTL_SEC)] : []);
+
+/**
+ * Whether a client should refresh `token` before its next request: its `exp` (read from the payload, unverified, as
+ * a browser client does) is less than `aheadMs` away at `nowMs`. A token whose `exp` cannot be read is refreshed.
+ */
+export function refreshDue(token: string, nowMs: number, aheadMs = REFRESH_AHEAD_MS): boolean {
+  const exp = expOf(token);
+  return exp === undefined || exp * 1000 - nowMs < aheadMs;
 }
 
-/** Each connection loops login → several GET /me → logout: a realistic lifecycle. */
+function expOf(token: string): number | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined) return undefined;
+  try {
+    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown } | null)?.exp;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The tokens of a login or refresh answer (undefined when it is not one). */
+export function tokensOf(body: string): { token: string; refreshToken: string | undefined } | undefined {
+  try {
+    const parsed = JSON.parse(body) as { token?: unknown; refreshToken?: unknown } | null;
+    if (typeof parsed?.token !== 'string') return undefined;
+    return { token: parsed.token, refreshToken: typeof parsed.refreshToken === 'string' ? parsed.refreshToken : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Sessions a phase started (logins answered 200) and the refreshes its clients made (POST /refresh answered 200). */
+export class SessionCounts {
+  sessions = 0;
+  refreshes = 0;
+  /** Refreshes that did not answer 200 (the session then ends at its next request: its token is dropped). */
+  refreshesFailed = 0;
+}
+
+interface SessionContext {
+  auth?: string;
+  token?: string;
+  refreshToken?: string;
+  /** The user this connection logged in as: each GET /me 200 of the session must name it. */
+  username?: string;
+  /** The request in flight is a refresh sent in place of a GET /me. */
+  refreshing?: boolean;
+}
+
+/**
+ * Each connection loops login → several GET /me → logout: a realistic lifecycle. A client of a design with refresh
+ * tokens refreshes its access token when it nears expiry (less than REFRESH_AHEAD_MS left), as its clients would: the
+ * refresh takes the place of the next GET /me, so every design's session is the same number of requests.
+ */
 export const session: Scenario = {
   kind: 'load',
   name: 'session',
-  summary: `each connection loops login → ${ME_PER_SESSION}× GET /me → logout`,
+  summary: `each connection loops login → ${ME_PER_SESSION}× GET /me → logout (a jwt-refresh client refreshes in place of a GET /me when its ${SESSION_ACCESS_TTL_SEC} s access token has under ${REFRESH_AHEAD_MS} ms left)`,
   // At equal load, the same session is started at fixed times instead (see bench/load/paced.ts).
   paced: { kind: 'session', mePerSession: ME_PER_SESSION },
+  serverArgs: sessionServerArgs,
   async plan(ctx) {
     const bodies = loginBodies(ctx.users);
     const nextLogin = rotating(bodies.map((body, n) => ({ body, username: `user${n}` })));
     const content = new MeBodySample();
+    const counts = new SessionCounts();
+    const refreshes = ctx.traits.refreshTokens === true;
     // After a failed login there is no session to use: returning nothing makes autocannon restart the
     // sequence at login (counted in its `resets`), rather than sending requests that are bound to be refused.
     const withToken = (req: autocannon.Request, context: SessionContext): autocannon.Request =>
       (context.auth === undefined ? undefined : { ...req, headers: { ...req.headers, authorization: context.auth } }) as autocannon.Request;
+    const took = (context: SessionContext, body: string): void => {
+      const t = tokensOf(body);
+      context.token = t?.token;
+      context.auth = t === undefined ? undefined : `Bearer ${t.token}`;
+      context.refreshToken = t?.refreshToken;
+    };
     const me: autocannon.Request = {
       method: 'GET',
       path: '/me',
-      setupRequest: withToken,
+      setupRequest: (req: autocannon.Request, context: SessionContext) => {
+        context.refreshing = refreshes && context.token !== undefined && context.refreshToken !== undefined && refreshDue(context.token, Date.now());
+        if (context.refreshing) return { ...req, method: 'POST', path: '/refresh', headers: JSON_HEADERS, body: JSON.stringify({ refreshToken: context.refreshToken }) };
+        return withToken(req, context);
+      },
       onResponse: (status: number, body: string, context: SessionContext) => {
+        if (context.refreshing === true) {
+          context.refreshing = false;
+          if (status === 200) {
+            counts.refreshes++;
+            took(context, body);
+          } else {
+            counts.refreshesFailed++;
+            took(context, '');
+          }
+          return;
+        }
         if (status === 200) content.check(body, context.username);
       },
     };
@@ -45,13 +136,15 @@ export const session: Scenario = {
             return { ...req, body: login.body };
           },
           onResponse: (status: number, body: string, context: SessionContext) => {
-            context.auth = status === 200 ? `Bearer ${(JSON.parse(body) as { token: string }).token}` : undefined;
+            took(context, status === 200 ? body : '');
+            if (status === 200) counts.sessions++;
           },
         },
         ...Array.from({ length: ME_PER_SESSION }, () => me),
         { method: 'POST', path: '/logout', setupRequest: withToken },
       ],
       content,
+      sessions: counts,
     };
   },
   expect: () => ({ ok: [200, 204], wrong: [401], refusals: [] }),

@@ -101,6 +101,16 @@ export interface DesignTraits {
    * against the designs with some as Redis slows down.
    */
   readonly storeCommandsPerValidate: number;
+  /**
+   * It issues refresh tokens (POST /refresh, AuthStrategy.refresh): its session clients refresh their access token
+   * when it nears expiry (scenarios/session.ts).
+   */
+  readonly refreshTokens?: true;
+  /**
+   * It runs on a single Redis only, not on a Redis Cluster: `run --redis-cluster` leaves it out of the default designs
+   * and refuses it by name before anything starts.
+   */
+  readonly singleRedisOnly?: true;
 }
 
 export interface DesignDefinition {

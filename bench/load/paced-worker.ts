@@ -14,6 +14,7 @@ import { Pool } from 'undici';
 import { encodeHistogram, latencyHistogram, recordMs } from '../measure/histogram.js';
 import type { ErrorEvent, RequestKind, ResponseEvent } from '../measure/outage-events.js';
 import { JSON_HEADERS, MeBodySample } from '../../scenarios/scenario.js';
+import { refreshDue, tokensOf } from '../../scenarios/session.js';
 import { requestsPerSession, type PacedSession, type PacedWorkerData, type PacedWorkerResult } from './paced.js';
 
 /** Request 0 is due this long after the go: time for the pacer thread to wake. */
@@ -72,6 +73,7 @@ async function main(data: PacedWorkerData): Promise<void> {
   let ri = 0;
 
   const logins = data.session?.logins ?? [];
+  const tally = { sessions: 0, refreshes: 0, refreshesFailed: 0 };
   let nextId = 0;
   /**
    * One request of a session, timed from `intended` when `measured`; resolves with its status, the time it ended and,
@@ -118,11 +120,25 @@ async function main(data: PacedWorkerData): Promise<void> {
       if (late > maxLagMs) maxLagMs = late;
     }
     const l = await sessionRequest(measured, due, 'POST', '/login', JSON_HEADERS, login.body, (status) => status === 200);
-    const token = l.status === 200 && l.text !== undefined ? (JSON.parse(l.text) as { token?: unknown }).token : undefined;
-    if (typeof token !== 'string') return;
-    const auth = { authorization: `Bearer ${token}` };
+    let tokens = l.status === 200 && l.text !== undefined ? tokensOf(l.text) : undefined;
+    if (tokens === undefined) return;
+    if (measured) tally.sessions++;
+    let auth = { authorization: `Bearer ${tokens.token}` };
     let intended = l.t;
     for (let k = 0; k < session.mePerSession; k++) {
+      // A client of a design with refresh tokens refreshes in place of this GET /me when its token nears expiry.
+      if (session.refreshAheadMs !== undefined && tokens.refreshToken !== undefined && refreshDue(tokens.token, Date.now(), session.refreshAheadMs)) {
+        const r = await sessionRequest(measured, intended, 'POST', '/refresh', JSON_HEADERS, JSON.stringify({ refreshToken: tokens.refreshToken }), (status) => status === 200);
+        intended = r.t;
+        tokens = r.status === 200 && r.text !== undefined ? tokensOf(r.text) : undefined;
+        if (measured) {
+          if (tokens === undefined) tally.refreshesFailed++;
+          else tally.refreshes++;
+        }
+        if (tokens === undefined) return;
+        auth = { authorization: `Bearer ${tokens.token}` };
+        continue;
+      }
       const me = await sessionRequest(measured, intended, 'GET', '/me', auth, undefined, (status) => measured && status === 200 && content !== undefined && content.wantsNext());
       if (me.text !== undefined) content?.checkNow(me.text, login.username);
       intended = me.t;
@@ -234,6 +250,7 @@ async function main(data: PacedWorkerData): Promise<void> {
     pacerLagHistogram: encodeHistogram(lag),
     maxPacerLagMs: maxLagMs,
     contentChecked: content?.checked ?? 0,
+    sessions: data.session === null ? null : tally,
     contentMismatches: content?.mismatches ?? 0,
     eventLoopUtilization: busy.utilization,
     responseEvents: responses,

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { figuresOf, mergeHistograms, type LatencyFigures } from '../measure/histogram.js';
 import type { ErrorEvent, ResponseEvent } from '../measure/outage-events.js';
+import type { SessionTally } from '../../scenarios/scenario.js';
 
 export interface PacedLoadOptions {
   readonly url: string;
@@ -42,6 +43,12 @@ export interface PacedLoadOptions {
 export interface PacedSession {
   readonly logins: readonly { readonly body: string; readonly username: string }[];
   readonly mePerSession: number;
+  /**
+   * A design with refresh tokens: before each GET /me the client refreshes instead (POST /refresh) when its access
+   * token has less than this many ms left by its `exp` (scenarios/session.ts refreshDue), as the closed-loop session
+   * does. Absent: never.
+   */
+  readonly refreshAheadMs?: number;
 }
 
 /** Requests one paced session sends: its login, its GET /me requests and its logout. */
@@ -70,6 +77,8 @@ export interface PacedWorkerResult {
   /** 200 bodies checked against the token's user, and those that named another (0 and 0 without validUsers). */
   readonly contentChecked: number;
   readonly contentMismatches: number;
+  /** Sessions measured (logins answered 200) and their refreshes; null for GET /me loads. */
+  readonly sessions: SessionTally | null;
   /** Share of the HTTP thread's time spent working rather than waiting (1 = it could not keep up). */
   readonly eventLoopUtilization: number;
   readonly responseEvents: readonly ResponseEvent[];

@@ -1,4 +1,4 @@
-import type { Expectation } from '../../scenarios/scenario.js';
+import type { Expectation, SessionTally } from '../../scenarios/scenario.js';
 import { summariseCost, type Cost } from './cost.js';
 import { mergeRepetitions } from './histogram.js';
 import { unexpectedRefusals, type RefusalCounts } from './refusals.js';
@@ -40,6 +40,14 @@ export function judge(m: LoadMeasurement, expect: Expectation, refusals?: Refusa
   };
 }
 
+/** Sessions and refreshes summed over the repetitions that counted them (none: nothing). Pure. */
+export function sessionsOf(tallies: readonly (SessionTally | undefined)[]): { sessions?: SessionTally } {
+  const given = tallies.filter((t): t is SessionTally => t !== undefined);
+  if (given.length === 0) return {};
+  const sum = (k: keyof SessionTally): number => given.reduce((a, t) => a + t[k], 0);
+  return { sessions: { sessions: sum('sessions'), refreshes: sum('refreshes'), refreshesFailed: sum('refreshesFailed') } };
+}
+
 /** The summary of a cell over its successful repetitions, or undefined when there are none. */
 export function summarise(reps: readonly Repetition[]): CellSummary | undefined {
   const ok = reps.filter((r): r is Repetition & { measurement: LoadMeasurement; requestsPerSec: number } =>
@@ -64,6 +72,7 @@ export function summarise(reps: readonly Repetition[]): CellSummary | undefined 
       ? {}
       : { contentChecked: checkedContent.reduce((a, m) => a + (m.contentChecked ?? 0), 0), contentMismatches: checkedContent.reduce((a, m) => a + (m.contentMismatches ?? 0), 0) }),
     ...(refusals.length === 0 ? {} : { refusalsByReason: sumCounts(refusals) }),
+    ...sessionsOf(ms.map((m) => m.sessions)),
     loadGenerator: {
       cpuPerSecMedian: median(ms.map((m) => m.loadGenerator.cpuPerSec)),
       saturated: ms.some((m) => m.loadGenerator.saturated),

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { unitLabel, type EqualLoadCell, type RunResult } from '../result/schema.js';
-import { fmtInt, fmtMs, fmtMsRange, limitCell, non2xx } from './format.js';
+import { fmtInt, fmtMs, fmtMsRange, limitCell, non2xx, refreshNote } from './format.js';
 
 /** Column titles of the equal-load table. */
 export const EQUAL_LOAD_HEAD: readonly string[] = ['offered', 'strategy', 'answered req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'uncorrected p50/p99 ms', 'pacer lag p99 ms', 'server CPU µs/req', 'non-2xx', 'err/timeout', 'wrong', 'limit', 'notes'];
@@ -22,6 +22,8 @@ export function equalLoadRow(cell: EqualLoadCell): string[] {
   if (!s.valid) notes.push('INVALID: generator lag');
   if (s.achievedRps.median < 0.9 * cell.offeredRps) notes.push('rate not sustained');
   if (cell.status === 'errored') notes.push(`ERRORED: ${cell.errors[0] ?? ''}`);
+  const refreshes = refreshNote(s.sessions);
+  if (refreshes !== undefined) notes.push(refreshes);
   return [
     offered,
     unitLabel(cell),

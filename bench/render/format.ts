@@ -64,3 +64,13 @@ export function limitCell(summary: { readonly limits?: LimitsSummary | undefined
   const got = l.labels[l.label] ?? 0;
   return `${SHORT_LIMIT[l.label]}${got < of ? ` ${got}/${of}` : ''}`;
 }
+
+/**
+ * The note of a session cell whose clients refreshed (a design with refresh tokens): refreshes per session, and the
+ * refreshes refused; undefined when none was attempted.
+ */
+export function refreshNote(sessions: { readonly sessions: number; readonly refreshes: number; readonly refreshesFailed: number } | undefined): string | undefined {
+  if (sessions === undefined || sessions.refreshes + sessions.refreshesFailed === 0) return undefined;
+  const per = sessions.sessions > 0 ? (sessions.refreshes / sessions.sessions).toFixed(2) : '–';
+  return `${per} refreshes/session${sessions.refreshesFailed > 0 ? `, ${sessions.refreshesFailed} refused` : ''}`;
+}

@@ -89,6 +89,15 @@ describe('terminal tables', () => {
     assert.deepEqual(cols, ['jwt', '12,346', '12,000–13,000', '26%', '0.412 (0.398–0.431)', '1.00', '4.38', '12.3', '130', '401:7 503:3', '2/1', '7', 'server']);
   });
 
+  it('gives the refreshes per session of a session cell whose clients refreshed, and those refused', () => {
+    const base = cell('session', 'jwt-refresh');
+    const summary = base.summary as NonNullable<LoadCell['summary']>;
+    const with_ = (sessions: NonNullable<LoadCell['summary']>['sessions']): RunResult => ({ ...result, cells: [{ ...base, summary: { ...summary, sessions } }] });
+    assert.match(renderScenarioTable(with_({ sessions: 400, refreshes: 130, refreshesFailed: 0 }), 'session'), /0\.33 refreshes\/session/);
+    assert.match(renderScenarioTable(with_({ sessions: 400, refreshes: 130, refreshesFailed: 2 }), 'session'), /0\.33 refreshes\/session, 2 refused/);
+    assert.doesNotMatch(renderScenarioTable(with_({ sessions: 400, refreshes: 0, refreshesFailed: 0 }), 'session'), /refreshes/, 'no note for a design that never refreshes');
+  });
+
   it('says when a cell errored and why', () => {
     const t = renderScenarioTable(result, 'validate');
     assert.match(t, /ERRORED: repetition 2: server redis-token killed by SIGKILL/);

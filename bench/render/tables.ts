@@ -5,7 +5,7 @@ import { renderEqualLoadTable } from './equal-load-table.js';
 import { renderOutageTable } from './outage-table.js';
 import { renderPropagationTable } from './propagation-table.js';
 import { loadCellsOf, unitLabel, type LoadCell, type RunResult } from '../result/schema.js';
-import { fmtInt, fmtMs, fmtMsRange, fmtPercent, limitCell, non2xx } from './format.js';
+import { fmtInt, fmtMs, fmtMsRange, fmtPercent, limitCell, non2xx, refreshNote } from './format.js';
 
 export { non2xx } from './format.js';
 
@@ -34,6 +34,8 @@ export function scenarioRow(cell: LoadCell, withRevoked: boolean): string[] {
   const notes: string[] = [];
   if (cell.status === 'errored') notes.push(`ERRORED: ${cell.errors.join('; ')}`);
   if (s?.loadGenerator.saturated) notes.push('load generator saturated');
+  const refreshes = refreshNote(s?.sessions);
+  if (refreshes !== undefined) notes.push(refreshes);
   if (s === undefined) {
     return [unitLabel(cell), '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', '–', ...(withRevoked ? ['–'] : []), '', notes.join('; ')];
   }

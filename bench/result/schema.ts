@@ -11,6 +11,7 @@ import type { LogoutProbe, PropagationSummary } from '../measure/propagation.js'
 import type { FailoverSummary } from '../measure/failover.js';
 import type { Spread } from '../../lib/stats.js';
 import type { DesignTraits, OutagePolicy } from '../../servers/design.js';
+import type { SessionTally } from '../../scenarios/scenario.js';
 
 /**
  * Bumped whenever a field changes meaning or disappears. 2: cells are tagged by `kind` (load, ceiling, outage) and
@@ -69,6 +70,11 @@ export interface CellSummary {
    */
   readonly contentChecked?: number;
   readonly contentMismatches?: number;
+  /**
+   * Session scenario: sessions started and the refreshes their clients made (a design with refresh tokens), summed
+   * over repetitions. Absent for other scenarios and in older results.
+   */
+  readonly sessions?: SessionTally;
   /** Refusals the server counted by reason, summed over the repetitions where /metrics was read. */
   readonly refusalsByReason?: Record<string, number>;
   /** Median req/s divided by the median req/s of GET /health on the same design in the same run. */
@@ -215,6 +221,8 @@ export interface EqualLoadRepetition {
   readonly wrongAnswers?: number;
   readonly contentChecked?: number;
   readonly contentMismatches?: number;
+  /** Paced sessions: sessions measured and their refreshes. */
+  readonly sessions?: SessionTally;
   /** From each request's intended send time (coordinated omission corrected), ms; and its histogram (µs). */
   readonly latencyMs?: LatencyFigures;
   readonly latencyHistogram?: string;
@@ -253,6 +261,8 @@ export interface EqualLoadSummary extends MergedLatency {
   readonly wrongAnswers: number;
   readonly contentChecked: number;
   readonly contentMismatches: number;
+  /** Paced sessions: sessions measured and their refreshes, summed over the repetitions. */
+  readonly sessions?: SessionTally;
   readonly cost?: Cost;
   readonly limits?: LimitsSummary;
   /** The round trip through the proxy under this load, over the repetitions (merged histograms), if probed. */

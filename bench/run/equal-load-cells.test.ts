@@ -59,6 +59,7 @@ function paced(n: number, ms: number, slow: number, slowMs: number, lagMs: numbe
   h.destroy();
   lag.destroy();
   return {
+    sessions: null,
     sent: n,
     sendingMs: 1000,
     endedMs: 1001,

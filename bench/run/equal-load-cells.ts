@@ -1,5 +1,7 @@
 import { isLoadScenario, scenarios, type LoadScenarioName } from '../../scenarios/index.js';
 import { loginBodies } from '../../scenarios/scenario.js';
+import { REFRESH_AHEAD_MS } from '../../scenarios/session.js';
+import { sessionsOf } from '../measure/aggregate.js';
 import { designOf } from '../../servers/designs/index.js';
 import { getJson } from '../../lib/http.js';
 import { spread, sumCounts } from '../../lib/stats.js';
@@ -65,6 +67,7 @@ export function repetitionOf(index: number, position: number, durationSec: numbe
     wrongAnswers: count(expect.wrong) + mismatches,
     contentChecked: load.contentChecked,
     contentMismatches: load.contentMismatches,
+    ...(load.sessions === null ? {} : { sessions: load.sessions }),
     latencyMs: load.corrected,
     latencyHistogram: load.correctedHistogram,
     uncorrectedMs: load.uncorrected,
@@ -99,6 +102,7 @@ export function summariseEqualLoad(reps: readonly EqualLoadRepetition[]): EqualL
     wrongAnswers: ok.reduce((a, r) => a + (r.wrongAnswers ?? 0), 0),
     contentChecked: ok.reduce((a, r) => a + (r.contentChecked ?? 0), 0),
     contentMismatches: ok.reduce((a, r) => a + (r.contentMismatches ?? 0), 0),
+    ...sessionsOf(ok.map((r) => r.sessions)),
     ...(cost === undefined ? {} : { cost }),
     ...(limits === undefined ? {} : { limits }),
     ...(roundTrip === undefined ? {} : { redisRoundTrip: roundTrip }),
@@ -135,7 +139,10 @@ async function measureRates(name: LoadScenarioName, unit: Unit, rep: number, pos
   // GET /me needs tokens issued before; a session logs in by itself.
   const issued = shape.kind === 'me' ? await httpTokenSource(server.url, config.users, Math.min(config.connections, 20)).issueNamed(config.pools.validate) : [];
   const valid = issued.map((t) => t.token);
-  const session: PacedSession | undefined = shape.kind === 'session' ? { logins: loginBodies(config.users).map((body, n) => ({ body, username: `user${n}` })), mePerSession: shape.mePerSession } : undefined;
+  const session: PacedSession | undefined =
+    shape.kind === 'session'
+      ? { logins: loginBodies(config.users).map((body, n) => ({ body, username: `user${n}` })), mePerSession: shape.mePerSession, ...(traits.refreshTokens === true ? { refreshAheadMs: REFRESH_AHEAD_MS } : {}) }
+      : undefined;
   const expect = scenarios[name].expect(traits);
   for (const rate of rates) {
     if (io.signal.aborted) return;
@@ -235,7 +242,8 @@ async function runEqualLoadPart({ scenario: name, rates }: EqualLoadPart, first:
       ctx.step(`${name} at equal load (${resolved.rates.map((r) => r.rps).join(', ')} req/s) × ${unitLabel({ strategy: unit.strategy, ...identityOf(unit, config) })}, repetition ${rep + 1}/${config.repeat}`);
       let server: Measurable | undefined;
       try {
-        server = await startUnitServer(unit, ctx);
+        // A scenario's own server options for the design (the session's short access token for jwt-refresh).
+        server = await startUnitServer(unit, ctx, config.target === undefined ? (scenarios[name].serverArgs?.(designOf(unit.strategy).traits) ?? []) : []);
         await measureRates(name, unit, rep, position, server, resolved.rates, cells, ctx);
       } catch (err) {
         const failed = failedRepetition(err, rep, position, server);

@@ -91,13 +91,16 @@ export function failedRepetition(err: unknown, rep: number, position: number, se
   };
 }
 
-/** A fresh server for `unit` (or the --target): its worker count, JWT library and the run's server options. */
-export async function startUnitServer(unit: Unit, ctx: RunContext): Promise<Measurable> {
+/**
+ * A fresh server for `unit` (or the --target): its worker count, JWT library and the run's server options, then
+ * `scenarioArgs` (a scenario's own options for the design, Scenario.serverArgs; given last, they win).
+ */
+export async function startUnitServer(unit: Unit, ctx: RunContext, scenarioArgs: readonly string[] = []): Promise<Measurable> {
   const { config, io } = ctx;
   if (config.target !== undefined) return targetServer(config.target);
   const workerArgs = unit.workers !== undefined && unit.workers > 1 ? ['--workers', String(unit.workers)] : [];
   const implArgs = unit.jwtImpl === undefined ? [] : jwtArgs(config, unit.jwtImpl);
-  return startServerProcess(unit.strategy, [...ctx.serverRedisArgs, ...workerArgs, ...implArgs, ...config.serverArgs], io.serverEnv);
+  return startServerProcess(unit.strategy, [...ctx.serverRedisArgs, ...workerArgs, ...implArgs, ...config.serverArgs, ...scenarioArgs], io.serverEnv);
 }
 
 /**
@@ -183,17 +186,21 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
       const { strategy } = unit;
       const label = unitLabel({ strategy, ...identityOf(unit, config) });
       let server: Measurable | undefined;
+      let serverArgs = '';
       let startError: unknown;
       try {
         for (const name of names) {
           if (io.signal.aborted) return;
           ctx.step(`${name} × ${label}, repetition ${rep + 1}/${config.repeat}`);
-          // One server process per design and repetition, restarted if a scenario killed it.
-          if (server === undefined || server.exited() !== undefined) {
+          // One server process per design and repetition, restarted if a scenario killed it or needs other options
+          // (with --target the server is not ours to restart: a scenario's options are not applied).
+          const scenarioArgs = config.target === undefined ? (scenarios[name].serverArgs?.(designOf(strategy).traits) ?? []) : [];
+          if (server === undefined || server.exited() !== undefined || scenarioArgs.join(' ') !== serverArgs) {
             await server?.stop();
             server = undefined;
+            serverArgs = scenarioArgs.join(' ');
             try {
-              server = await startUnitServer(unit, ctx);
+              server = await startUnitServer(unit, ctx, scenarioArgs);
             } catch (err) {
               startError = err;
             }

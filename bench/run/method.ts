@@ -1,4 +1,6 @@
 import { scenarios } from '../../scenarios/index.js';
+import { REFRESH_AHEAD_MS, SESSION_ACCESS_TTL_SEC } from '../../scenarios/session.js';
+import { designOf } from '../../servers/designs/index.js';
 import type { RedisRoundTrip } from '../measure/round-trip.js';
 import { offeredRateLabel, type RunConfig } from './config.js';
 
@@ -74,6 +76,11 @@ export function describeMethod(config: RunConfig, redisOwned: boolean, roundTrip
     'latency: every response of autocannon recorded in microseconds into an HdrHistogram per repetition; the percentiles are those of the repetitions\' merged histograms, with the range of the per-repetition p50 and p99 beside them; these cells are throughput tests: in a closed loop at saturation the latency restates the throughput (Little\'s law: mean latency ≈ connections ÷ req/s), so designs are compared on latency at equal offered load, not here',
     `× ceiling: req/s divided by GET /health req/s of the same design${config.workers.some((w) => w !== 1) ? ' at the same worker count' : ''} in the same run (the framework alone)`,
     'load generator CPU is recorded per repetition; "saturated" marks cells where it reached 90% of a core and may have set the pace',
+    ...(config.scenarios.includes('session') && config.strategies.some((s) => designOf(s).traits.refreshTokens === true)
+      ? [
+          `session with refresh tokens (${config.strategies.filter((s) => designOf(s).traits.refreshTokens === true).join(', ')}): its session cells run on a server of their own with an access token of ${SESSION_ACCESS_TTL_SEC} s (iat in whole seconds, so ${SESSION_ACCESS_TTL_SEC - 1}–${SESSION_ACCESS_TTL_SEC} s of life when issued), and its client refreshes (POST /refresh) in place of a GET /me when the token's exp is under ${REFRESH_AHEAD_MS} ms away, so every design's session sends the same number of requests; refreshes per session in the notes`,
+        ]
+      : []),
     ...(config.scenarios.includes('propagation')
       ? [
           `propagation: per design ${config.instances} server processes sharing one JWT key and the run's Redis, token lifetime (and jwt-refresh's access token's) ${scenarios.propagation.tokenTtlSec} s; ${config.quick ? scenarios.propagation.quickLogouts : scenarios.propagation.logouts} logouts one after another, each with a fresh token from instance 1 shown valid on every other instance first, logged out on instance 1, then GET /me with it on every other instance, one request in flight per instance, back to back for ${scenarios.propagation.finePollMs} ms after the 204, then every ${scenarios.propagation.coarsePollMs} ms, until ${scenarios.propagation.confirmations} refusals in a row or ${scenarios.propagation.windowMs / 1000} s; delay: from the 204 to when the first refused request was sent, the last instance's per logout; accepted after logout: 200s before an instance's first refusal; undone: 200s after it`,

@@ -111,6 +111,7 @@ export const jwtRefresh: DesignDefinition = {
     failurePolicies: ['none'],
     verifiesJwt: true,
     storeCommandsPerValidate: 0,
+    refreshTokens: true,
   },
   async create(ctx: DesignContext): Promise<AuthStrategy> {
     // No eviction check (jwt-blacklist has one): an evicted family only ends a session early, every token of it then
