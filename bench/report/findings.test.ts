@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadCellOf, type LoadCell, type RunResult } from '../result/schema.js';
+import { loadCellOf, type EqualLoadCell, type LoadCell, type RunResult } from '../result/schema.js';
 import { loadFixture } from '../../test-support/report-fixtures.js';
 import { NOT_MEASURED, best, computeVerdict, type VerdictRow, type VerdictRowId } from './findings.js';
 
@@ -17,9 +17,9 @@ const validate = (result: RunResult, strategy: string): LoadCell => {
 };
 
 describe('verdict table', () => {
-  it('has the six trade-offs in order, with a cell per design', () => {
+  it('has the seven trade-offs in order, with a cell per design', () => {
     const v = computeVerdict(loadFixture('sample-run'));
-    assert.deepEqual(v.rows.map((r) => r.id), ['statelessness', 'performance', 'reliability', 'scalability', 'logout', 'propagation']);
+    assert.deepEqual(v.rows.map((r) => r.id), ['statelessness', 'performance', 'latency', 'reliability', 'scalability', 'logout', 'propagation']);
     assert.deepEqual(v.designs, ['jwt', 'jwt-blacklist', 'redis-token']);
     for (const r of v.rows) assert.deepEqual(Object.keys(r.evidence), v.designs, r.id);
   });
@@ -123,5 +123,51 @@ describe('verdict table', () => {
 
   it('is a function of the result: the same input gives the same table', () => {
     assert.deepEqual(computeVerdict(loadFixture('outage-run')), computeVerdict(loadFixture('outage-run')));
+  });
+
+  describe('latency at equal load', () => {
+    /** An equal-load cell: achieved req/s, merged p99 and the per-repetition p99 range (only what the row reads). */
+    const cell = (strategy: string, offeredRps: number, achieved: number, p99: number, range: [number, number], valid = true): EqualLoadCell =>
+      ({
+        kind: 'equal-load',
+        scenario: 'validate',
+        strategy,
+        rateLabel: `${offeredRps} req/s`,
+        offeredRps,
+        status: 'ok',
+        errors: [],
+        repetitions: [],
+        summary: { achievedRps: { median: achieved, min: achieved, max: achieved }, latencyMs: { p50: p99 / 2, p99 }, latencySpread: { p50: { min: 0, max: 0 }, p99: { min: range[0], max: range[1] } }, valid },
+      }) as unknown as EqualLoadCell;
+    const withCells = (cells: EqualLoadCell[]): RunResult => ({ ...loadFixture('sample-run'), equalLoad: { scenario: 'validate', notes: [], cells } });
+
+    it('compares p99 at the highest rate every design held, not at a rate one of them could not answer', () => {
+      const r = row(
+        withCells([
+          cell('jwt', 1000, 1000, 2, [1.8, 2.2]),
+          cell('jwt-blacklist', 1000, 1000, 3, [2.9, 3.1]),
+          cell('redis-token', 1000, 999, 1.5, [1.4, 1.6]),
+          // At 5000 req/s jwt-blacklist answered 60%: that rate is left out, though redis-token would lose there.
+          cell('jwt', 5000, 5000, 4, [3.9, 4.1]),
+          cell('jwt-blacklist', 5000, 3000, 900, [800, 950]),
+          cell('redis-token', 5000, 5000, 9, [8, 10]),
+        ]),
+        'latency',
+      );
+      assert.deepEqual(r.winners, ['redis-token']);
+      assert.equal(r.evidence['jwt'], 'validate at 1,000 req/s: p50 1.00 ms, p99 2.00 ms (1.80–2.20)');
+    });
+
+    it('ties designs whose p99 ranges overlap, and says when a cell was invalid', () => {
+      const r = row(withCells([cell('jwt', 1000, 1000, 2, [1.8, 2.6]), cell('jwt-blacklist', 1000, 1000, 2.5, [2.4, 2.7], false), cell('redis-token', 1000, 1000, 3, [2.7, 3.2])]), 'latency');
+      assert.deepEqual(r.winners, ['jwt', 'jwt-blacklist']);
+      assert.match(r.evidence['jwt-blacklist'] ?? '', /INVALID: generator lag$/);
+    });
+
+    it('names no winner without equal-load cells', () => {
+      const r = row(loadFixture('sample-run'), 'latency');
+      assert.deepEqual(r.winners, []);
+      assert.equal(r.evidence['jwt'], NOT_MEASURED);
+    });
   });
 });

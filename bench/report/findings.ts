@@ -9,7 +9,7 @@ import { design as outageDesign } from '../render/outage-table.js';
 import { fmtInt, fmtMs, fmtPercent } from '../render/format.js';
 import { loadCellOf, costOf, count5xx, designsOf, outageCellsOf } from './model.js';
 
-export type VerdictRowId = 'statelessness' | 'performance' | 'reliability' | 'scalability' | 'logout' | 'propagation';
+export type VerdictRowId = 'statelessness' | 'performance' | 'latency' | 'reliability' | 'scalability' | 'logout' | 'propagation';
 
 export interface VerdictRow {
   readonly id: VerdictRowId;
@@ -128,6 +128,44 @@ function performance(result: RunResult, designs: readonly string[]): VerdictRow 
     evidence,
     winners,
     winner: winnerText(winners, NOT_MEASURED),
+  };
+}
+
+/**
+ * Latency at equal load. Rule: at the highest offered rate that every design answered (≥ 90% of it, the cell not
+ * errored), the lowest p99 of the merged histograms wins; a design whose per-repetition p99 range reaches the
+ * winner's highest ties with it. A cell marked invalid (the generator lagged) is shown so, and still compared: it
+ * is the same generator for every design.
+ */
+function latencyRow(result: RunResult, designs: readonly string[]): VerdictRow {
+  const evidence: Record<string, string> = {};
+  // A design measured with several JWT libraries or worker counts is judged by its first cell (the run's default).
+  const cells = result.equalLoad?.cells ?? [];
+  const held = (d: string, rps: number) => cells.find((c) => c.strategy === d && c.offeredRps === rps && c.status === 'ok' && c.summary !== undefined && c.summary.achievedRps.median >= 0.9 * rps);
+  const rates = [...new Set(cells.map((c) => c.offeredRps))].sort((a, b) => b - a);
+  const measured = designs.filter((d) => cells.some((c) => c.strategy === d));
+  const rate = rates.find((r) => measured.length >= 2 && measured.every((d) => held(d, r) !== undefined));
+  const scenario = result.equalLoad?.scenario ?? 'validate';
+  const candidates: { name: string; p99: number; min: number; max: number }[] = [];
+  for (const d of designs) {
+    const cell = rate === undefined ? undefined : held(d, rate);
+    const s = cell?.summary;
+    if (s === undefined || rate === undefined) {
+      evidence[d] = cells.some((c) => c.strategy === d) ? `no offered rate that every design held` : NOT_MEASURED;
+      continue;
+    }
+    evidence[d] = `${scenario} at ${fmtInt(rate)} req/s: p50 ${fmtMs(s.latencyMs.p50)} ms, p99 ${fmtMs(s.latencyMs.p99)} ms (${fmtMs(s.latencySpread.p99.min)}–${fmtMs(s.latencySpread.p99.max)})${s.valid ? '' : ', INVALID: generator lag'}`;
+    candidates.push({ name: d, p99: s.latencyMs.p99, min: s.latencySpread.p99.min, max: s.latencySpread.p99.max });
+  }
+  const top = [...candidates].sort((a, b) => a.p99 - b.p99)[0];
+  const winners = candidates.length < 2 || top === undefined ? [] : candidates.filter((c) => c === top || c.min <= top.max).map((c) => c.name);
+  return {
+    id: 'latency',
+    title: 'latency at equal load',
+    rule: 'lowest p99 at the highest offered open-loop rate every design held (≥ 90% answered); designs whose per-repetition p99 range reaches the best one\'s highest tie with it',
+    evidence,
+    winners,
+    winner: winnerText(winners, cells.length === 0 ? `${NOT_MEASURED} (no equal-load cells)` : NOT_MEASURED),
   };
 }
 
@@ -285,6 +323,6 @@ export function computeVerdict(result: RunResult): Verdict {
   const designs = designsOf(result);
   return {
     designs,
-    rows: [statelessness, performance, reliability, scalability, logoutSemantics, propagationRow].map((row) => row(result, designs)),
+    rows: [statelessness, performance, latencyRow, reliability, scalability, logoutSemantics, propagationRow].map((row) => row(result, designs)),
   };
 }
