@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import type { LoadPlan } from '../../scenarios/scenario.js';
+import type { LoadPlan, SessionTally } from '../../scenarios/scenario.js';
 import { encodeHistogram, figuresOf, latencyHistogram, recordMs, type LatencyFigures } from '../measure/histogram.js';
 
 export interface LoadOptions {
@@ -46,6 +46,8 @@ export interface LoadMeasurement {
    */
   readonly contentChecked?: number;
   readonly contentMismatches?: number;
+  /** Session scenario: sessions started (logins answered 200), and the refreshes their clients made and had refused. */
+  readonly sessions?: SessionTally;
 }
 
 export interface LoadGeneratorCpu {
@@ -78,6 +80,10 @@ export function runLoad(plan: LoadPlan, opts: LoadOptions): Promise<LoadMeasurem
         pipelining: 1,
         timeout: opts.timeoutSec,
         duration: opts.durationSec,
+        // autocannon notices its duration is over only at its next sample tick (1 s by default): a 0.5 s warm-up ran
+        // 1 s, a 2.5 s phase 3 s. Ticks every 100 ms end a phase within 0.1 s of its duration (throughput is counted
+        // on our own clock, so nothing else reads the samples).
+        sampleInt: 100,
         ...(plan.amount === undefined ? {} : { amount: plan.amount }),
         requests: plan.requests,
       },
@@ -109,6 +115,7 @@ export function runLoad(plan: LoadPlan, opts: LoadOptions): Promise<LoadMeasurem
           latencyCorrected: false,
           loadGenerator: { cpuPerSec, saturated: cpuPerSec >= LOADGEN_SATURATION },
           ...(plan.content === undefined ? {} : { contentChecked: plan.content.checked, contentMismatches: plan.content.mismatches }),
+          ...(plan.sessions === undefined ? {} : { sessions: { sessions: plan.sessions.sessions, refreshes: plan.sessions.refreshes, refreshesFailed: plan.sessions.refreshesFailed } }),
         });
       },
     );
