@@ -10,6 +10,7 @@ import { descendants, isAlive } from '../test-support/processes.js';
 import { runCli } from '../test-support/server-process.js';
 import { sleep, waitFor } from '../test-support/faults.js';
 import { designNames } from '../servers/designs/index.js';
+import { DEFAULT_SCENARIOS } from '../bench/run/config.js';
 
 const readResult = async (dir: string): Promise<RunResult> => JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as RunResult;
 
@@ -41,12 +42,14 @@ describe('authbench run --quick on the real servers', () => {
   let dir: string;
   let result: RunResult;
   let stdout: string;
+  let stderr: string;
   let code: number | null;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'authbench-run-'));
     const r = await runCli(['run', '--quick', '--out', dir], {}, 240_000);
     code = r.code;
     stdout = r.stdout;
+    stderr = r.stderr;
     const written = await readResult(dir).catch(() => undefined);
     const failed = (written?.cells ?? []).filter((c) => c.status !== 'ok').map((c) => `${c.scenario} × ${c.strategy}: ${[...c.errors, ...(isLoadCell(c) ? c.repetitions.flatMap((x) => x.error ?? []) : [])].join('; ')}`);
     assert.equal(code, 0, `exit ${code}; failed cells:\n${failed.join('\n')}\nstderr:\n${r.stderr}`);
@@ -64,8 +67,9 @@ describe('authbench run --quick on the real servers', () => {
     assert.equal(result.config.quick, true);
   });
 
-  it('has every scenario × strategy cell, the ceiling included, each with non-zero throughput', () => {
-    const scenarios = ['ceiling', 'login', 'validate', 'logout', 'revocation', 'session'];
+  it('has every default scenario × strategy cell, the ceiling included, each with non-zero throughput', () => {
+    const scenarios = ['ceiling', ...DEFAULT_SCENARIOS];
+    assert.deepEqual(DEFAULT_SCENARIOS, ['validate', 'revocation', 'session'], 'the scenarios the verdict reads');
     const strategies = designNames();
     assert.equal(strategies.length, 6, 'the six built-in designs run by default');
     assert.equal(result.cells.length, scenarios.length * strategies.length);
@@ -147,11 +151,22 @@ describe('authbench run --quick on the real servers', () => {
 
   it('finds state bytes exactly where the design keeps state', () => {
     const cost = (s: string, t: string) => loadCellsOf(result).find((c) => c.scenario === s && c.strategy === t)?.summary?.cost;
-    for (const s of ['validate', 'logout', 'revocation']) assert.equal(cost(s, 'jwt')?.stateBytes, 0, `jwt keeps no state (${s})`);
+    for (const s of ['validate', 'revocation', 'session']) assert.equal(cost(s, 'jwt')?.stateBytes, 0, `jwt keeps no state (${s})`);
     assert.ok((cost('validate', 'redis-token')?.stateBytes ?? 0) > 0, 'a session costs bytes in Redis');
     assert.ok((cost('revocation', 'jwt-blacklist')?.stateBytes ?? 0) > 0, 'a revoked token costs bytes in Redis');
     assert.equal(cost('validate', 'jwt-blacklist')?.stateBytes, null, 'no revoked token, no blacklist state');
     assert.ok((cost('validate', 'jwt')?.tokenBytes ?? 0) > (cost('validate', 'redis-token')?.tokenBytes ?? Infinity), 'a JWT is longer than a UUID');
+  });
+
+  it('runs jwt-refresh sessions on a server with a short access token, whose clients refresh; no other design refreshes', () => {
+    const sessions = (t: string) => loadCellOf(result, 'session', t)?.summary?.sessions;
+    const refresh = sessions('jwt-refresh');
+    assert.ok(refresh !== undefined && refresh.sessions > 0, JSON.stringify(refresh));
+    assert.ok(refresh.refreshes > 0, `the 1 s access token was refreshed: ${JSON.stringify(refresh)}`);
+    assert.equal(refresh.refreshesFailed, 0);
+    for (const t of designNames().filter((d) => d !== 'jwt-refresh')) assert.equal(sessions(t)?.refreshes, 0, t);
+    assert.match(stdout, /refreshes\/session/);
+    assert.match(result.method.join('\n'), /session with refresh tokens \(jwt-refresh\)/);
   });
 
   it('gives each design its throughput as a fraction of its own ceiling', () => {
@@ -190,7 +205,11 @@ describe('authbench run --quick on the real servers', () => {
     assert.match(stdout, /^authbench /);
     assert.match(stdout, /method: throughput cells: autocannon, closed loop/);
     assert.match(stdout, /method: equal-load cells \(validate\)/);
-    for (const s of ['ceiling', 'login', 'validate', 'logout', 'revocation', 'session']) assert.match(stdout, new RegExp(`^${s} · throughput, closed loop$`, 'm'));
+    for (const s of ['ceiling', ...DEFAULT_SCENARIOS]) assert.match(stdout, new RegExp(`^${s} · throughput, closed loop$`, 'm'));
+    assert.doesNotMatch(stdout, /^login · throughput/m, 'login is asked for by name');
+    assert.match(stdout, /^verdict on this run/m, 'the verdict in words after the tables');
+    assert.match(stderr, /^report: +\S+report\.html$/m, 'the report named at the end');
+    assert.match(stderr, /^\[1\/\d+\] ceiling × /m, 'a progress line per step in a log');
   });
 
   it('writes the report beside the result: report.md, report.html and its charts', async () => {

@@ -1,10 +1,12 @@
+import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { anyErrored } from '../bench/measure/aggregate.js';
 import { writeResult, writeText } from '../bench/result/write.js';
 import { createProgress } from '../bench/run/progress.js';
 import { renderTables } from '../bench/render/tables.js';
 import { buildReport, writeReport } from '../bench/report/report.js';
-import { resolveRunConfig, runDefaults, type RunFlags } from '../bench/run/config.js';
+import { renderVerdictText } from '../bench/report/verdict-text.js';
+import { DEFAULT_SCENARIOS, quickDefaults, resolveRunConfig, runDefaults, type RunFlags } from '../bench/run/config.js';
 import { runBench } from '../bench/run/runner.js';
 import { DEFAULT_FAULTS, FAULT_NAMES } from '../bench/faults/injector.js';
 import { CEILING_SCENARIO, SCENARIO_NAMES } from '../scenarios/index.js';
@@ -29,12 +31,12 @@ async function run(flags: RunFlags): Promise<number> {
       path = await writeResult(r, config.outDir, config.jsonFile);
     },
   });
-  const tables = renderTables(result);
+  const tables = `${renderTables(result)}\n\n${renderVerdictText(result)}`;
   await writeText(config.outDir, 'tables.txt', `${tables}\n`);
-  await writeReport(await buildReport([result]), config.outDir);
+  const written = await writeReport(await buildReport([result]), config.outDir);
   if (config.jsonFile === '-') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(`${tables}\n`);
-  process.stderr.write(`results: ${path}\n`);
+  process.stderr.write(`results: ${path}\nreport:  ${written.find((p) => p.endsWith('report.html')) ?? join(config.outDir, 'report.html')}\n`);
   if (result.status === 'interrupted') return EXIT_INTERRUPTED;
   return anyErrored(result.cells) ? 1 : 0;
 }
@@ -46,11 +48,11 @@ export function registerRun(program: Command): void {
       .command('run')
       .description('start Redis and each server, drive them with autocannon through the scenarios, print a comparison')
       .addOption(new Option('--strategies <list>', `comma-separated: ${designNames().join(',')}`))
-      .addOption(new Option('--scenarios <list>', `comma-separated: ${SCENARIO_NAMES.filter((s) => s !== CEILING_SCENARIO).join(',')}, or all (default: all but outage; the ceiling always runs)`))
+      .addOption(new Option('--scenarios <list>', `comma-separated: ${SCENARIO_NAMES.filter((s) => s !== CEILING_SCENARIO).join(',')}, or all (default: ${DEFAULT_SCENARIOS.join(',')}, what the verdict reads; the ceiling always runs)`))
       .addOption(new Option('--duration <sec>', `measured seconds per cell (default ${runDefaults.durationSec})`))
       .addOption(new Option('--warmup <sec>', `warm-up seconds per cell, not counted (default ${runDefaults.warmupSec})`))
       .addOption(new Option('--connections <n>', `concurrent connections (default ${runDefaults.connections})`))
-      .addOption(new Option('--rate <list>', 'offered rates of the equal-load cells (validate, open loop, paced): shares of the slowest design\'s closed-loop validate req/s (25%) and/or req/s (2000), or none (default 25%,50%,75%; --quick 50%)'))
+      .addOption(new Option('--rate <list>', `offered rates of the equal-load cells (validate, open loop, paced): shares of the slowest design's closed-loop validate req/s (25%) and/or req/s (2000), or none (default ${runDefaults.rates}; --quick ${quickDefaults.rates})`))
       .addOption(new Option('--repeat <n>', `repetitions per cell (default ${runDefaults.repeat})`))
       .option('--quick', 'a smoke run of at most a minute')
       .addOption(new Option('--out <dir>', 'output directory (default results/<timestamp>/)'))

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jwtArgs, parseRates, resolveRunConfig } from './config.js';
 import { unitsOf } from './load-cells.js';
+import { designNames } from '../../servers/designs/index.js';
 
 describe('run options: the JWT library', () => {
   it('defaults to the first library (the fastest with every check) and passes it per server, not to every server', () => {
@@ -38,9 +39,35 @@ describe('run options: the JWT library', () => {
   });
 });
 
+describe('run options: what a run without flags measures', () => {
+  it('runs the six designs on the scenarios the verdict reads; login, logout, outage and propagation by name or with all', () => {
+    const c = resolveRunConfig({}, {});
+    assert.deepEqual(c.strategies, designNames());
+    assert.deepEqual(c.scenarios, ['validate', 'revocation', 'session']);
+    assert.deepEqual(resolveRunConfig({ quick: true }, {}).scenarios, c.scenarios);
+    assert.deepEqual(resolveRunConfig({ scenarios: 'all' }, {}).scenarios, ['login', 'validate', 'logout', 'revocation', 'session', 'outage', 'propagation']);
+    assert.deepEqual([c.durationSec, c.warmupSec, c.repeat], [2, 0.5, 3]);
+  });
+});
+
+describe('run options: designs built for a single Redis on a cluster run', () => {
+  it('leaves them out of the default designs', () => {
+    const c = resolveRunConfig({ redisCluster: 'local' }, {});
+    assert.deepEqual(c.strategies, designNames().filter((d) => d !== 'redis-token-cached'));
+    assert.ok(resolveRunConfig({}, {}).strategies.includes('redis-token-cached'), 'on a single Redis it runs');
+  });
+
+  it('refuses one named in --strategies before anything starts, naming those that can run', () => {
+    assert.throws(() => resolveRunConfig({ redisCluster: '127.0.0.1:7000', strategies: 'jwt,redis-token-cached' }, {}), (err: Error) => {
+      assert.match(err.message, /^--redis-cluster: redis-token-cached runs on a single Redis only; .*jwt-blacklist, redis-token, jwt-local-denylist, jwt-refresh\)$/);
+      return true;
+    });
+  });
+});
+
 describe('run options: the offered rates of the equal-load cells', () => {
-  it('default to a quarter, half and three quarters of the slowest design, half in a --quick run', () => {
-    assert.deepEqual(resolveRunConfig({}, {}).rates, [{ share: 0.25 }, { share: 0.5 }, { share: 0.75 }]);
+  it('default to half the slowest design, in a full run and a --quick one', () => {
+    assert.deepEqual(resolveRunConfig({}, {}).rates, [{ share: 0.5 }]);
     assert.deepEqual(resolveRunConfig({ quick: true }, {}).rates, [{ share: 0.5 }]);
   });
   it('take shares and req/s together, or none', () => {

@@ -1,10 +1,10 @@
 import { InvalidOptionError } from '../../lib/errors.js';
-import { CEILING_SCENARIO, LOAD_SCENARIOS, SCENARIO_NAMES, isScenarioName, type LoadScenarioName, type ScenarioName } from '../../scenarios/index.js';
+import { CEILING_SCENARIO, SCENARIO_NAMES, isScenarioName, type LoadScenarioName, type ScenarioName } from '../../scenarios/index.js';
 import { CLUSTER_FAULTS, DEFAULT_FAULTS, FAULT_NAMES, isFaultName, type FaultName } from '../faults/injector.js';
 import type { Persistence } from '../../redis/local-server.js';
 import { JWT_IMPLS, resolveServerConfig, type JwtAlg, type JwtImpl } from '../../servers/config.js';
 import { resolveScaleConfig, type ScaleConfig, type ScaleFlags } from './scale.js';
-import { designNames, isDesignName, type DesignName } from '../../servers/designs/index.js';
+import { designNames, designOf, isDesignName, type DesignName } from '../../servers/designs/index.js';
 import { rawServerOptions, serverArgv, type ServerFlagValues } from '../../servers/options.js';
 
 /** Resolved options of `authbench run`. Recorded whole in every result file. */
@@ -92,17 +92,27 @@ export interface OutageConfig {
   readonly bucketMs: number;
 }
 
-/** The defaults of a full run: about 4-5 minutes on a 2-core machine. */
+/**
+ * The scenarios of a run without --scenarios: those the verdict table reads (validate, revocation, session; the
+ * ceiling always runs). login and logout (their cost rows), outage and propagation are asked for by name or with
+ * `all`: with the six designs a run of every scenario takes well over the 8 minutes `npm run bench` may take.
+ */
+export const DEFAULT_SCENARIOS: readonly LoadScenarioName[] = ['validate', 'revocation', 'session'];
+
+/**
+ * The defaults of a full run: the six designs × DEFAULT_SCENARIOS in about 6 minutes on a 2-core machine (3
+ * repetitions of 0.5 s warm-up + 2 s measured per cell, then validate at one equal offered rate; `--rate` for more).
+ */
 export const runDefaults = {
-  durationSec: 3,
-  warmupSec: 1,
+  durationSec: 2,
+  warmupSec: 0.5,
   connections: 50,
   repeat: 3,
   timeoutSec: 10,
   pools: { validate: 1000, logout: 15000, revocation: 1000 },
   phasesSec: [5, 10, 10],
   faults: DEFAULT_FAULTS,
-  rates: '25%,50%,75%',
+  rates: '50%',
 } as const;
 
 /** `--quick`: a smoke run of at most a minute in all. Explicit flags still win. */
@@ -177,8 +187,14 @@ function num(flag: string, value: string | undefined, fallback: number, check: (
 export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = new Date()): RunConfig {
   const base = flags.quick === true ? quickDefaults : runDefaults;
   // Server options are validated here too, so a bad --jwt-alg fails before any process starts.
-  const strategies = list('--strategies', flags.strategies, designNames(), isDesignName, designNames());
-  const scale = resolveScaleConfig(flags, { given: flags.strategies, resolved: strategies });
+  const listed = list('--strategies', flags.strategies, designNames(), isDesignName, designNames());
+  const scale = resolveScaleConfig(flags, { given: flags.strategies, resolved: listed });
+  // A design built for a single Redis is left out of a cluster run's defaults, and refused there by name.
+  const singleOnly = listed.filter((s) => designOf(s).traits.singleRedisOnly === true);
+  if (scale.redisCluster !== undefined && singleOnly.length > 0 && flags.strategies !== undefined) {
+    throw new InvalidOptionError(`--redis-cluster: ${singleOnly.join(', ')} runs on a single Redis only; leave it out of --strategies (the designs that run on a cluster: ${designNames().filter((s) => designOf(s).traits.singleRedisOnly !== true).join(', ')})`);
+  }
+  const strategies = scale.redisCluster === undefined ? listed : listed.filter((s) => !singleOnly.includes(s));
   const jwtImpls = list('--jwt-impl', flags.jwtImpl, JWT_IMPLS, (s) => (JWT_IMPLS as readonly string[]).includes(s), [JWT_IMPLS[0]]);
   // `--redis-cluster local` is the run's to start; the servers get the seed nodes once it runs. Each implementation's
   // server options are checked (the cache is fast-jwt's, so only its servers get --jwt-cache).
@@ -192,7 +208,7 @@ export function resolveRunConfig(flags: RunFlags, env: NodeJS.ProcessEnv, now = 
   if (jwtCache > 0 && !jwtImpls.includes('fast-jwt')) throw new InvalidOptionError(`--jwt-cache is fast-jwt's verification cache: it needs fast-jwt among --jwt-impl, got ${jwtImpls.join(',')}`);
   const scenarioNames: readonly string[] = [...SCENARIO_NAMES.filter((s) => s !== CEILING_SCENARIO), 'all'];
   const scenarios: ScenarioName[] = (
-    flags.scenarios?.trim() === 'all' ? [...SCENARIO_NAMES] : list('--scenarios', flags.scenarios, scenarioNames as ScenarioName[], isScenarioName, LOAD_SCENARIOS)
+    flags.scenarios?.trim() === 'all' ? [...SCENARIO_NAMES] : list('--scenarios', flags.scenarios, scenarioNames as ScenarioName[], isScenarioName, DEFAULT_SCENARIOS)
   ).filter((s) => s !== CEILING_SCENARIO);
   if (scale.target !== undefined && scenarios.includes('propagation')) {
     throw new InvalidOptionError('--target measures one server authbench does not start; the propagation scenario starts --instances servers of its own: run it without --target');

@@ -45,7 +45,7 @@ export const redisTokenCached: DesignDefinition = {
   name: NAME,
   summary: 'opaque UUID token in Redis, read through a RESP3 client-side cache kept current by CLIENT TRACKING (no Redis call for a hot token)',
   usesStore: true,
-  traits: { state: { kind: 'session', keyPattern: tokenKey('*') }, revocation: 'propagated', failurePolicies: ['closed'], verifiesJwt: false, storeCommandsPerValidate: 0 },
+  traits: { state: { kind: 'session', keyPattern: tokenKey('*') }, revocation: 'propagated', failurePolicies: ['closed'], verifiesJwt: false, storeCommandsPerValidate: 0, singleRedisOnly: true },
   async create(ctx: DesignContext): Promise<AuthStrategy> {
     if (ctx.config.redisCluster !== undefined) {
       throw new InvalidOptionError(`${NAME} needs a single Redis (--redis-url): its client-side cache and the heartbeat that keeps it safe are built for one connection, not a Redis Cluster (--redis-cluster)`);
