@@ -235,6 +235,29 @@ describe('redis-token-cached: a client-side cache that Redis keeps current', () 
       assert.equal((await api.local()).synced, true);
     });
 
+    it('ends a read sent to a Redis that just stopped with a 503 at its command timeout, not at the socket timeout', async () => {
+      // A 100 ms command timeout against the 1 s socket timeout that tears the connection down: node-redis bounds a
+      // command only until it is written, so before the fix this read waited the whole second.
+      const fast = await buildServer(design, resolveServerConfig({ redisUrl: redis.url, redisCommandTimeoutMs: 100 }), { warn: () => {} });
+      try {
+        const token = await client(() => fast).login(10);
+        await redis.pause();
+        try {
+          // Not read yet, so not cached: GET /me sends a GET that the stopped Redis never answers (the heartbeat,
+          // answered a moment ago, still says the connection is current).
+          const started = performance.now();
+          const r = await fast.inject({ url: '/me', headers: { authorization: `Bearer ${token}` } });
+          const tookMs = performance.now() - started;
+          assert.equal(r.statusCode, 503, r.body);
+          assert.ok(tookMs < 600, `answered after ${tookMs.toFixed(0)} ms: bounded by the 100 ms command timeout, not the 1 s socket timeout`);
+        } finally {
+          await redis.resume();
+        }
+      } finally {
+        await fast.close();
+      }
+    });
+
     it('answers 503 while Redis is dead, and after a restart refuses the sessions that died with it and logs in again', async () => {
       const token = await api.login(9);
       assert.equal((await api.me(token)).statusCode, 200);

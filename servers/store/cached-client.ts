@@ -80,6 +80,14 @@ function isOutage(err: unknown): boolean {
   return !(err instanceof ErrorReply) || NOT_SERVING_REPLIES.has(err.message.split(' ')[0] ?? '');
 }
 
+/** A read that Redis did not answer within the command timeout (an outage: 503). */
+export class ReadTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`Redis did not answer a read within ${ms} ms`);
+    this.name = 'ReadTimeoutError';
+  }
+}
+
 /**
  * A node-redis connection with server-assisted client-side caching (RESP3 `CLIENT TRACKING`): a read is answered
  * from process memory when this connection read the key before and Redis has not invalidated it since, else it is
@@ -176,11 +184,20 @@ export class CachedClient {
     if (!this.isCurrent(performance.now())) {
       throw new StoreUnavailableError(new Error('the cache connection is not known current (no heartbeat answered lately)'));
     }
+    // node-redis applies a command's `timeout` only while the command waits to be written: once written to a Redis
+    // that stopped answering (SIGSTOP), it waits for the socket timeout (1 s and more). So the read is bounded here
+    // too; a reply that comes later is dropped.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ReadTimeoutError(this.opts.commandTimeoutMs)), this.opts.commandTimeoutMs);
+    });
     try {
-      return await op(this.reads);
+      return await Promise.race([op(this.reads), timedOut]);
     } catch (err) {
       this.noteError(err);
       throw new StoreUnavailableError(err, isOutage(err));
+    } finally {
+      clearTimeout(timer);
     }
   }
 
