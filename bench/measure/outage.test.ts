@@ -71,6 +71,13 @@ describe('timeline', () => {
     );
   });
 
+  it('counts the 2xx that answered a revoked token apart, among the 2xx', () => {
+    const revoked = (t: number, status = 200): ResponseEvent => res(t, status, { kind: 'revoked', token: 'r1' });
+    const [b, c] = buildTimeline(input({ ...short, responses: [res(0), revoked(10), revoked(20, 204), revoked(30, 401), res(260)] }));
+    assert.deepEqual([b?.ok2xx, b?.revoked2xx, b?.unauthorized401], [3, 2, 1]);
+    assert.deepEqual([c?.ok2xx, c?.revoked2xx], [1, 0]);
+  });
+
   it('puts a response exactly on a boundary in the later bucket and late ones in the last', () => {
     const tl = buildTimeline(input({ ...short, responses: [res(249.9), res(250), res(1100), res(5000)], errors: [err(1000)] }));
     assert.deepEqual(tl.map((b) => b.ok2xx), [1, 1, 0, 0, 2]);

@@ -23,6 +23,11 @@ export interface TimelineBucket {
   readonly phase: Phase;
   /** Responses with status 200..299. */
   readonly ok2xx: number;
+  /**
+   * The 2xx among them that answered a token revoked before the fault: a revoked token accepted. Absent in results
+   * from before it was counted.
+   */
+  readonly revoked2xx?: number;
   readonly unauthorized401: number;
   readonly unavailable503: number;
   /** Responses with any other status (including 5xx other than 503). */
@@ -135,12 +140,14 @@ export function buildTimeline(input: OutageInput): TimelineBucket[] {
   validateInput(input);
   const { bucketMs, window: w } = input;
   const count = Math.ceil(w.endMs / bucketMs);
-  const acc = Array.from({ length: count }, () => ({ ok2xx: 0, unauthorized401: 0, unavailable503: 0, other: 0, errors: 0, timeouts: 0, latencies: [] as number[] }));
+  const acc = Array.from({ length: count }, () => ({ ok2xx: 0, revoked2xx: 0, unauthorized401: 0, unavailable503: 0, other: 0, errors: 0, timeouts: 0, latencies: [] as number[] }));
   for (const r of input.responses) {
     const b = acc[bucketIndex(r.t, bucketMs, w.endMs)];
     if (b === undefined) continue;
-    if (is2xx(r.status)) b.ok2xx++;
-    else if (r.status === 401) b.unauthorized401++;
+    if (is2xx(r.status)) {
+      b.ok2xx++;
+      if (r.kind === 'revoked') b.revoked2xx++;
+    } else if (r.status === 401) b.unauthorized401++;
     else if (r.status === 503) b.unavailable503++;
     else b.other++;
     b.latencies.push(r.latencyMs);

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { loadFixture } from '../../test-support/report-fixtures.js';
-import { loadCellOf } from '../result/schema.js';
+import { loadCellOf, outageCellsOf } from '../result/schema.js';
 import { acrossRunsCharts } from './chart-across.js';
-import { costChart, latencyChart, outageCharts, percentileX, throughputChart } from './chart-specs.js';
+import { RESPONSE_CLASSES, costChart, latencyChart, outageCharts, percentileX, throughputChart } from './chart-specs.js';
+import { design as outageDesign } from '../render/outage-table.js';
 
 type Row = Record<string, unknown>;
 /** The inline data of a spec (every chart carries its data in `data.values`). */
@@ -44,7 +45,19 @@ describe('chart specifications', () => {
     assert.equal(windows.length, 4);
     for (const w of windows) assert.ok((w['start'] as number) < (w['end'] as number));
     const first = values.filter((v) => v['kind'] === 'bucket' && v['design'] === 'jwt' && v['start'] === 0);
-    assert.deepEqual(first.map((v) => v['cls']), ['2xx', '401', '503', 'other status', 'error or timeout']);
+    assert.deepEqual(first.map((v) => v['cls']), ['2xx', '2xx for a revoked token', '401', '503', 'other status', 'error or timeout']);
+  });
+
+  it('gives a 2xx for a revoked token its own colour, out of the 2xx, so a band of accepted revoked tokens never reads as health', () => {
+    const result = loadFixture('outage-run');
+    const cell = outageCellsOf(result).find((c) => c.fault === 'kill' && c.strategy === 'jwt-blacklist' && c.outage !== undefined);
+    assert.ok(cell?.outage);
+    const bucket = cell.outage.timeline[0] as (typeof cell.outage.timeline)[number];
+    (cell.outage.timeline as unknown as Record<string, unknown>[])[0] = { ...bucket, ok2xx: 10, revoked2xx: 4 };
+    const values = dataOf(outageCharts(result)[0]?.spec).filter((v) => v['kind'] === 'bucket' && v['start'] === 0 && v['design'] === outageDesign(cell));
+    assert.deepEqual(values.slice(0, 2).map((v) => [v['cls'], v['n']]), [['2xx', 6], ['2xx for a revoked token', 4]]);
+    const colours = new Map(RESPONSE_CLASSES.map(([cls, colour]) => [cls, colour]));
+    assert.notEqual(colours.get('2xx for a revoked token'), colours.get('2xx'));
   });
 
   it('has no outage chart for a run without outage cells', () => {

@@ -28,9 +28,13 @@ export const CONFIG = {
   title: { fontSize: 14, anchor: 'start' as const },
 };
 
-/** Response classes of the outage timeline, with fixed colours: green answered, amber refused, red failed. */
+/**
+ * Response classes of the outage timeline, with fixed colours: green answered, magenta a revoked token accepted (the
+ * security failure the chart exists to show, never to be read as health), amber refused, red failed.
+ */
 export const RESPONSE_CLASSES = [
   ['2xx', '#4c9a2a'],
+  ['2xx for a revoked token', '#d01c8b'],
   ['401', '#e0a526'],
   ['503', '#d62728'],
   ['other status', '#9467bd'],
@@ -142,7 +146,8 @@ export function outageCharts(result: RunResult, prefix = ''): ChartSpec[] {
       const w = faultWindowOf(timeline);
       const counts = timeline.flatMap((b) =>
         ([
-          ['2xx', b.ok2xx],
+          ['2xx', b.ok2xx - (b.revoked2xx ?? 0)],
+          ['2xx for a revoked token', b.revoked2xx ?? 0],
           ['401', b.unauthorized401],
           ['503', b.unavailable503],
           ['other status', b.other],

@@ -4,6 +4,7 @@ import { outageRow } from '../render/outage-table.js';
 import { scenarioRow } from '../render/tables.js';
 import { loadFixture } from '../../test-support/report-fixtures.js';
 import { buildDocument, type Block, type RunSection } from './document.js';
+import type { RenderedChart } from './svg.js';
 import { renderHtml } from './html.js';
 import { mdText, renderMarkdown } from './markdown.js';
 import { loadCellsOf, outageCellsOf, type RunResult } from '../result/schema.js';
@@ -16,10 +17,14 @@ describe('report document', () => {
   const sample = loadFixture('sample-run');
   const blocks = buildDocument([section(sample)], []);
 
-  it('puts method and environment first, then what the numbers do not mean, then the tables, then the verdict', () => {
-    const order = ['Method and environment', 'What these numbers do not mean', 'Scenarios: throughput (closed loop)', 'Cost per request', 'Verdict on this run'].map((t) => headingIndex(blocks, t));
+  it('leads with the answer: the verdict, then the charts, then the tables, and the method and its caveats last', () => {
+    const chart: RenderedChart = { name: 'throughput', title: 'throughput', svg: '<svg/>', spec: {} } as unknown as RenderedChart;
+    const withCharts = buildDocument([{ ...section(sample), charts: new Map([['throughput', chart]]) }], []);
+    const order = ['Verdict on this run', 'Charts', 'Scenarios: throughput (closed loop)', 'Cost per request', 'Method and environment', 'What these numbers do not mean'].map((t) => headingIndex(withCharts, t));
     assert.ok(order.every((i) => i > 0), String(order));
     assert.deepEqual([...order].sort((a, b) => a - b), order);
+    assert.equal(withCharts.findIndex((b) => b.kind === 'chart'), headingIndex(withCharts, 'Charts') + 1, 'the charts right under their heading');
+    assert.equal(headingIndex(blocks, 'Charts'), -1, 'no Charts heading without charts');
   });
 
   it('shows every scenario table with exactly the rows of the terminal table', () => {

@@ -45,7 +45,7 @@ function methodBlocks(result: RunResult, h: 2 | 3): Block[] {
 }
 
 function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
-  const { result, charts } = section;
+  const { result } = section;
   const blocks: Block[] = [{ kind: 'heading', level: h, text: 'Scenarios: throughput (closed loop)' }];
   for (const scenario of loadScenariosOf(result)) {
     const cells = loadCellsOf(result).filter((c) => c.scenario === scenario);
@@ -53,7 +53,6 @@ function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
     const rows = cells.map((c) => scenarioRow(c, withRevoked));
     blocks.push({ kind: 'table', caption: scenario, head: scenarioHead(withRevoked), rows });
   }
-  blocks.push(...chartBlocks([charts.get('throughput'), charts.get('latency')]));
   const equal = result.equalLoad;
   if (equal !== undefined) {
     blocks.push({ kind: 'heading', level: h, text: 'Latency at equal offered load' });
@@ -66,13 +65,11 @@ function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
   else blocks.push({ kind: 'table', caption: COST_TITLE, head: COST_HEAD, rows: costRows });
   const decomposition = decompositionTable(result);
   if (decomposition !== undefined) blocks.push({ kind: 'table', caption: decomposition.title, head: decomposition.head, rows: decomposition.rows });
-  blocks.push(...chartBlocks([charts.get('cost')]));
   const outage = outageCellsOf(result);
   if (outage.length > 0) {
     const rate = result.outageRate === undefined ? '' : ` (open loop at ${result.outageRate.rate} req/s: ${result.outageRate.source})`;
     blocks.push({ kind: 'heading', level: h, text: 'Outages' });
     blocks.push({ kind: 'table', caption: `outage${rate}`, head: OUTAGE_HEAD, rows: outage.map(outageRow) });
-    blocks.push(...chartBlocks([...charts.entries()].filter(([k]) => k.startsWith('outage-')).map(([, c]) => c)));
   }
   const propagation = result.propagation ?? [];
   if (propagation.length > 0) {
@@ -80,6 +77,14 @@ function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
     blocks.push({ kind: 'table', caption: propagationTitle(result), head: PROPAGATION_HEAD, rows: propagation.map((c) => propagationRow(c, result.designs[c.strategy]?.traits.revocation ?? '?')) });
   }
   return blocks;
+}
+
+/** Every chart of a run, under one heading, right after the verdict: throughput, latency, cost, then each outage. */
+function chartsSection(section: RunSection, h: 2 | 3): Block[] {
+  const { charts } = section;
+  const outage = [...charts.entries()].filter(([k]) => k.startsWith('outage-')).map(([, c]) => c);
+  const blocks = chartBlocks([charts.get('throughput'), charts.get('latency'), charts.get('cost'), ...outage]);
+  return blocks.length === 0 ? [] : [{ kind: 'heading', level: h, text: 'Charts' }, ...blocks];
 }
 
 /**
@@ -162,7 +167,8 @@ export function buildDocument(sections: readonly RunSection[], across: readonly 
   const h = several ? 3 : 2;
   for (const section of sections) {
     if (several) blocks.push({ kind: 'heading', level: 2, text: `Run ${section.label}` });
-    blocks.push(...methodBlocks(section.result, h), ...tableBlocks(section, h), ...jwtLibraryBlocks(section.result, h), ...verdictBlocks(section.result, h));
+    // The answer first (the verdict, then the charts), the figures next, and how they were measured last.
+    blocks.push(...verdictBlocks(section.result, h), ...chartsSection(section, h), ...tableBlocks(section, h), ...jwtLibraryBlocks(section.result, h), ...methodBlocks(section.result, h));
   }
   if (several) blocks.push(...acrossBlocks(sections, across));
   return blocks;
