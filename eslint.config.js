@@ -7,6 +7,8 @@ export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'results/', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Plain Node scripts that run before the build (scripts/ensure-redis.mjs).
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
