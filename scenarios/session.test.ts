@@ -7,7 +7,7 @@ import { designOf } from '../servers/designs/index.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
 import { loginBodies } from './scenario.js';
-import { ME_PER_SESSION, REFRESH_AHEAD_MS, SESSION_ACCESS_TTL_SEC, refreshDue, session, sessionServerArgs, tokensOf } from './session.js';
+import { expiryMs, ME_PER_SESSION, REFRESH_AHEAD_MS, SESSION_ACCESS_TTL_SEC, refreshDue, session, sessionServerArgs, tokensOf } from './session.js';
 
 /** A token whose payload carries `exp` (no signature: the client never verifies, it only reads exp). */
 const tokenWithExp = (exp: unknown): string => `e30.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.sig`;
@@ -15,19 +15,22 @@ const tokenWithExp = (exp: unknown): string => `e30.${Buffer.from(JSON.stringify
 describe('the session client: when it refreshes', () => {
   it('refreshes when the access token has less than the margin left by its exp, and not before', () => {
     const now = 1_700_000_000_000;
-    assert.equal(refreshDue(tokenWithExp(now / 1000 + 1), now), false, '1 s left');
-    assert.equal(refreshDue(tokenWithExp((now + REFRESH_AHEAD_MS) / 1000), now), false, 'exactly the margin left');
-    assert.equal(refreshDue(tokenWithExp((now + REFRESH_AHEAD_MS - 1) / 1000), now), true, 'just under the margin');
-    assert.equal(refreshDue(tokenWithExp(now / 1000 - 5), now), true, 'already expired');
+    assert.equal(refreshDue(expiryMs(tokenWithExp(now / 1000 + 1)), now), false, '1 s left');
+    assert.equal(refreshDue(expiryMs(tokenWithExp((now + REFRESH_AHEAD_MS) / 1000)), now), false, 'exactly the margin left');
+    assert.equal(refreshDue(expiryMs(tokenWithExp((now + REFRESH_AHEAD_MS - 1) / 1000)), now), true, 'just under the margin');
+    assert.equal(refreshDue(expiryMs(tokenWithExp(now / 1000 - 5)), now), true, 'already expired');
   });
 
   it('refreshes a token whose exp it cannot read', () => {
-    for (const token of ['opaque-uuid', 'a.%%%.c', tokenWithExp('soon'), tokenWithExp(null)]) assert.equal(refreshDue(token, 0), true, token);
+    for (const token of ['opaque-uuid', 'a.%%%.c', tokenWithExp('soon'), tokenWithExp(null)]) assert.equal(refreshDue(expiryMs(token), 0), true, token);
   });
 
   it('reads the tokens of a login or refresh answer, and nothing from another body', () => {
-    assert.deepEqual(tokensOf('{"token":"t","refreshToken":"r"}'), { token: 't', refreshToken: 'r' });
-    assert.deepEqual(tokensOf('{"token":"t"}'), { token: 't', refreshToken: undefined });
+    assert.deepEqual(tokensOf('{"token":"t","refreshToken":"r"}'), { token: 't', refreshToken: 'r', expMs: undefined });
+    assert.deepEqual(tokensOf('{"token":"t"}'), { token: 't', refreshToken: undefined, expMs: undefined });
+    const jwt = tokenWithExp(1_700_000_002);
+    assert.deepEqual(tokensOf(JSON.stringify({ token: jwt, refreshToken: 'r' })), { token: jwt, refreshToken: 'r', expMs: 1_700_000_002_000 }, 'a client that can refresh reads exp once, here');
+    assert.equal(tokensOf(JSON.stringify({ token: jwt }))?.expMs, undefined, 'a client that cannot refresh never reads it');
     assert.equal(tokensOf('{"error":"x"}'), undefined);
     assert.equal(tokensOf(''), undefined);
   });

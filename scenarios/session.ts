@@ -1,5 +1,6 @@
 import type autocannon from 'autocannon';
 import type { DesignTraits } from '../servers/design.js';
+import { decodeSegment } from '../servers/jwt/claims.js';
 import { JSON_HEADERS, loginBodies, MeBodySample, rotating, type Scenario } from './scenario.js';
 
 /** GET /me requests per session, between its login and its logout. */
@@ -25,31 +26,38 @@ export const REFRESH_AHEAD_MS = 1000;
 export const sessionServerArgs = (traits: DesignTraits): string[] => (traits.refreshTokens === true ? ['--access-ttl', String(SESSION_ACCESS_TTL_SEC)] : []);
 
 /**
- * Whether a client should refresh `token` before its next request: its `exp` (read from the payload, unverified, as
- * a browser client does) is less than `aheadMs` away at `nowMs`. A token whose `exp` cannot be read is refreshed.
+ * Whether a client should refresh before its next request: its access token's `exp` (in ms, from `SessionTokens`) is
+ * less than `aheadMs` away at `nowMs`. A token whose `exp` could not be read (`expMs` undefined) is refreshed.
  */
-export function refreshDue(token: string, nowMs: number, aheadMs = REFRESH_AHEAD_MS): boolean {
-  const exp = expOf(token);
-  return exp === undefined || exp * 1000 - nowMs < aheadMs;
+export function refreshDue(expMs: number | undefined, nowMs: number, aheadMs = REFRESH_AHEAD_MS): boolean {
+  return expMs === undefined || expMs - nowMs < aheadMs;
 }
 
-function expOf(token: string): number | undefined {
-  const payload = token.split('.')[1];
-  if (payload === undefined) return undefined;
-  try {
-    const exp = (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: unknown } | null)?.exp;
-    return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * A token's `exp` in ms, read from its payload unverified (as a browser client does); undefined when there is none.
+ * Read once per token, when it arrives, not per request.
+ */
+export function expiryMs(token: string): number | undefined {
+  const exp = decodeSegment(token, 1)?.['exp'];
+  return typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined;
+}
+
+/** The tokens of a login or refresh answer, and the access token's expiry for the refresh rule. */
+export interface SessionTokens {
+  token: string;
+  refreshToken: string | undefined;
+  /** The access token's `exp` in ms (undefined for an opaque token or an unreadable one). */
+  expMs: number | undefined;
 }
 
 /** The tokens of a login or refresh answer (undefined when it is not one). */
-export function tokensOf(body: string): { token: string; refreshToken: string | undefined } | undefined {
+export function tokensOf(body: string): SessionTokens | undefined {
   try {
     const parsed = JSON.parse(body) as { token?: unknown; refreshToken?: unknown } | null;
     if (typeof parsed?.token !== 'string') return undefined;
-    return { token: parsed.token, refreshToken: typeof parsed.refreshToken === 'string' ? parsed.refreshToken : undefined };
+    const refreshToken = typeof parsed.refreshToken === 'string' ? parsed.refreshToken : undefined;
+    // Only a client that can refresh reads its token's exp.
+    return { token: parsed.token, refreshToken, expMs: refreshToken === undefined ? undefined : expiryMs(parsed.token) };
   } catch {
     return undefined;
   }
@@ -65,8 +73,9 @@ export class SessionCounts {
 
 interface SessionContext {
   auth?: string;
-  token?: string;
   refreshToken?: string;
+  /** The access token's exp in ms (read once, when the token arrived). */
+  expMs?: number;
   /** The user this connection logged in as: each GET /me 200 of the session must name it. */
   username?: string;
   /** The request in flight is a refresh sent in place of a GET /me. */
@@ -97,7 +106,7 @@ export const session: Scenario = {
       (context.auth === undefined ? undefined : { ...req, headers: { ...req.headers, authorization: context.auth } }) as autocannon.Request;
     const took = (context: SessionContext, body: string): void => {
       const t = tokensOf(body);
-      context.token = t?.token;
+      context.expMs = t?.expMs;
       context.auth = t === undefined ? undefined : `Bearer ${t.token}`;
       context.refreshToken = t?.refreshToken;
     };
@@ -105,7 +114,7 @@ export const session: Scenario = {
       method: 'GET',
       path: '/me',
       setupRequest: (req: autocannon.Request, context: SessionContext) => {
-        context.refreshing = refreshes && context.token !== undefined && context.refreshToken !== undefined && refreshDue(context.token, Date.now());
+        context.refreshing = refreshes && context.auth !== undefined && context.refreshToken !== undefined && refreshDue(context.expMs, Date.now());
         if (context.refreshing) return { ...req, method: 'POST', path: '/refresh', headers: JSON_HEADERS, body: JSON.stringify({ refreshToken: context.refreshToken }) };
         return withToken(req, context);
       },

@@ -14,7 +14,7 @@ import { Pool } from 'undici';
 import { encodeHistogram, latencyHistogram, recordMs } from '../measure/histogram.js';
 import type { ErrorEvent, RequestKind, ResponseEvent } from '../measure/outage-events.js';
 import { JSON_HEADERS, MeBodySample } from '../../scenarios/scenario.js';
-import { refreshDue, tokensOf } from '../../scenarios/session.js';
+import { refreshDue, SessionCounts, tokensOf } from '../../scenarios/session.js';
 import { requestsPerSession, type PacedSession, type PacedWorkerData, type PacedWorkerResult } from './paced.js';
 
 /** Request 0 is due this long after the go: time for the pacer thread to wake. */
@@ -73,7 +73,7 @@ async function main(data: PacedWorkerData): Promise<void> {
   let ri = 0;
 
   const logins = data.session?.logins ?? [];
-  const tally = { sessions: 0, refreshes: 0, refreshesFailed: 0 };
+  const tally = new SessionCounts();
   let nextId = 0;
   /**
    * One request of a session, timed from `intended` when `measured`; resolves with its status, the time it ended and,
@@ -127,7 +127,7 @@ async function main(data: PacedWorkerData): Promise<void> {
     let intended = l.t;
     for (let k = 0; k < session.mePerSession; k++) {
       // A client of a design with refresh tokens refreshes in place of this GET /me when its token nears expiry.
-      if (session.refreshAheadMs !== undefined && tokens.refreshToken !== undefined && refreshDue(tokens.token, Date.now(), session.refreshAheadMs)) {
+      if (session.refreshAheadMs !== undefined && tokens.refreshToken !== undefined && refreshDue(tokens.expMs, Date.now(), session.refreshAheadMs)) {
         const r = await sessionRequest(measured, intended, 'POST', '/refresh', JSON_HEADERS, JSON.stringify({ refreshToken: tokens.refreshToken }), (status) => status === 200);
         intended = r.t;
         tokens = r.status === 200 && r.text !== undefined ? tokensOf(r.text) : undefined;
