@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   // .dependency-cruiser.cjs is CommonJS tool config (require, module, __dirname), checked by depcruise loading it.
-  { ignores: ['dist/', 'node_modules/', 'results/', '.dependency-cruiser.cjs'] },
+  { ignores: ['dist/', 'dist-*/', 'node_modules/', 'results/', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   // Plain Node scripts that run before the build (scripts/ensure-redis.mjs).
