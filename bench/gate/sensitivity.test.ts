@@ -27,7 +27,7 @@ const RECORDED: Readonly<Record<Strategy, { readonly ceiling: readonly number[];
   'redis-token': { ceiling: [35977, 33760, 46361, 41557, 43398], validate: [15526, 11649, 15397, 17698, 15226] },
 };
 
-/** What +1 ms of Redis latency did to validate at 10 connections (README, "CI regression gate": bench:ci, confirmed). */
+/** What +1 ms of Redis latency did to validate at 10 connections (docs/ci-gate.md, baseline mode: bench:ci, confirmed). */
 const MEASURED_AT_1MS: Readonly<Record<(typeof REDIS_DESIGNS)[number], number>> = { 'redis-token': -0.686, 'jwt-blacklist': -0.521 };
 
 /**

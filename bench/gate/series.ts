@@ -1,6 +1,6 @@
 import { ceilingCellsOf, ceilingKey, measuredCellsOf, type LoadCell, type RunResult } from '../result/schema.js';
 
-/** The two figures the gate compares, both free of the machine's speed (see README, "CI regression gate"). */
+/** The two figures the gate compares, both free of the machine's speed (see docs/ci-gate.md). */
 export type MetricName = 'throughput' | 'p99';
 
 export interface MetricInfo {

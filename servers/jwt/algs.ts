@@ -4,7 +4,7 @@ export type JwtAlg = (typeof JWT_ALGS)[number];
 
 /**
  * The JWT libraries a server can sign and verify with (--jwt-impl), each with every check (servers/jwt/codec.ts).
- * The first is the default: the fastest that passes every check (README, "JWT libraries", and `authbench
+ * The first is the default: the fastest that passes every check (docs/method.md, "JWT libraries", and `authbench
  * micro` measure it).
  */
 export const JWT_IMPLS = ['fast-jwt', 'jose'] as const;
