@@ -11,6 +11,8 @@ import { registerSensitivity } from './sensitivity.js';
 import { registerSweep } from './sweep.js';
 import { registerCapacity } from './capacity.js';
 import { registerCalibrate } from './calibrate.js';
+import { registerExport } from './export.js';
+import { registerImport } from './import.js';
 import { serve, type ServeFlags } from '../servers/process/serve.js';
 import { addServerOptions } from './server-options.js';
 
@@ -44,5 +46,7 @@ export function buildProgram(): Command {
   registerSensitivity(program);
   registerReport(program);
   registerReference(program);
+  registerExport(program);
+  registerImport(program);
   return program;
 }
