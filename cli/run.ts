@@ -3,6 +3,7 @@ import { Option, type Command } from 'commander';
 import { anyErrored } from '../bench/measure/aggregate.js';
 import { writeResult, writeText } from '../bench/result/write.js';
 import { createProgress } from '../bench/run/progress.js';
+import { labelledPath } from '../bench/render/fit.js';
 import { renderTables } from '../bench/render/tables.js';
 import { buildReport, writeReport } from '../bench/report/report.js';
 import { renderVerdictText } from '../bench/report/verdict-text.js';
@@ -36,7 +37,8 @@ async function run(flags: RunFlags): Promise<number> {
   const written = await writeReport(await buildReport([result]), config.outDir);
   if (config.jsonFile === '-') process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else process.stdout.write(`${tables}\n`);
-  process.stderr.write(`results: ${path}\nreport:  ${written.find((p) => p.endsWith('report.html')) ?? join(config.outDir, 'report.html')}\n`);
+  const report = written.find((p) => p.endsWith('report.html')) ?? join(config.outDir, 'report.html');
+  process.stderr.write(`${labelledPath('results:', path)}\n${labelledPath('report: ', report)}\n`);
   if (result.status === 'interrupted') return EXIT_INTERRUPTED;
   return anyErrored(result.cells) ? 1 : 0;
 }

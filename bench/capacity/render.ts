@@ -1,5 +1,5 @@
-import Table from 'cli-table3';
 import { median } from '../../lib/stats.js';
+import { fitTable, wrapProseLines } from '../render/fit.js';
 import { fmtInt, fmtMs } from '../render/format.js';
 import type { CapacityDesignResult, CapacityResult } from './run-capacity.js';
 
@@ -11,13 +11,15 @@ function answerOf(d: CapacityDesignResult): string {
   return `${fmtInt(d.sustainableRate)}–${fmtInt(d.firstFailingRate)} req/s${d.converged ? '' : ' (not converged: the steps ran out)'}`;
 }
 
-/** Rates tried per design, and where each design's capacity lies. Pure. */
+/** Rates tried per design, and where each design's capacity lies, within 120 columns (cells wrap when wider). Pure. */
 export function renderCapacity(result: CapacityResult): string {
   const parts = [result.method.map((m) => `method: ${m}`).join('\n')];
-  const summary = new Table({ head: ['strategy', `capacity with p99 ≤ ${result.config.sloP99Ms} ms (last passing – first failing rate)`, 'first failure'], style: { head: [], border: [] } });
+  const summaryHead = ['strategy', `capacity with p99 ≤ ${result.config.sloP99Ms} ms (last passing – first failing rate)`, 'first failure'];
+  const summary: string[][] = [];
   for (const d of result.designs) {
     summary.push([d.strategy, answerOf(d), d.firstFailingRate === null ? '–' : d.stoppedBy]);
-    const trials = new Table({ head: ['rate', 'answered req/s (median)', 'p99 corrected ms (each repetition)', 'p99 uncorrected ms (median)', 'failed (max)', 'repetitions', 'verdict'], style: { head: [], border: [] } });
+    const trialsHead = ['rate', 'answered req/s (median)', 'p99 corrected ms (each repetition)', 'p99 uncorrected ms (median)', 'failed (max)', 'repetitions', 'verdict'];
+    const trials: string[][] = [];
     for (const t of d.trials) {
       const r = t.repetitions;
       const uncorrected = r.flatMap((x) => (x.p99UncorrectedMs === null ? [] : [x.p99UncorrectedMs]));
@@ -31,8 +33,8 @@ export function renderCapacity(result: CapacityResult): string {
         t.verdict,
       ]);
     }
-    parts.push(`${d.strategy} (rates in the order tried)\n${trials.toString()}`);
+    parts.push(`${d.strategy} (rates in the order tried)\n${fitTable({ head: trialsHead, rows: trials, lists: [2, 5] })}`);
   }
-  parts.push(`capacity at a latency target\n${summary.toString()}`);
-  return parts.join('\n\n');
+  parts.push(`capacity at a latency target\n${fitTable({ head: summaryHead, rows: summary, wrap: [0], lists: [1] })}`);
+  return wrapProseLines(parts.join('\n\n'));
 }

@@ -1,5 +1,6 @@
 import Table from 'cli-table3';
 import { JWT_IMPLS } from '../../servers/config.js';
+import { wrapProseLines } from '../render/fit.js';
 import type { FloorComparison, MicroResult, MicroTaskResult, VerifyRatio } from './schema.js';
 
 const fmtOps = (n: number | null): string => (n === null ? '–' : Math.round(n).toLocaleString('en-US'));
@@ -85,5 +86,6 @@ export function renderFloorComparisons(rows: readonly FloorComparison[]): string
 /** The whole terminal report. Pure: a function of the result only. */
 export function renderMicro(result: MicroResult): string {
   const sections = [renderFloorComparisons(result.floorComparisons), renderVerifyRatios(result.verifyRatios)];
-  return [renderMicroHeader(result), renderMicroTable(result.tasks), ...sections.filter((s) => s !== '')].join('\n\n');
+  // The header's and method's prose wrapped at 120 columns; the tables as they are.
+  return wrapProseLines([renderMicroHeader(result), renderMicroTable(result.tasks), ...sections.filter((s) => s !== '')].join('\n\n'));
 }

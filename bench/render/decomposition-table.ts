@@ -1,6 +1,6 @@
-import Table from 'cli-table3';
 import { unitLabel, type RunResult } from '../result/schema.js';
 import { fmtUs } from './format.js';
+import { fitTable, Footnotes, wrapProse } from './fit.js';
 
 const us = (n: number | null | undefined): string => fmtUs(n);
 
@@ -21,11 +21,14 @@ export function decompositionTable(result: RunResult): { title: string; head: st
   };
 }
 
-/** One table: for each design, the measured server CPU per validate request next to its parts. Pure. */
+/**
+ * One table: for each design, the measured server CPU per validate request next to its parts; on the terminal each
+ * row's note is numbered under the table. Pure.
+ */
 export function renderDecompositionTable(result: RunResult): string {
   const t = decompositionTable(result);
   if (t === undefined) return '';
-  const table = new Table({ head: t.head, style: { head: [], border: [] } });
-  for (const r of t.rows) table.push(r);
-  return [t.title, table.toString()].join('\n');
+  const notes = new Footnotes();
+  const rows = t.rows.map((r) => [`${r[0] ?? ''}${notes.marks([r[r.length - 1] ?? ''])}`, ...r.slice(1, -1)]);
+  return [wrapProse(t.title), fitTable({ head: ['design', ...t.head.slice(1, -1)], rows, wrap: [0] }), ...notes.lines()].join('\n');
 }

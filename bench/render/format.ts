@@ -74,3 +74,19 @@ export function refreshNote(sessions: { readonly sessions: number; readonly refr
   const per = sessions.sessions > 0 ? (sessions.refreshes / sessions.sessions).toFixed(2) : '–';
   return `${per} refreshes/session${sessions.refreshesFailed > 0 ? `, ${sessions.refreshesFailed} refused` : ''}`;
 }
+
+/**
+ * The failed answers of a cell in one cell of a narrow table: its non-2xx statuses (`401:12 503:3`, or `0`), then its
+ * connection errors and timeouts when there were any (`503:3 err:2 timeout:1`).
+ */
+export function failuresCell(s: { readonly statusCounts: Record<string, number>; readonly errors: number; readonly timeouts: number }): string {
+  const statuses = non2xx(s.statusCounts);
+  const more = [...(s.errors > 0 ? [`err:${s.errors}`] : []), ...(s.timeouts > 0 ? [`timeout:${s.timeouts}`] : [])];
+  if (more.length === 0) return statuses;
+  return [...(statuses === '0' ? [] : [statuses]), ...more].join(' ');
+}
+
+/** A median with the min–max range beside it, `10,717 (10,485–12,325)`; the median alone when they are one number. */
+export function fmtIntRange(r: { readonly median: number; readonly min: number; readonly max: number }): string {
+  return r.min === r.max ? fmtInt(r.median) : `${fmtInt(r.median)} (${fmtInt(r.min)}–${fmtInt(r.max)})`;
+}

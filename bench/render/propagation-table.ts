@@ -1,21 +1,29 @@
-import Table from 'cli-table3';
 import type { PropagationCell, RunResult } from '../result/schema.js';
 import { fmtInt, fmtMs } from './format.js';
+import { fitTable, Footnotes, wrapProse } from './fit.js';
 
 /** Column titles of the propagation table (it fits 120 columns; the per-logout detail is in the JSON). */
 export const PROPAGATION_HEAD: readonly string[] = ['design', 'revocation', 'load', 'refused everywhere', 'delay p50 ms', 'p99 ms', 'max ms', 'accepted after logout', 'undone', 'notes'];
 
-/** The cells of one row: the terminal, Markdown and HTML tables all use these. */
-export function propagationRow(cell: PropagationCell, revocation: string): string[] {
+/** The notes of one propagation cell: why it errored, tokens still accepted at the end of the window, odd answers. */
+export function propagationNotes(cell: PropagationCell): string[] {
   const s = cell.summary;
-  const load = cell.loadRps === 0 ? 'idle' : `${fmtInt(cell.loadRps)}/s`;
-  if (s === undefined) return [cell.strategy, revocation, load, '–', '–', '–', '–', '–', '–', `ERRORED: ${cell.errors.join('; ')}`];
-  const probed = s.logouts - s.failed;
+  if (s === undefined) return [`ERRORED: ${cell.errors.join('; ')}`];
   const notes: string[] = [];
   if (s.notRefusedInWindow > 0) notes.push(`${s.notRefusedInWindow} still accepted ${(s.window.ms / 1000).toFixed(1)} s after logout`);
   if (s.otherAnswers > 0) notes.push(`${s.otherAnswers} other answers`);
   if (cell.errors.length > 0) notes.push(cell.errors.join('; '));
   if (cell.load !== undefined && cell.load.achievedRps < 0.9 * cell.loadRps) notes.push(`load reached ${fmtInt(cell.load.achievedRps)}/s`);
+  return notes;
+}
+
+/** The cells of one row: the Markdown and HTML tables use these; the terminal numbers the notes under the table. */
+export function propagationRow(cell: PropagationCell, revocation: string): string[] {
+  const s = cell.summary;
+  const load = cell.loadRps === 0 ? 'idle' : `${fmtInt(cell.loadRps)}/s`;
+  const notes = propagationNotes(cell).join('; ');
+  if (s === undefined) return [cell.strategy, revocation, load, '–', '–', '–', '–', '–', '–', notes];
+  const probed = s.logouts - s.failed;
   return [
     cell.strategy,
     revocation,
@@ -26,7 +34,7 @@ export function propagationRow(cell: PropagationCell, revocation: string): strin
     fmtMs(s.delayMs.max),
     `${fmtInt(s.acceptedAfterAck)} (≤${fmtInt(s.maxAcceptedAfterOneLogout)}/logout)`,
     String(s.acceptedAfterRefusal),
-    notes.join('; '),
+    notes,
   ];
 }
 
@@ -42,11 +50,14 @@ export function propagationTitle(result: RunResult): string {
   );
 }
 
-/** The propagation table, or '' when the run has none. Pure. */
+/** The propagation table, or '' when the run has none; on the terminal the notes are numbered under it. Pure. */
 export function renderPropagationTable(result: RunResult): string {
   const cells = result.propagation ?? [];
   if (cells.length === 0) return '';
-  const table = new Table({ head: [...PROPAGATION_HEAD], style: { head: [], border: [] } });
-  for (const c of cells) table.push(propagationRow(c, result.designs[c.strategy]?.traits.revocation ?? '?'));
-  return `${propagationTitle(result)}\n${table.toString()}`;
+  const notes = new Footnotes();
+  const rows = cells.map((c) => {
+    const r = propagationRow(c, result.designs[c.strategy]?.traits.revocation ?? '?');
+    return [`${r[0] ?? ''}${notes.marks(propagationNotes(c))}`, ...r.slice(1, -1)];
+  });
+  return [wrapProse(propagationTitle(result)), fitTable({ head: PROPAGATION_HEAD.slice(0, -1), rows, wrap: [0] }), ...notes.lines()].join('\n');
 }

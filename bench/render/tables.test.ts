@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { limitCell, non2xx, renderHeader, renderScenarioTable, renderTables } from './tables.js';
-import { renderEqualLoadTable } from './equal-load-table.js';
+import { limitCell, non2xx, RANGE_LEFT_OUT, renderHeader, renderScenarioTable, renderTables, scenarioRow } from './tables.js';
+import { equalLoadRow, LATENCY_RANGE_LEFT_OUT, renderEqualLoadTable } from './equal-load-table.js';
+import { failuresCell, fmtIntRange } from './format.js';
 import type { LimitsSummary } from '../measure/limits.js';
 import type { LoadCell, RunResult } from '../result/schema.js';
+import { renderVerdictText } from '../report/verdict-text.js';
+import { columnTitles, everyTableResult, loadFixture, LONG_DESIGN, LONG_ERROR, rowOf, tableRows, unwrap } from '../../test-support/report-fixtures.js';
+import { columns, TERMINAL_WIDTH } from './fit.js';
 
 function cell(scenario: string, strategy: string, over: Partial<LoadCell> = {}): LoadCell {
   return {
@@ -74,40 +78,58 @@ describe('terminal tables', () => {
     assert.equal(non2xx({ '200': 10, '204': 3 }), '0');
   });
 
+  it('puts the failed answers in one cell: the non-2xx statuses, then the errors and timeouts when there were any', () => {
+    assert.equal(failuresCell({ statusCounts: { '200': 9, '503': 3, '401': 7 }, errors: 2, timeouts: 1 }), '401:7 503:3 err:2 timeout:1');
+    assert.equal(failuresCell({ statusCounts: { '200': 9 }, errors: 0, timeouts: 4 }), 'timeout:4');
+    assert.equal(failuresCell({ statusCounts: { '200': 9 }, errors: 0, timeouts: 0 }), '0');
+    assert.equal(fmtIntRange({ median: 10717.4, min: 10485, max: 12325 }), '10,717 (10,485–12,325)');
+    assert.equal(fmtIntRange({ median: 19128, min: 19128, max: 19128 }), '19,128', 'one repetition: no range');
+  });
+
   it('puts the machine, software versions, commit and method above the tables', () => {
     const h = renderHeader(result);
     for (const s of ['Test CPU × 2', 'Node v20.20.2', 'Redis 7.0.15', 'fastify 5.0.0', 'git abcdef0123', 'method: load: autocannon, closed loop']) {
       assert.ok(h.includes(s), `header lacks ${s}:\n${h}`);
     }
+    const terminal = renderTables(result);
+    for (const s of ['Test CPU × 2', 'git abcdef0123', 'method: load: autocannon, closed loop']) assert.ok(terminal.includes(s), s);
+    assert.match(terminal, /^terminal tables: fewer columns than the report/m, 'says the report has every column');
   });
 
-  it('shows a row per strategy with req/s, range, fraction of ceiling, percentiles, errors and wrong answers', () => {
+  it('shows a row per design with req/s and its range, fraction of ceiling, p50 and p99, failed and wrong answers, limit', () => {
     const t = renderScenarioTable(result, 'validate');
-    const row = t.split('\n').find((l) => l.includes('│ jwt '));
-    assert.ok(row, t);
-    const cols = row.split('│').map((c) => c.trim()).filter((c) => c !== '');
-    assert.deepEqual(cols, ['jwt', '12,346', '12,000–13,000', '26%', '0.412 (0.398–0.431)', '1.00', '4.38', '12.3', '130', '401:7 503:3', '2/1', '7', 'server']);
+    assert.deepEqual(columnTitles(t), ['design', 'req/s', '× ceiling', 'p50 ms', 'p99 ms', 'non-2xx, errors', 'wrong answers', 'limit']);
+    assert.deepEqual(rowOf(t, 'jwt'), ['jwt', '12,346 (12,000–13,000)', '26%', '0.412', '4.38', '401:7 503:3 err:2 timeout:1', '7', 'server']);
+    // The report keeps every column: p90, p99.9, max, the latency ranges, errors and timeouts apart.
+    const full = scenarioRow(cell('validate', 'jwt'), false);
+    assert.deepEqual(full.slice(0, -1), ['jwt', '12,346', '12,000–13,000', '26%', '0.412 (0.398–0.431)', '1.00', '4.38', '12.3', '130', '401:7 503:3', '2/1', '7', 'server']);
   });
 
-  it('gives the refreshes per session of a session cell whose clients refreshed, and those refused', () => {
+  it('gives the refreshes per session of a session cell whose clients refreshed, and those refused, in a note under the table', () => {
     const base = cell('session', 'jwt-refresh');
     const summary = base.summary as NonNullable<LoadCell['summary']>;
     const with_ = (sessions: NonNullable<LoadCell['summary']>['sessions']): RunResult => ({ ...result, cells: [{ ...base, summary: { ...summary, sessions } }] });
     assert.match(renderScenarioTable(with_({ sessions: 400, refreshes: 130, refreshesFailed: 0 }), 'session'), /0\.33 refreshes\/session/);
-    assert.match(renderScenarioTable(with_({ sessions: 400, refreshes: 130, refreshesFailed: 2 }), 'session'), /0\.33 refreshes\/session, 2 refused/);
-    assert.doesNotMatch(renderScenarioTable(with_({ sessions: 400, refreshes: 0, refreshesFailed: 0 }), 'session'), /refreshes/, 'no note for a design that never refreshes');
+    const refused = renderScenarioTable(with_({ sessions: 400, refreshes: 130, refreshesFailed: 2 }), 'session');
+    assert.match(refused, /^¹ 0\.33 refreshes\/session, 2 refused$/m);
+    assert.equal(rowOf(refused, 'jwt-refresh')[0], 'jwt-refresh ¹', 'the row carries the note\'s number');
+    assert.doesNotMatch(renderScenarioTable(with_({ sessions: 400, refreshes: 0, refreshesFailed: 0 }), 'session'), /refreshes|¹/, 'no note for a design that never refreshes');
   });
 
-  it('says when a cell errored and why', () => {
+  it('says when a cell errored and why, in a numbered note under the table', () => {
     const t = renderScenarioTable(result, 'validate');
     assert.match(t, /ERRORED: repetition 2: server redis-token killed by SIGKILL/);
+    assert.deepEqual(rowOf(t, 'redis-token'), ['redis-token ¹', '12,346 (12,000–13,000)', '26%', '0.412', '4.38', '401:7 503:3 err:2 timeout:1', '7', 'server']);
+    assert.match(t, /^¹ ERRORED: repetition 2: server redis-token killed by SIGKILL$/m);
   });
 
   it('adds the revoked-accepted column to the table of a scenario that counts revoked tokens accepted only', () => {
-    assert.match(renderScenarioTable(result, 'revocation'), /revoked accepted/);
-    assert.doesNotMatch(renderScenarioTable(result, 'validate'), /revoked accepted/);
-    const jwtRow = renderScenarioTable(result, 'revocation').split('\n').find((l) => l.includes('│ jwt '));
-    assert.match(jwtRow ?? '', /│ 1500 /);
+    assert.ok(columnTitles(renderScenarioTable(result, 'revocation')).includes('revoked accepted'));
+    assert.ok(!columnTitles(renderScenarioTable(result, 'validate')).includes('revoked accepted'));
+    const t = renderScenarioTable(result, 'revocation');
+    const at = columnTitles(t).indexOf('revoked accepted');
+    assert.equal(rowOf(t, 'jwt')[at], '1,500');
+    assert.equal(rowOf(t, 'jwt-blacklist')[at], '0');
   });
 
   it('names what limited each cell in a word, with the count when the repetitions disagreed', () => {
@@ -128,13 +150,24 @@ describe('terminal tables', () => {
     delete (old as { limits?: unknown }).limits;
     assert.equal(limitCell(old), '');
     assert.equal(limitCell(undefined), '');
-    assert.match(renderScenarioTable(result, 'validate').split('\n')[2] ?? '', /limit/);
+    assert.equal(columnTitles(renderScenarioTable(result, 'validate')).at(-1), 'limit');
+    const t = renderScenarioTable({ ...result, cells: [cell('validate', 'jwt', { summary: old })] }, 'validate');
+    assert.equal(rowOf(t, 'jwt').at(-1), '');
   });
 
   it('renders one table per scenario in run order', () => {
     const all = renderTables(result);
     const at = (s: string): number => all.indexOf(`\n${s} · throughput, closed loop\n`);
     assert.ok(at('validate') > 0 && at('validate') < at('revocation'), all);
+  });
+
+  it('leaves the req/s range out of a table it would push past 120 columns, and says so under it', () => {
+    const long = 'a-design-whose-name-takes-half-of-the-line';
+    const t = renderScenarioTable({ ...result, cells: [cell('validate', 'jwt'), cell('validate', long, { summary: { ...cell('x', 'y').summary!, statusCounts: { '200': 1 }, errors: 0, timeouts: 0 } })] }, 'validate');
+    assert.deepEqual(rowOf(t, 'jwt').slice(0, 2), ['jwt', '12,346']);
+    assert.equal(rowOf(t, long)[0], long, 'the name whole');
+    assert.ok(t.split('\n').includes(RANGE_LEFT_OUT), t);
+    assert.ok(!renderScenarioTable(result, 'validate').includes(RANGE_LEFT_OUT), 'no such line when the range fits');
   });
 });
 
@@ -159,16 +192,67 @@ describe('the equal-load table', () => {
 
   it('puts the designs side by side at each offered rate, with the merged percentiles and their range', () => {
     const t = renderEqualLoadTable(withEqual);
-    assert.match(t, /validate at equal offered load .*redis-token's closed-loop validate median, 4,000 req\/s/);
-    const row = t.split('\n').find((l) => l.includes('│ jwt '));
-    const cols = (row ?? '').split('│').map((c) => c.trim()).filter((c) => c !== '');
-    assert.deepEqual(cols.slice(0, 6), ['25% = 1,000/s', 'jwt', '1,000', '0.412 (0.400–0.430)', '0.600', '1.23 (1.10–1.30)']);
+    assert.match(unwrap(t), /validate at equal offered load .*redis-token's closed-loop validate median, 4,000 req\/s/);
+    assert.match(t, /^offered: 25% = 1,000 req\/s$/m);
+    assert.deepEqual(rowOf(t, 'jwt').slice(0, 4), ['jwt', '1,000', '0.412 (0.400–0.430)', '1.23 (1.10–1.30)']);
+    // The report's row keeps the offered rate, the p90 and the rest.
+    assert.deepEqual(equalLoadRow(cell('jwt')).slice(0, 6), ['25% = 1,000/s', 'jwt', '1,000', '0.412 (0.400–0.430)', '0.600', '1.23 (1.10–1.30)']);
   });
 
   it('marks a cell whose generator lagged as invalid', () => {
-    const row = renderEqualLoadTable(withEqual).split('\n').find((l) => l.includes('│ redis-token '));
-    assert.match(row ?? '', /INVALID: generator lag/);
+    const t = renderEqualLoadTable(withEqual);
+    assert.equal(rowOf(t, 'redis-token')[0], 'redis-token ¹');
+    assert.match(t, /^¹ INVALID: generator lag$/m);
+    assert.match(equalLoadRow(cell('redis-token', { valid: false })).at(-1) ?? '', /INVALID: generator lag/);
+  });
+
+  it('gives each offered rate its own table, and leaves the latency ranges out of one they would push past 120 columns', () => {
+    const long = 'a-design-whose-name-takes-half-of-the-line';
+    const t = renderEqualLoadTable({ equalLoad: { ...withEqual.equalLoad, cells: [cell('jwt'), { ...cell(long, { achievedRps: { median: 2000, min: 2000, max: 2000 } }), offeredRps: 2000, rateLabel: '2,000 req/s' }] } });
+    assert.match(t, /^offered: 25% = 1,000 req\/s$/m);
+    assert.match(t, /^offered: 2,000 req\/s$/m);
+    const [first = '', second = ''] = t.split(/^offered: /m).slice(1);
+    assert.equal(rowOf(first, 'jwt')[2], '0.412 (0.400–0.430)');
+    assert.ok(!first.includes(LATENCY_RANGE_LEFT_OUT));
+    assert.deepEqual(rowOf(second, long).slice(0, 4), [long, '2,000', '0.412', '1.23']);
+    assert.ok(second.includes(LATENCY_RANGE_LEFT_OUT), second);
   });
 
   it('is absent from a result without equal-load cells', () => assert.equal(renderEqualLoadTable({}), ''));
+});
+
+describe('a terminal of 120 columns', () => {
+  const full = everyTableResult();
+  const text = `${renderTables(full)}\n\n${renderVerdictText(full)}`;
+
+  it('holds every line of a result with every table, long names, long errors and many notes', () => {
+    for (const title of ['ceiling · throughput', 'validate at equal offered load', 'cost per request', 'CPU, memory and state', 'Redis commands and bytes on the wire', "where a validate request's server CPU goes", 'outage (open loop', 'availability and latency', 'revocation, sessions and checks', 'propagation: logout', 'verdict on this run']) {
+      assert.ok(text.includes(title), `no ${title}`);
+    }
+    const wide = text.split('\n').filter((l) => columns(l) > TERMINAL_WIDTH);
+    assert.deepEqual(wide, [], `${wide.length} lines over ${TERMINAL_WIDTH} columns`);
+    assert.ok(text.split('\n').some((l) => columns(l) === TERMINAL_WIDTH), 'the test reaches the edge: something had to be fitted');
+  });
+
+  it('keeps what the narrow tables left out of their cells in the notes under them', () => {
+    const flat = unwrap(text);
+    for (const note of ['ERRORED: repetition 2: server', 'INVALID: generator lag', 'rate not sustained', 'load generator saturated', '0.33 refreshes/session, 2 refused', 'cannot revoke', 'revoked tokens accepted again after the fault', 'replica promoted 1234 ms after the kill', 'failures from 5 to 2345 ms after it', 'skipped: repetition 2', '2 still accepted 5.0 s after logout', '4 other answers', 'logout 3: ECONNRESET', 'load reached 5,000/s', 'a note: repetition 2']) {
+      assert.ok(flat.includes(note), `no note ${note}`);
+    }
+    // The long error, every word of it, with its unbroken path cut across lines but all there.
+    const squeezed = text.replace(/\s+/g, '');
+    assert.ok(squeezed.includes(LONG_ERROR.replace(/\s+/g, '')), 'the long error whole');
+    const names = tableRows(text).flatMap((rows) => rows.map((r) => (r[0] ?? '').replace(/\s+/g, '')));
+    assert.ok(names.some((n) => n.startsWith(`${LONG_DESIGN}(fast-jwt)×4workers`)), 'the long name whole, if on several lines');
+    assert.match(text, /the cost table is split in two to fit 120 columns/);
+    assert.match(text, /the outage table is split in two to fit 120 columns/);
+  });
+
+  it('fits the real default run without wrapping a cell: the scenario tables keep the req/s range, equal load the latency ranges', () => {
+    const sample = loadFixture('sample-run');
+    const t = renderTables(sample);
+    assert.deepEqual(t.split('\n').filter((l) => columns(l) > TERMINAL_WIDTH), []);
+    assert.ok(!t.includes(RANGE_LEFT_OUT));
+    assert.equal(rowOf(t, 'jwt')[1], '54,076 (53,258–55,330)', 'the first table, ceiling, keeps the range');
+  });
 });

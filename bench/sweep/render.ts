@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import { fitTable, wrapProseLines } from '../render/fit.js';
 import { fmtInt as int, fmtMs as ms, fmtUs as us } from '../render/format.js';
 import type { Bound } from './crossover.js';
 import { SWEEP_SCENARIOS } from './crossover.js';
@@ -18,7 +18,8 @@ function cellText(c: SweepCell | undefined): string {
 /**
  * Per algorithm: the round trip measured under load at each point and the fixed rates; per scenario, a table of
  * designs × points (closed-loop req/s, then p99 and server CPU per request at the fixed rate, with min–max over
- * repetitions), the pooled local designs beside; then the crossovers with their intervals. Pure.
+ * repetitions), the pooled local designs beside; then the crossovers with their intervals. Within 120 columns: the
+ * cells of a table with many points wrap at spaces. Pure.
  */
 export function renderSweep(sweep: SweepResult): string {
   const parts: string[] = [...sweep.method.map((m) => `method: ${m}`)];
@@ -34,20 +35,20 @@ export function renderSweep(sweep: SweepResult): string {
       const strategies = [...new Set(points.flatMap((p) => p.cells.filter((c) => c.scenario === scenario).map((c) => c.strategy)))];
       const pooled = sweep.pooled.filter((x) => x.jwtAlg === alg && x.scenario === scenario);
       const head = ['design', ...points.map((p) => `${rtt(p)} ms (+${p.addedLatencyMs})`), ...(pooled.length > 0 ? ['pooled'] : [])];
-      const table = new Table({ head, style: { head: [], border: [] } });
+      const rows: string[][] = [];
       for (const s of strategies) {
         const pool = pooled.find((x) => x.strategy === s);
         const poolCell = pool === undefined ? '' : `${int(pool.closedLoopRps.median)} req/s [${int(pool.closedLoopRps.min)}–${int(pool.closedLoopRps.max)}]\np99 ${ms(pool.p99Ms.median)} ms [${ms(pool.p99Ms.min)}–${ms(pool.p99Ms.max)}] (n=${pool.p99Ms.n})`;
-        table.push([s, ...points.map((p) => cellText(p.cells.find((c) => c.scenario === scenario && c.strategy === s))), ...(pooled.length > 0 ? [poolCell] : [])]);
+        rows.push([s, ...points.map((p) => cellText(p.cells.find((c) => c.scenario === scenario && c.strategy === s))), ...(pooled.length > 0 ? [poolCell] : [])]);
       }
-      parts.push(`${scenario}, ${alg}: columns are the measured round trip (added delay); closed-loop req/s median [min–max], then p99 at the fixed rate (merged) [per-repetition min–max] and server CPU per request\n${table.toString()}`);
+      parts.push(`${scenario}, ${alg}: columns are the measured round trip (added delay); closed-loop req/s median [min–max], then p99 at the fixed rate (merged) [per-repetition min–max] and server CPU per request\n${fitTable({ head, rows, lists: head.map((_, i) => i).slice(1) })}`);
     }
   }
-  const cross = new Table({ head: ['jwt alg', 'scenario', 'measure', 'Redis design', 'local design', 'level at round trip', '95% interval', 'verdict'], style: { head: [], border: [] } });
+  const cross: string[][] = [];
   for (const c of sweep.crossovers) {
     const interval = c.interval === undefined ? '–' : `${bound(c.interval.low)} – ${bound(c.interval.high)}`;
     cross.push([c.jwtAlg, c.scenario, c.measure === 'p99' ? 'p99 at fixed rate' : 'closed-loop req/s', c.redisDesign, c.localDesign, c.atMs === null ? '–' : `${ms(c.atMs)} ms`, interval, c.verdict]);
   }
-  parts.push(`crossover (the measured Redis round trip at which a design that validates without Redis draws level with one that waits for it)\n${cross.toString()}`);
-  return parts.join('\n\n');
+  parts.push(`crossover (the measured Redis round trip at which a design that validates without Redis draws level with one that waits for it)\n${fitTable({ head: ['jwt alg', 'scenario', 'measure', 'Redis design', 'local design', 'level at round trip', '95% interval', 'verdict'], rows: cross, lists: [7] })}`);
+  return wrapProseLines(parts.join('\n\n'));
 }
