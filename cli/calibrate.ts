@@ -1,8 +1,6 @@
 import { Option, type Command } from 'commander';
 import { join } from 'node:path';
-import { renderCalibration } from '../bench/calibrate/render.js';
-import { runCalibration, type CalibrationConfig } from '../bench/calibrate/run-calibration.js';
-import { writeAtomicJson } from '../bench/result/write.js';
+import type { CalibrationConfig } from '../bench/calibrate/run-calibration.js';
 import { InvalidOptionError } from '../lib/errors.js';
 import { numberFlag } from './flags.js';
 import { interruptOnSignals } from './interrupt.js';
@@ -44,6 +42,8 @@ export function registerCalibrate(program: Command): void {
     .addOption(new Option('--out <dir>', 'output directory (default results/calibration-<timestamp>/)'))
     .action(async (flags: CalibrateFlags) => {
       const config = resolveCalibrationConfig(flags);
+      // Imported once the flags are known, not at the CLI's start (every process of the CLI, each server included, paid for it).
+      const [{ renderCalibration }, { runCalibration }, { writeAtomicJson }] = await Promise.all([import('../bench/calibrate/render.js'), import('../bench/calibrate/run-calibration.js'), import('../bench/result/write.js')]);
       const outDir = flags.out ?? join('results', `calibration-${new Date().toISOString().replace(/[:.]/g, '-')}`);
       const file = join(outDir, 'calibration.json');
       const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[2K${line}`) : (line: string) => process.stderr.write(`${line}\n`);

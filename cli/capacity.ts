@@ -1,8 +1,6 @@
 import { Option, type Command } from 'commander';
 import { join } from 'node:path';
-import { renderCapacity } from '../bench/capacity/render.js';
-import { runCapacity, type CapacityConfig } from '../bench/capacity/run-capacity.js';
-import { writeAtomicJson } from '../bench/result/write.js';
+import type { CapacityConfig } from '../bench/capacity/run-capacity.js';
 import { parseMs } from '../bench/run/config.js';
 import { InvalidOptionError } from '../lib/errors.js';
 import { resolveServerConfig } from '../servers/config.js';
@@ -62,6 +60,8 @@ export function registerCapacity(program: Command): void {
       .addOption(new Option('--out <dir>', 'output directory (default results/capacity-<timestamp>/)')),
   ).action(async (flags: CapacityFlags) => {
     const config = resolveCapacityConfig(flags, process.env);
+    // Imported once the flags are known, not at the CLI's start (every process of the CLI, each server included, paid for it).
+    const [{ renderCapacity }, { runCapacity }, { writeAtomicJson }] = await Promise.all([import('../bench/capacity/render.js'), import('../bench/capacity/run-capacity.js'), import('../bench/result/write.js')]);
     const outDir = flags.out ?? join('results', `capacity-${new Date().toISOString().replace(/[:.]/g, '-')}`);
     const secret = flags.jwtSecret ?? process.env['AUTHBENCH_JWT_SECRET'] ?? '';
     const progress = process.stderr.isTTY ? (line: string) => process.stderr.write(`\r\x1b[2K${line}`) : () => {};

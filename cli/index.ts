@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { CommanderError } from 'commander';
 import { AuthbenchError } from '../lib/errors.js';
-import { buildProgram } from './program.js';
+import { buildProgram, COMMAND_NAMES } from './program.js';
 
 /** Exit codes: 0 done, 1 failed, 2 bad arguments. */
 function exitCodeOf(err: unknown): number {
@@ -9,7 +9,9 @@ function exitCodeOf(err: unknown): number {
   return 1;
 }
 
-const program = buildProgram();
+// Only the command asked for is built (and its modules loaded); help, a typo or no command gets them all.
+const first = process.argv[2];
+const program = await buildProgram(first !== undefined && COMMAND_NAMES.includes(first) ? first : undefined);
 
 try {
   await program.parseAsync(process.argv);

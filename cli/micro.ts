@@ -1,9 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { microDefaults, resolveMicroConfig, type MicroFlags } from '../bench/micro/config.js';
-import { renderMicro } from '../bench/micro/render.js';
-import { runMicro } from '../bench/micro/run-micro.js';
-import { writeText } from '../bench/result/write.js';
 import { interruptOnSignals } from './interrupt.js';
 
 /** Exit codes of `micro`: 0 every task completed, 1 a task errored, 2 bad arguments, 130 interrupted. */
@@ -11,6 +8,8 @@ const EXIT_INTERRUPTED = 130;
 
 async function micro(flags: MicroFlags): Promise<number> {
   const config = resolveMicroConfig(flags, process.env);
+  // Imported once the flags are known, not at the CLI's start (every process of the CLI, each server included, paid for it).
+  const [{ renderMicro }, { runMicro }, { writeText }] = await Promise.all([import('../bench/micro/render.js'), import('../bench/micro/run-micro.js'), import('../bench/result/write.js')]);
   const signal = interruptOnSignals('the micro-benchmarks', EXIT_INTERRUPTED);
   const result = await runMicro(config, { signal, progress: (line) => process.stderr.write(`${line}\n`) });
   const json = `${JSON.stringify(result, null, 2)}\n`;

@@ -151,7 +151,7 @@ function silence(cmd: Command): void {
 }
 
 async function parses(argv: readonly string[]): Promise<string | undefined> {
-  const program = buildProgram();
+  const program = await buildProgram();
   silence(program);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -1,14 +1,6 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { anyErrored } from '../bench/measure/aggregate.js';
-import { writeResult, writeText } from '../bench/result/write.js';
-import { createProgress } from '../bench/run/progress.js';
-import { labelledPath } from '../bench/render/fit.js';
-import { renderTables } from '../bench/render/tables.js';
-import { buildReport, writeReport } from '../bench/report/report.js';
-import { renderVerdictText } from '../bench/report/verdict-text.js';
 import { DEFAULT_SCENARIOS, quickDefaults, resolveRunConfig, runDefaults, type RunFlags } from '../bench/run/config.js';
-import { runBench } from '../bench/run/runner.js';
 import { DEFAULT_FAULTS, FAULT_NAMES } from '../bench/faults/injector.js';
 import { CEILING_SCENARIO, SCENARIO_NAMES } from '../scenarios/index.js';
 import { designNames } from '../servers/designs/index.js';
@@ -20,6 +12,18 @@ export const EXIT_INTERRUPTED = 130;
 
 async function run(flags: RunFlags): Promise<number> {
   const config = resolveRunConfig(flags, process.env);
+  // The run's machinery (load generators, histograms, tables, the report) is imported once the flags are known:
+  // every process of the CLI would pay for it at start otherwise, and each server a run or a test starts is one.
+  const [{ anyErrored }, { writeResult, writeText }, { createProgress }, { labelledPath }, { renderTables }, { buildReport, writeReport }, { renderVerdictText }, { runBench }] = await Promise.all([
+    import('../bench/measure/aggregate.js'),
+    import('../bench/result/write.js'),
+    import('../bench/run/progress.js'),
+    import('../bench/render/fit.js'),
+    import('../bench/render/tables.js'),
+    import('../bench/report/report.js'),
+    import('../bench/report/verdict-text.js'),
+    import('../bench/run/runner.js'),
+  ]);
   const signal = interruptOnSignals('the load', EXIT_INTERRUPTED);
   const secret = flags.jwtSecret ?? process.env['AUTHBENCH_JWT_SECRET'] ?? '';
   let path = '';

@@ -1,11 +1,6 @@
 import { Option, type Command } from 'commander';
 import { join } from 'node:path';
-import { createProgress } from '../bench/run/progress.js';
 import { parseMs, parseRates, resolveRunConfig, type OfferedRate, type RunFlags } from '../bench/run/config.js';
-import { readResult } from '../bench/result/read.js';
-import { buildReport, writeReport } from '../bench/report/report.js';
-import { renderSweep } from '../bench/sweep/render.js';
-import { runSweep } from '../bench/sweep/run-sweep.js';
 import { InvalidOptionError } from '../lib/errors.js';
 import { JWT_ALGS, type JwtAlg } from '../servers/config.js';
 import { designNames } from '../servers/designs/index.js';
@@ -73,6 +68,14 @@ export function registerSweep(program: Command): void {
     // Validate every run option once, before anything starts (exit 2 on a bad value).
     resolveRunConfig({ ...runFlags, jwtAlg: jwtAlgs[0] }, process.env);
     const secret = flags.jwtSecret ?? process.env['AUTHBENCH_JWT_SECRET'] ?? '';
+    // Imported once the flags are known, not at the CLI's start (every process of the CLI, each server included, paid for it).
+    const [{ createProgress }, { readResult }, { buildReport, writeReport }, { renderSweep }, { runSweep }] = await Promise.all([
+      import('../bench/run/progress.js'),
+      import('../bench/result/read.js'),
+      import('../bench/report/report.js'),
+      import('../bench/sweep/render.js'),
+      import('../bench/sweep/run-sweep.js'),
+    ]);
     const sweep = await runSweep(runFlags, lats, jwtAlgs, rate, outDir, {
       signal: interruptOnSignals('the sweep'),
       progress: createProgress(),

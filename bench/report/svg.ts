@@ -1,5 +1,3 @@
-import { View, parse } from 'vega';
-import { compile } from 'vega-lite';
 import type { ChartSpec } from './chart-specs.js';
 
 /** A chart rendered: the spec's name and texts, and the SVG markup. */
@@ -26,10 +24,20 @@ export function scopeSvgIds(svg: string, prefix: string): string {
 }
 
 /**
+ * vega and vega-lite, imported when the first chart is drawn: they take about half a second to load, which every
+ * process of the CLI paid at start (each server a run or a test starts is one) when they were imported at the top.
+ */
+async function chartLibraries(): Promise<{ View: typeof import('vega').View; parse: typeof import('vega').parse; compile: typeof import('vega-lite').compile }> {
+  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
+  return { View: vega.View, parse: vega.parse, compile: vegaLite.compile };
+}
+
+/**
  * Renders a Vega-Lite spec to SVG markup, headless (no canvas, no DOM, no network: the data is inline).
  * Deterministic: the same spec gives the same string.
  */
 export async function renderSvg(chart: ChartSpec): Promise<RenderedChart> {
+  const { View, parse, compile } = await chartLibraries();
   const { spec, ...rest } = chart;
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
