@@ -1,19 +1,31 @@
 import { Pool } from 'undici';
 import { loginBodies, type IssuedToken, type TokenSource } from '../../scenarios/scenario.js';
 
+/** Tries of a login answered 503 (the store did not answer in time, a busy machine's hiccup) before it counts as failed. */
+export const LOGIN_TRIES = 3;
+
 /**
  * Runs `n` requests over `concurrency` keep-alive connections and collects what `handle` makes of each answer.
  * Pool preparation only, nothing here is measured: undici's pool, since an autocannon run costs up to a second
- * of its own ticking even for a few hundred requests.
+ * of its own ticking even for a few hundred requests. With `tries` above 1, a request answered 503 (Retry-After:
+ * the contract's "try again") is sent again after a short pause, up to `tries` times in all.
  */
-async function drive(url: string, concurrency: number, n: number, request: (i: number) => { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }, handle: (status: number, body: string, i: number) => void): Promise<void> {
+async function drive(url: string, concurrency: number, n: number, request: (i: number) => { method: 'GET' | 'POST'; path: string; headers: Record<string, string>; body?: string }, handle: (status: number, body: string, i: number) => void, tries = 1): Promise<void> {
   const pool = new Pool(new URL(url).origin, { connections: concurrency, pipelining: 1, headersTimeout: 10_000, bodyTimeout: 10_000 });
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < n) {
       const i = next++;
-      const res = await pool.request(request(i));
-      handle(res.statusCode, await res.body.text(), i);
+      for (let attempt = 1; ; attempt++) {
+        const res = await pool.request(request(i));
+        const body = await res.body.text();
+        if (res.statusCode === 503 && attempt < tries) {
+          await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+          continue;
+        }
+        handle(res.statusCode, body, i);
+        break;
+      }
     }
   };
   try {
@@ -42,6 +54,9 @@ export function httpTokenSource(url: string, users: number, connections: number)
         if (status === 200) tokens.push({ token: (JSON.parse(body) as { token: string }).token, username: `user${userOf(i)}` });
         else failures.add(status);
       },
+      // A login is safe to send again: at worst the first one stored a session no one uses. (A logout is not: a
+      // redis-token logout whose DEL went through before its 503 would answer 401 the second time.)
+      LOGIN_TRIES,
     );
     if (tokens.length < n) throw new Error(`token pool: asked for ${n} logins, got ${tokens.length} tokens (statuses ${[...failures].join(', ')})`);
     return tokens;
