@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { loadCellOf, outageCellsOf, type RunResult } from '../bench/result/schema.js';
 import { fakeDesignsImport } from '../test-support/fake-designs.js';
+import { SHORT_CELLS } from '../test-support/cli-process.js';
 import { runCli } from '../test-support/server-process.js';
 
 /**
@@ -19,7 +20,7 @@ describe('an extra design runs through every stage from its definition alone', (
   let stdout: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'authbench-extra-design-'));
-    const args = ['run', '--quick', '--strategies', 'fixture-signed,fixture-session', '--scenarios', 'validate,revocation,outage', '--faults', 'kill', '--phases', '1,1,1', '--rate', '200', '--out', dir];
+    const args = ['run', '--quick', ...SHORT_CELLS, '--strategies', 'fixture-signed,fixture-session', '--scenarios', 'validate,revocation,outage', '--faults', 'kill', '--phases', '1,1,1', '--rate', '200', '--out', dir];
     const r = await runCli(args, { NODE_OPTIONS: fakeDesignsImport() }, 180_000);
     assert.equal(r.code, 0, `${r.stderr}\n${r.stdout}`);
     stdout = r.stdout;
