@@ -5,6 +5,7 @@ import { FIXTURES_DIR } from '../../test-support/report-fixtures.js';
 import type { Environment } from '../run/environment.js';
 import { measuredCellsOf, loadCellOf } from '../result/schema.js';
 import { checkResult } from '../result/read.js';
+import { renderTables } from '../render/tables.js';
 import { importArtilleryReports } from './import.js';
 import { readReport, type ReportFacts } from './report.js';
 
@@ -35,6 +36,14 @@ describe('authbench import artillery: a report becomes a cell', () => {
     assert.deepEqual(cell?.summary?.statusCounts, { '200': 1500 });
     assert.equal(cell?.summary?.latencyMs.p99, 102.5, 'the report\'s p99, as Artillery summarised it');
     assert.ok(result.method.some((m) => /DDSketch of 1% relative accuracy/.test(m)));
+  });
+
+  it('titles its tables as Artillery\'s open arrivals, not authbench\'s closed loop', async () => {
+    const result = importArtilleryReports([await report('validate')], { design: undefined, environment });
+    assert.equal(result.importedFrom, 'artillery');
+    const tables = renderTables(result);
+    assert.match(tables, /validate · open arrivals \(imported from Artillery\), latency from the write/);
+    assert.doesNotMatch(tables, /closed loop/);
   });
 
   it('counts every revoked token refused by redis-token as correct, and none accepted', async () => {

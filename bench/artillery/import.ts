@@ -137,6 +137,7 @@ export function importArtilleryReports(reports: readonly ReportFacts[], options:
     designs: { [design]: { summary: designOf(design).summary, traits } },
     method: importMethod(reports, byScenario),
     ceiling: {},
+    importedFrom: 'artillery',
     cells,
   };
   applyCeiling(result);

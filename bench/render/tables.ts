@@ -3,7 +3,7 @@ import { renderDecompositionTable } from './decomposition-table.js';
 import { renderEqualLoadTable } from './equal-load-table.js';
 import { renderOutageTable } from './outage-table.js';
 import { renderPropagationTable } from './propagation-table.js';
-import { loadCellsOf, unitLabel, type LoadCell, type RunResult } from '../result/schema.js';
+import { loadCellsOf, scenarioLoadModel, unitLabel, type LoadCell, type RunResult } from '../result/schema.js';
 import { failuresCell, fmtInt, fmtIntRange, fmtMs, fmtMsRange, fmtPercent, limitCell, non2xx, refreshNote } from './format.js';
 import { fitFirst, Footnotes, wrapProse, wrapText, type TableSpec } from './fit.js';
 
@@ -99,7 +99,7 @@ export function renderScenarioTable(result: RunResult, scenario: string): string
   const notes = new Footnotes();
   const { table, index } = fitFirst(terminalScenarioSpecs(cells, countsRevoked(cells), notes));
   // A throughput test: its latency columns restate the throughput (latency is compared at equal load, below).
-  return [wrapProse(`${scenario} · throughput, closed loop`), table, ...notes.lines(), ...(index > 0 ? [RANGE_LEFT_OUT] : [])].join('\n');
+  return [wrapProse(`${scenario} · ${scenarioLoadModel(result)}`), table, ...notes.lines(), ...(index > 0 ? [RANGE_LEFT_OUT] : [])].join('\n');
 }
 
 /** The line under the header: the terminal shows fewer columns than the report. */

@@ -9,7 +9,7 @@ import { OUTAGE_HEAD, outageRow } from '../render/outage-table.js';
 import { PROPAGATION_HEAD, propagationRow, propagationTitle } from '../render/propagation-table.js';
 import { fmtInt, fmtMs, fmtPercent, fmtUs } from '../render/format.js';
 import { countsRevoked, renderHeader, scenarioHead, scenarioRow } from '../render/tables.js';
-import { loadCellsOf, measuredCellsOf, unitLabel, type RunResult } from '../result/schema.js';
+import { loadCellsOf, measuredCellsOf, scenarioLoadModel, unitLabel, type RunResult } from '../result/schema.js';
 import { caveats, configRows } from './method-section.js';
 import { loadCellOf, designsOf, loadScenariosOf, outageCellsOf } from './model.js';
 import type { RenderedChart } from './svg.js';
@@ -46,7 +46,7 @@ function methodBlocks(result: RunResult, h: 2 | 3): Block[] {
 
 function tableBlocks(section: RunSection, h: 2 | 3): Block[] {
   const { result } = section;
-  const blocks: Block[] = [{ kind: 'heading', level: h, text: 'Scenarios: throughput (closed loop)' }];
+  const blocks: Block[] = [{ kind: 'heading', level: h, text: result.importedFrom === 'artillery' ? `Scenarios: ${scenarioLoadModel(result)}` : 'Scenarios: throughput (closed loop)' }];
   for (const scenario of loadScenariosOf(result)) {
     const cells = loadCellsOf(result).filter((c) => c.scenario === scenario);
     const withRevoked = countsRevoked(cells);
