@@ -39,6 +39,11 @@ describe('LocalCluster', () => {
   });
 
   it('after killMaster the replica is promoted and serves the keys that had replicated; the killed node rejoins as a replica', async (t) => {
+    // Replication is asynchronous: a write acknowledged by a master just before it dies can be lost in the failover
+    // (Redis's own semantics, seen here when other test files shared the CPU). WAIT makes every key above replicated
+    // before the kill, so the keys checked below are exactly those that had replicated.
+    const acknowledged = await Promise.all(client.nodes('master').map((m) => m.call('WAIT', '1', '5000')));
+    assert.deepEqual(acknowledged, [1, 1, 1], 'each master\'s replica acknowledged its writes');
     const killed = await cluster.killMaster();
     assert.ok(killed.replica !== undefined, 'the master had a replica');
     const started = performance.now();
