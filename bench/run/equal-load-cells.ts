@@ -190,7 +190,7 @@ async function measureRates(name: LoadScenarioName, unit: Unit, rep: number, pos
           : limitsBetween(limitsBefore, limitsAfter, { activeSec: load.sendingMs / 1000, generatorCpuPerSec: load.eventLoopUtilization, offeredPerSec: rate.rps, answeredPerSec: answered / config.durationSec });
       cell.repetitions.push(repetitionOf(rep, position, config.durationSec, load, expect, cost, limits, roundTrip));
     } catch (err) {
-      const failed = failedRepetition(err, rep, position, server);
+      const failed = await failedRepetition(err, rep, position, server);
       cell.repetitions.push({ index: rep, position, status: 'errored', error: failed.repetition.error ?? 'failed' });
       cell.status = 'errored';
       cell.errors.push(`repetition ${rep + 1}: ${failed.repetition.error ?? 'failed'}`);
@@ -246,7 +246,7 @@ async function runEqualLoadPart({ scenario: name, rates }: EqualLoadPart, first:
         server = await startUnitServer(unit, ctx, config.target === undefined ? (scenarios[name].serverArgs?.(designOf(unit.strategy).traits) ?? []) : []);
         await measureRates(name, unit, rep, position, server, resolved.rates, cells, ctx);
       } catch (err) {
-        const failed = failedRepetition(err, rep, position, server);
+        const failed = await failedRepetition(err, rep, position, server);
         for (const cell of cells.values()) {
           cell.status = 'errored';
           cell.errors.push(`repetition ${rep + 1}: ${failed.repetition.error ?? 'failed'}`);

@@ -45,14 +45,14 @@ interface Measured {
  * What a cell measures: a server authbench started, or the --target (which never exits as far as authbench knows,
  * and whose process it cannot see: no `child`).
  */
-export type Measurable = Pick<ServerProcess, 'url' | 'metricsUrl' | 'stderr' | 'exited' | 'stop'> & { readonly child?: { readonly pid?: number | undefined } };
+export type Measurable = Pick<ServerProcess, 'url' | 'metricsUrl' | 'stderr' | 'exited' | 'exitedWithin' | 'stop'> & { readonly child?: { readonly pid?: number | undefined } };
 
 /**
  * A server that is already running elsewhere (--target): nothing to start, watch or stop, and no metrics to read
  * (an authbench server serves them on its own loopback admin port, which the target's URL does not name).
  */
 function targetServer(url: string): Measurable {
-  return { url, metricsUrl: undefined, stderr: () => '', exited: () => undefined, stop: async () => {} };
+  return { url, metricsUrl: undefined, stderr: () => '', exited: () => undefined, exitedWithin: async () => undefined, stop: async () => {} };
 }
 
 /**
@@ -81,10 +81,13 @@ export const identityOf = (unit: Unit, config: Pick<RunConfig, 'jwtImpls'>): { w
   ...(unit.jwtImpl !== undefined && config.jwtImpls.length > 1 ? { jwtImpl: unit.jwtImpl } : {}),
 });
 
-/** A failed repetition as data: the first line of the error, and the server's last output. */
-export function failedRepetition(err: unknown, rep: number, position: number, server: Measurable | undefined): Measured {
+/** How long a failure waits to learn whether its server died (a killed server's sockets close before it is reaped). */
+const EXIT_GRACE_MS = 1000;
+
+/** A failed repetition as data: the first line of the error, why the server died if it did, and its last output. */
+export async function failedRepetition(err: unknown, rep: number, position: number, server: Measurable | undefined): Promise<Measured> {
   const message = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
-  const exited = server?.exited();
+  const exited = await server?.exitedWithin(EXIT_GRACE_MS);
   return {
     repetition: { index: rep, position, status: 'errored', error: exited === undefined ? message : `${message} (server ${exited})` },
     serverOutput: (server?.stderr() ?? (err instanceof Error ? err.message : '')).slice(-2000),
@@ -156,7 +159,7 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
     });
     return { repetition: { index: rep, position, status: 'ok', measurement, ...j, ...(cost === undefined ? {} : { cost }), limits } };
   } catch (err) {
-    return failedRepetition(err, rep, position, server);
+    return await failedRepetition(err, rep, position, server);
   }
 }
 
@@ -207,7 +210,7 @@ export async function runLoadCells(ctx: RunContext): Promise<void> {
           }
           const cell = cells.get(cellKey({ scenario: name, strategy, ...identityOf(unit, config) })) as LoadCell;
           const previousRps = cell.repetitions.findLast((r) => r.status === 'ok')?.requestsPerSec;
-          const measured = server === undefined ? failedRepetition(startError, rep, position, undefined) : await measureOnce(name, unit, rep, position, server, ctx, ticksPerSec, previousRps);
+          const measured = server === undefined ? await failedRepetition(startError, rep, position, undefined) : await measureOnce(name, unit, rep, position, server, ctx, ticksPerSec, previousRps);
           if (io.signal.aborted) return; // a repetition cut short is not a measurement
           cell.repetitions.push(measured.repetition);
           if (measured.repetition.status === 'errored') {

@@ -19,6 +19,15 @@ describe('a server process authbench starts', () => {
     await server?.stop();
   });
 
+  it('exitedWithin waits for the running process (undefined after the wait) and then gives why it ended', async () => {
+    assert.equal(await server.exitedWithin(50), undefined);
+    const victim = await startServerProcess(designNames()[0] as string);
+    const reason = victim.exitedWithin(5000);
+    victim.child.kill('SIGKILL');
+    assert.equal(await reason, 'killed by SIGKILL');
+    assert.equal(await victim.exitedWithin(0), 'killed by SIGKILL', 'at once, once known');
+  });
+
   it('collects its garbage when GET /metrics?gc=1 asks (it runs with --expose-gc), and only then', async () => {
     assert.equal((await getJson(`${server.metricsUrl ?? ''}?gc=1`, 2000))?.['gcRan'], true);
     assert.equal((await getJson(server.metricsUrl ?? '', 2000))?.['gcRan'], undefined);

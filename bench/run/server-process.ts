@@ -14,6 +14,11 @@ export interface ServerProcess {
   stderr(): string;
   /** Why the process ended, or undefined while it runs. */
   exited(): string | undefined;
+  /**
+   * Why the process ended, waiting up to `ms` for it to end: a client can see a killed server's sockets close
+   * before this process reaps it, so a failure read at once may not know yet that the server died.
+   */
+  exitedWithin(ms: number): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -108,6 +113,16 @@ export function startListeningProcess(
           child,
           stderr: () => err,
           exited: () => exitReason,
+          exitedWithin: (ms) =>
+            exitReason !== undefined
+              ? Promise.resolve(exitReason)
+              : new Promise((settle) => {
+                  const timer = setTimeout(() => settle(exitReason), ms);
+                  child.once('exit', () => {
+                    clearTimeout(timer);
+                    settle(exitReason);
+                  });
+                }),
           stop: () => stopChild(child, 'SIGTERM', 5000),
         });
       }
