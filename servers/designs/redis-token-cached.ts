@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { InvalidOptionError, UnauthorizedError } from '../../lib/errors.js';
 import { requireStore, type AuthStrategy, type DesignContext, type DesignDefinition } from '../design.js';
-import { CachedClient } from '../store/cached-client.js';
 import type { User } from '../users.js';
 import { NOT_A_STRING, OPAQUE_TOKEN, parseStoredUser, tokenKey } from './redis-token.js';
 
@@ -53,6 +52,8 @@ export const redisTokenCached: DesignDefinition = {
     const store = requireStore(ctx, NAME);
     const url = ctx.config.redisUrl;
     if (url === undefined) throw new Error(`design ${NAME} needs a Redis URL but none was given`);
+    // node-redis is loaded by the one design that uses it, not by every server and run that reads the registry.
+    const { CachedClient } = await import('../store/cached-client.js');
     const cache = await CachedClient.open({
       url,
       commandTimeoutMs: ctx.config.redisCommandTimeoutMs,

@@ -1,5 +1,5 @@
 import { createHmac, createPrivateKey, createPublicKey, randomBytes, webcrypto, type JsonWebKey } from 'node:crypto';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
+import type { JWK } from 'jose';
 import { InvalidOptionError } from '../../lib/errors.js';
 import type { JwtAlg } from './algs.js';
 
@@ -19,6 +19,12 @@ export interface SharedJwtKeys {
 
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'] as const;
 
+/**
+ * jose, loaded when a key pair is made or read: an HS256 server with fast-jwt (the default) never needs it, and every
+ * server start would otherwise pay for loading it.
+ */
+const jose = (): Promise<typeof import('jose')> => import('jose');
+
 /** What an HS256 kid is the HMAC of, under the key itself: the kid names the key without revealing it. */
 const HS256_KID_LABEL = 'authbench kid v1';
 
@@ -32,7 +38,7 @@ export async function kidOf(jwk: JWK): Promise<string> {
   if (jwk.kty === 'oct') return createHmac('sha256', Buffer.from(jwk.k ?? '', 'base64url')).update(HS256_KID_LABEL).digest('base64url').slice(0, 16);
   const publicJwk: JWK = { ...jwk };
   for (const member of PRIVATE_MEMBERS) delete publicJwk[member];
-  return calculateJwkThumbprint(publicJwk, 'sha256');
+  return (await jose()).calculateJwkThumbprint(publicJwk, 'sha256');
 }
 
 /** The key a single server would make: the HS256 secret given (or 32 random bytes), or a new key pair. */
@@ -42,6 +48,7 @@ export async function createSharedJwtKeys(alg: JwtAlg, secret: string | undefine
     const jwk: JWK = { kty: 'oct', k: material.toString('base64url') };
     return { kid: await kidOf(jwk), jwk };
   }
+  const { exportJWK, generateKeyPair } = await jose();
   const pair = await generateKeyPair(alg, { extractable: true, ...(alg === 'RS256' ? { modulusLength: 2048 } : {}) });
   const jwk = await exportJWK(pair.privateKey);
   return { kid: await kidOf(jwk), jwk };
@@ -55,6 +62,7 @@ export async function importSharedJwtKeys(alg: JwtAlg, keys: SharedJwtKeys): Pro
   }
   const publicJwk: JWK = { ...keys.jwk };
   for (const member of PRIVATE_MEMBERS) delete publicJwk[member];
+  const { importJWK } = await jose();
   const signKey = await importJWK(keys.jwk, alg);
   const verifyKey = await importJWK(publicJwk, alg);
   if (signKey instanceof Uint8Array || verifyKey instanceof Uint8Array) throw new Error(`shared ${alg} keys must be asymmetric`);
