@@ -54,7 +54,7 @@ export function registerRun(program: Command): void {
       .command('run')
       .description('start Redis and each server, drive them with autocannon through the scenarios, print a comparison')
       .addOption(new Option('--strategies <list>', `comma-separated: ${designNames().join(',')}`))
-      .addOption(new Option('--scenarios <list>', `comma-separated: ${SCENARIO_NAMES.filter((s) => s !== CEILING_SCENARIO).join(',')}, or all (default: ${DEFAULT_SCENARIOS.join(',')}, what the verdict reads; the ceiling always runs)`))
+      .addOption(new Option('--scenarios <list>', `comma-separated: ${SCENARIO_NAMES.filter((s) => s !== CEILING_SCENARIO).join(',')}, or all (default: ${DEFAULT_SCENARIOS.join(',')}, what the verdict reads; the ceiling runs first with them)`))
       .addOption(new Option('--duration <sec>', `measured seconds per cell (default ${runDefaults.durationSec})`))
       .addOption(new Option('--warmup <sec>', `warm-up seconds per cell, not counted (default ${runDefaults.warmupSec})`))
       .addOption(new Option('--connections <n>', `concurrent connections (default ${runDefaults.connections})`))

@@ -15,7 +15,7 @@ describe('scenario registry', () => {
     for (const [key, s] of Object.entries(scenarios)) assert.equal(s.name, key);
   });
 
-  it('runs every scenario but the ceiling by default (the ceiling always runs)', () => {
+  it('runs every scenario but the ceiling by default (the ceiling runs with the load scenarios)', () => {
     assert.deepEqual([...LOAD_SCENARIOS].sort(), ['login', 'logout', 'revocation', 'session', 'validate']);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { jwtArgs, parseRates, resolveRunConfig } from './config.js';
+import { jwtArgs, measuresCeiling, parseRates, resolveRunConfig } from './config.js';
 import { unitsOf } from './load-cells.js';
 import { designNames } from '../../servers/designs/index.js';
 
@@ -47,6 +47,17 @@ describe('run options: what a run without flags measures', () => {
     assert.deepEqual(resolveRunConfig({ quick: true }, {}).scenarios, c.scenarios);
     assert.deepEqual(resolveRunConfig({ scenarios: 'all' }, {}).scenarios, ['login', 'validate', 'logout', 'revocation', 'session', 'outage', 'propagation']);
     assert.deepEqual([c.durationSec, c.warmupSec, c.repeat], [2, 0.5, 3]);
+  });
+
+  it('measures the ceiling when something reads it: a load scenario, or an outage that takes its rate from it', () => {
+    const with_ = (flags: Record<string, string>) => measuresCeiling(resolveRunConfig(flags, {}));
+    assert.equal(with_({}), true, 'the default scenarios are read as fractions of it');
+    assert.equal(with_({ scenarios: 'validate,propagation', rate: 'none' }), true);
+    assert.equal(with_({ scenarios: 'outage' }), true, 'an outage rate of 5% of the slowest ceiling');
+    assert.equal(with_({ scenarios: 'outage', rate: '50%' }), true, 'a share is of validate, which this run does not measure');
+    assert.equal(with_({ scenarios: 'outage', rate: '200' }), false, 'the rate is given');
+    assert.equal(with_({ scenarios: 'propagation' }), false, 'propagation reads nothing from it');
+    assert.equal(with_({ scenarios: 'propagation,outage', rate: '200' }), false);
   });
 });
 

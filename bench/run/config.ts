@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../../lib/errors.js';
-import { CEILING_SCENARIO, SCENARIO_NAMES, isScenarioName, type LoadScenarioName, type ScenarioName } from '../../scenarios/index.js';
+import { CEILING_SCENARIO, SCENARIO_NAMES, isLoadScenario, isOutageScenario, isScenarioName, type LoadScenarioName, type ScenarioName } from '../../scenarios/index.js';
 import { CLUSTER_FAULTS, DEFAULT_FAULTS, FAULT_NAMES, isFaultName, type FaultName } from '../faults/injector.js';
 import type { Persistence } from '../../redis/local-server.js';
 import { JWT_IMPLS, resolveServerConfig, type JwtAlg, type JwtImpl } from '../../servers/config.js';
@@ -93,8 +93,18 @@ export interface OutageConfig {
 }
 
 /**
+ * Whether the run measures the ceiling (GET /health, first on each server): each load scenario is read as a fraction
+ * of it, and an outage without a --rate in req/s takes its rate from it. A run of propagation alone, or of outages at
+ * a --rate in req/s, has nothing to read by it and skips it (on 2 cores it is 2.6 s of saturation per design).
+ */
+export function measuresCeiling(config: Pick<RunConfig, 'scenarios' | 'rates'>): boolean {
+  if (config.scenarios.some(isLoadScenario)) return true;
+  return config.scenarios.some(isOutageScenario) && !config.rates.some((r) => 'rps' in r);
+}
+
+/**
  * The scenarios of a run without --scenarios: those the verdict table reads (validate, revocation, session; the
- * ceiling always runs). login and logout (their cost rows), outage and propagation are asked for by name or with
+ * ceiling runs with them, see measuresCeiling). login and logout (their cost rows), outage and propagation are asked for by name or with
  * `all`: with the six designs a run of every scenario takes well over the 8 minutes `npm run bench` may take.
  */
 export const DEFAULT_SCENARIOS: readonly LoadScenarioName[] = ['validate', 'revocation', 'session'];

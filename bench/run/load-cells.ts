@@ -9,7 +9,7 @@ import { clockTicks, limitsBetween, pidsOf, snapshotLimits, type LimitsProbe } f
 import { runLoad } from '../load/autocannon.js';
 import { cellKey, unitLabel, type LoadCell, type Repetition } from '../result/schema.js';
 import type { JwtImpl } from '../../servers/config.js';
-import { jwtArgs, type RunConfig } from './config.js';
+import { jwtArgs, measuresCeiling, type RunConfig } from './config.js';
 import type { RunContext } from './context.js';
 import { startServerProcess, type ServerProcess } from './server-process.js';
 import { httpTokenSource } from '../load/tokens.js';
@@ -171,7 +171,8 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
  */
 export async function runLoadCells(ctx: RunContext): Promise<void> {
   const { config, io, result } = ctx;
-  const names: LoadScenarioName[] = [CEILING_SCENARIO, ...config.scenarios.filter(isLoadScenario).filter((s) => s !== CEILING_SCENARIO)];
+  const names: LoadScenarioName[] = [...(measuresCeiling(config) ? [CEILING_SCENARIO] : []), ...config.scenarios.filter(isLoadScenario).filter((s) => s !== CEILING_SCENARIO)];
+  if (names.length === 0) return;
   const cells = new Map<string, LoadCell>();
   const units = unitsOf(config);
   const ticksPerSec = clockTicks();

@@ -50,6 +50,12 @@ describe('authbench run --scenarios propagation', () => {
     }
   });
 
+  it('measures no ceiling, which nothing in a propagation run reads', () => {
+    assert.deepEqual(result.cells, []);
+    assert.deepEqual(result.ceiling, {});
+    assert.doesNotMatch(stdout, /^ceiling · /m);
+  });
+
   it('jwt-blacklist and redis-token refuse on the other instance from the first request after the 204, idle and under load', () => {
     for (const [strategy, loaded] of ['jwt-blacklist', 'redis-token'].flatMap((s) => [[s, false], [s, true]] as const)) {
       const s = cell(strategy, loaded).summary;

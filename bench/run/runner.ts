@@ -10,7 +10,7 @@ import { describeMethod } from './method.js';
 import { runOutageCells, outageCellCount } from './outage-cells.js';
 import { propagationCellCount, runPropagationCells } from './propagation-cells.js';
 import { SCHEMA_VERSION, type RunResult } from '../result/schema.js';
-import type { RunConfig } from './config.js';
+import { measuresCeiling, type RunConfig } from './config.js';
 import type { RunContext, RunIO } from './context.js';
 import { flushAll, obtainRunRedis } from './redis.js';
 
@@ -58,7 +58,7 @@ export async function runBench(config: RunConfig, io: RunIO): Promise<RunResult>
       ceiling: {},
       cells: [],
     };
-    const loadNames = 1 + config.scenarios.filter(isLoadScenario).length;
+    const loadNames = (measuresCeiling(config) ? 1 : 0) + config.scenarios.filter(isLoadScenario).length;
     const total = loadNames * config.repeat * unitsOf(config).length + equalLoadStepCount(config) + outageCellCount(config) + propagationCellCount(config);
     let done = 0;
     const ctx: RunContext = {
