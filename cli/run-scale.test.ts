@@ -15,7 +15,8 @@ import { runCli, startServerProcess, type ServerProcess } from '../test-support/
 async function quickRun(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ result: RunResult; stdout: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'authbench-scale-'));
   try {
-    const r = await runCli(['run', '--quick', ...SHORT_CELLS, '--scenarios', 'validate', '--out', dir, ...args], env, 180_000);
+    // --rate none: nothing here reads the equal-load part (bench/run/equal-load-cells.test.ts and cli/run.test.ts do).
+    const r = await runCli(['run', '--quick', ...SHORT_CELLS, '--scenarios', 'validate', '--rate', 'none', '--out', dir, ...args], env, 180_000);
     assert.equal(r.code, 0, `exit ${r.code}; stderr:\n${r.stderr}`);
     return { result: JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as RunResult, stdout: r.stdout };
   } finally {
@@ -78,7 +79,7 @@ describe('authbench run --target: a server authbench did not start', () => {
 
   it('measures the running server under the one name given, starting no server and no Redis', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'authbench-target-'));
-    const run = spawnCli(['run', '--quick', ...SHORT_CELLS, '--scenarios', 'validate', '--strategies', 'redis-token', '--target', server.url, '--out', dir]);
+    const run = spawnCli(['run', '--quick', ...SHORT_CELLS, '--scenarios', 'validate', '--strategies', 'redis-token', '--rate', 'none', '--target', server.url, '--out', dir]);
     try {
       const started = new Set<string>();
       const watch = setInterval(() => {
