@@ -43,7 +43,12 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** Whether something accepts TCP connections on 127.0.0.1:port (false on ECONNREFUSED or after timeoutMs). */
+/**
+ * Whether something accepts TCP connections on 127.0.0.1:port (false on ECONNREFUSED or after timeoutMs). A port
+ * nothing listens on can still "connect": when the kernel gives the connecting socket that same port as its source
+ * (the port is in the ephemeral range, and a busy machine uses much of it), the socket connects to itself. That is
+ * not a listener, and counts as false.
+ */
 export function portAccepts(port: number, host = '127.0.0.1', timeoutMs = 2000): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
@@ -53,7 +58,7 @@ export function portAccepts(port: number, host = '127.0.0.1', timeoutMs = 2000):
       resolve(result);
     };
     const timer = setTimeout(() => done(false), timeoutMs);
-    socket.once('connect', () => done(true));
+    socket.once('connect', () => done(!(socket.localPort === port && socket.localAddress === socket.remoteAddress)));
     socket.once('error', () => done(false));
   });
 }

@@ -27,6 +27,12 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** The paced load's own bound, past any cell: it is stopped when the cell's logouts are done. */
 const LOAD_BOUND_SEC = 900;
 
+/** How long the first logout waits for the load to be past its warm-up, at most; then how long into it. */
+const LOAD_START_BOUND_MS = 30_000;
+const LOAD_SETTLE_MS = 500;
+
+const noop = (): void => {};
+
 /** One keep-alive connection to one instance; each request awaited before the next (one in flight). */
 class Instance {
   readonly pool: Pool;
@@ -129,12 +135,24 @@ async function runOne(ctx: RunContext, scenario: PropagationScenario, cell: Prop
     if (cell.loadRps > 0) {
       const tokens = await httpTokenSource((servers[0] as ServerProcess).url, config.users, 8).issue(LOAD_TOKENS);
       const perInstance = cell.loadRps / (servers.length - 1);
+      const polled = servers.slice(1);
+      let started = 0;
+      let allStarted = (): void => {};
+      const measuring = new Promise<void>((resolve) => (allStarted = resolve));
       loads = Promise.all(
-        servers.slice(1).map((s) =>
-          runPacedLoad({ url: s.url, rate: perInstance, connections: 16, durationSec: LOAD_BOUND_SEC, warmupSec: 0.5, timeoutSec: 5, validTokens: tokens, revokedTokens: [], revokedShare: 0, signal: stopLoad.signal }),
+        polled.map((s) =>
+          runPacedLoad(
+            { url: s.url, rate: perInstance, connections: 16, durationSec: LOAD_BOUND_SEC, warmupSec: 0.5, timeoutSec: 5, validTokens: tokens, revokedTokens: [], revokedShare: 0, signal: stopLoad.signal },
+            () => {
+              if (++started === polled.length) allStarted();
+            },
+          ),
         ),
       );
-      await sleep(1000); // past its warm-up: the logouts meet a steady load
+      // The logouts meet a steady load: every stream past its warm-up (its thread can take seconds to start on a busy
+      // machine, so this is awaited, not assumed after a fixed sleep), then LOAD_SETTLE_MS into its measured part.
+      await Promise.race([measuring, loads.then(noop, noop), sleep(LOAD_START_BOUND_MS)]);
+      await sleep(LOAD_SETTLE_MS);
     }
     try {
       for (let n = 0; n < logouts && !io.signal.aborted; n++) {
