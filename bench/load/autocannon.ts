@@ -17,6 +17,8 @@ export type LatencyMs = Omit<LatencyFigures, 'count'>;
 /** What one autocannon run measured, as plain data. */
 export interface LoadMeasurement {
   readonly durationSec: number;
+  /** When the measured phase began (Unix ms, this machine's clock); absent in results from before. */
+  readonly startedAtMs?: number;
   /** Requests sent and responses received. */
   readonly sent: number;
   readonly responses: number;
@@ -71,6 +73,7 @@ function statusCountsOf(result: autocannon.Result): Record<string, number> {
 export function runLoad(plan: LoadPlan, opts: LoadOptions): Promise<LoadMeasurement> {
   const cpuBefore = process.cpuUsage();
   const wallBefore = process.hrtime.bigint();
+  const startedAtMs = Date.now();
   const histogram = latencyHistogram();
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -104,6 +107,7 @@ export function runLoad(plan: LoadPlan, opts: LoadOptions): Promise<LoadMeasurem
         resolve({
           // Our own clock: autocannon's `duration` is whole seconds, and a fixed-amount phase may end early.
           durationSec: wallSec,
+          startedAtMs,
           sent: result.requests.sent,
           responses: Object.values(statusCounts).reduce((a, b) => a + b, 0),
           statusCounts,
