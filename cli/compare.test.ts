@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fakeRun, steady } from '../test-support/compare-fixtures.js';
 import { runCli } from '../test-support/server-process.js';
+import { columnTitles, tableRows } from '../test-support/report-fixtures.js';
 
 describe('authbench compare: exit codes and reasons, as a process', () => {
   let dir: string;
@@ -28,7 +29,7 @@ describe('authbench compare: exit codes and reasons, as a process', () => {
   it('exits 0 and prints the table when nothing regressed', async () => {
     const r = await runCli(['compare', file('base.json'), file('same.json')]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /│ scenario │ strategy\s+│ metric\s+│ baseline\s+│ current\s+│ change │ interval\s+│ verdict │/);
+    assert.deepEqual(columnTitles(r.stdout), ['scenario', 'strategy', 'metric', 'baseline', 'current', 'change', 'interval', 'verdict']);
     assert.doesNotMatch(r.stdout, /REGRESSED/);
     assert.match(r.stdout, /threshold: throughput 10%, p99 25%/, 'the default thresholds');
   });
@@ -36,7 +37,8 @@ describe('authbench compare: exit codes and reasons, as a process', () => {
   it('exits 1 on a regression and writes the JSON and Markdown asked for', async () => {
     const r = await runCli(['compare', file('base.json'), file('slower.json'), '--json', file('c.json'), '--markdown', file('c.md')]);
     assert.equal(r.code, 1, r.stderr);
-    assert.match(r.stdout, /│ validate │ jwt-blacklist │ req\/s ÷ ceiling │ .* │ −40\.0% │ .* │ REGRESSED │/);
+    const row = tableRows(r.stdout)[0]?.find((x) => x[0] === 'validate' && x[1] === 'jwt-blacklist' && x[2] === 'req/s ÷ ceiling');
+    assert.deepEqual([row?.[5], row?.[7]], ['−40.0%', 'REGRESSED'], r.stdout);
     const json = JSON.parse(await readFile(file('c.json'), 'utf8')) as { rows: { verdict: string }[] };
     assert.equal(json.rows.filter((x) => x.verdict === 'regressed').length, 1);
     assert.match(await readFile(file('c.md'), 'utf8'), /❌ regression/);

@@ -25,7 +25,7 @@ describe('authbench ci --base HEAD: the base built in a worktree and run against
     assert.equal(r.code, 2, r.stderr.slice(-3000));
     assert.match(r.stderr, /base: HEAD = [0-9a-f]{10}, checked out in (\S+)/);
     assert.match(r.stderr, /pair 1\/2: base[\s\S]*pair 1\/2: head[\s\S]*pair 2\/2: head[\s\S]*pair 2\/2: base/, 'the order alternates');
-    assert.match(r.stdout, /needs 6 complete pairs for a 95% interval, has 2/);
+    assert.match(r.stdout.replace(/\n +/g, ' '), /needs 6 complete pairs for a 95% interval, has 2/);
     const c = JSON.parse(await readFile(join(out, 'comparison.json'), 'utf8')) as { final: Comparison };
     assert.equal(c.final.mode, 'relative');
     assert.equal(c.final.order, 'AB BA');

@@ -3,6 +3,8 @@ import { describe, it } from 'node:test';
 import { fmtUs, renderFloorComparisons, renderMicro, renderMicroHeader, renderMicroTable, renderVerifyRatios } from './render.js';
 import { floorComparisons, verifyRatios, type MicroResult, type MicroTaskResult } from './schema.js';
 import { microCatalogue } from './tasks.js';
+import { tableRows } from '../../test-support/report-fixtures.js';
+import { TERMINAL_WIDTH, widestLine } from '../render/fit.js';
 
 function task(name: string, group: MicroTaskResult['group'], over: Partial<MicroTaskResult> = {}): MicroTaskResult {
   return { name, group, status: 'ok', opsPerSample: 1, opsPerSec: 20_000, meanNs: 50_000, p99Ns: 120_500, rme: 2.345, samples: 9876, ...over };
@@ -56,10 +58,13 @@ const result: MicroResult = {
   floorComparisons: floorComparisons(tasks),
 };
 
+/** A task's row, a cell wrapped over several lines read back as one (its pieces joined by a space). */
 const rowOf = (table: string, name: string): string[] => {
-  const line = table.split('\n').find((l) => l.includes(`│ ${name} `));
-  assert.ok(line, `no row for ${name}:\n${table}`);
-  return line.split('│').map((c) => c.trim()).filter((c, i, all) => i > 0 && i < all.length - 1);
+  const row = tableRows(table)
+    .flatMap((rows) => rows.slice(1))
+    .find((r) => r[1] === name);
+  assert.ok(row, `no row for ${name}:\n${table}`);
+  return row;
 };
 
 describe('micro-benchmark report', () => {
@@ -80,8 +85,10 @@ describe('micro-benchmark report', () => {
     assert.deepEqual(rowOf(table, 'GET 100 in flight'), ['redis', 'GET 100 in flight', '114,673', '8.72', '19.1', '±13%', '9876', 'per command']);
   });
 
-  it('shows an errored task as a row with its reason on one line, not as a gap', () => {
-    assert.deepEqual(rowOf(renderMicroTable(tasks), 'RS256 verify raw'), ['jose-key', 'RS256 verify raw', '–', '–', '–', '–', '0', 'ERRORED: setup failed: no RSA here']);
+  it('shows an errored task as a row with its reason, not as a gap, within 120 columns', () => {
+    const table = renderMicroTable(tasks);
+    assert.deepEqual(rowOf(table, 'RS256 verify raw'), ['jose-key', 'RS256 verify raw', '–', '–', '–', '–', '0', 'ERRORED: setup failed: no RSA here']);
+    assert.ok(widestLine(table) <= TERMINAL_WIDTH, table);
   });
 
   it('marks a task cut short by an interruption as aborted', () => {
@@ -90,8 +97,11 @@ describe('micro-benchmark report', () => {
 
   it('cuts a long error in the table but not in the data', () => {
     const long = task('HS256 sign raw', 'jose-key', { status: 'errored', error: 'x'.repeat(300), opsPerSec: null });
-    const note = rowOf(renderMicroTable([long]), 'HS256 sign raw').at(-1) ?? '';
-    assert.ok(note.length <= 100 && note.endsWith('…'), note);
+    const table = renderMicroTable([long]);
+    // The note wraps inside its cell (a word wider than the column is cut): read back without the breaks.
+    const note = (rowOf(table, 'HS256 sign raw').at(-1) ?? '').replace(/^ERRORED: /, '').replaceAll(' ', '');
+    assert.ok(note.length <= 100 - 'ERRORED: '.length && note.endsWith('…'), note);
+    assert.ok(widestLine(table) <= TERMINAL_WIDTH, table);
     assert.equal(long.error?.length, 300);
   });
 

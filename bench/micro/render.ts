@@ -1,6 +1,5 @@
-import Table from 'cli-table3';
 import { JWT_IMPLS } from '../../servers/config.js';
-import { wrapProseLines } from '../render/fit.js';
+import { fitTable, wrapProseLines } from '../render/fit.js';
 import type { FloorComparison, MicroResult, MicroTaskResult, VerifyRatio } from './schema.js';
 
 const fmtOps = (n: number | null): string => (n === null ? '–' : Math.round(n).toLocaleString('en-US'));
@@ -42,13 +41,10 @@ export function renderMicroHeader(result: MicroResult): string {
   ].join('\n');
 }
 
-/** One row per task, in run order. */
+/** One row per task, in run order, within 120 columns (a long task name or note wraps inside its cell). */
 export function renderMicroTable(tasks: readonly MicroTaskResult[]): string {
-  const table = new Table({ head: ['group', 'task', 'ops/s', 'mean µs', 'p99 µs', '±', 'samples', 'notes'], style: { head: [], border: [] } });
-  for (const t of tasks) {
-    table.push([t.group, t.name, fmtOps(t.opsPerSec), fmtUs(t.meanNs), fmtUs(t.p99Ns), fmtRme(t.rme), String(t.samples), note(t)]);
-  }
-  return table.toString();
+  const rows = tasks.map((t) => [t.group, t.name, fmtOps(t.opsPerSec), fmtUs(t.meanNs), fmtUs(t.p99Ns), fmtRme(t.rme), String(t.samples), note(t)]);
+  return fitTable({ head: ['group', 'task', 'ops/s', 'mean µs', 'p99 µs', '±', 'samples', 'notes'], rows, wrap: [1, 7] });
 }
 
 /** The imported ÷ raw verify ratio per algorithm, as measured: the claim that importing once matters, checked. */
@@ -71,21 +67,21 @@ const fmtOverFloor = (meanNs: number | null, overFloor: number | null): string =
  */
 export function renderFloorComparisons(rows: readonly FloorComparison[]): string {
   if (rows.length === 0) return '';
-  const table = new Table({ head: ['op', 'alg', 'floor µs', ...JWT_IMPLS.map((impl) => `${impl} µs (× floor)`)], style: { head: [], border: [] } });
-  for (const r of rows) {
+  const cells = rows.map((r) => {
     const byImpl = new Map(r.impls.map((i) => [i.impl, i]));
-    table.push([r.op, r.alg, fmtUs(r.floorMeanNs), ...JWT_IMPLS.map((impl) => fmtOverFloor(byImpl.get(impl)?.meanNs ?? null, byImpl.get(impl)?.overFloor ?? null))]);
-  }
+    return [r.op, r.alg, fmtUs(r.floorMeanNs), ...JWT_IMPLS.map((impl) => fmtOverFloor(byImpl.get(impl)?.meanNs ?? null, byImpl.get(impl)?.overFloor ?? null))];
+  });
+  const table = fitTable({ head: ['op', 'alg', 'floor µs', ...JWT_IMPLS.map((impl) => `${impl} µs (× floor)`)], rows: cells });
   return [
     "The servers' JWT codecs against the crypto floor (mean µs per op; × floor = codec ÷ floor, what the library and the",
     "servers' checks add to the bare signature; – = the task did not complete):",
-    table.toString(),
+    table,
   ].join('\n');
 }
 
 /** The whole terminal report. Pure: a function of the result only. */
 export function renderMicro(result: MicroResult): string {
   const sections = [renderFloorComparisons(result.floorComparisons), renderVerifyRatios(result.verifyRatios)];
-  // The header's and method's prose wrapped at 120 columns; the tables as they are.
+  // The header's and method's prose wrapped at 120 columns; the tables are fitted to it.
   return wrapProseLines([renderMicroHeader(result), renderMicroTable(result.tasks), ...sections.filter((s) => s !== '')].join('\n\n'));
 }

@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import { fitTable, wrapProseLines } from '../render/fit.js';
 import type { Spread } from '../../lib/stats.js';
 import type { ReferenceResult } from './compare.js';
 import { summariseReference } from './summary.js';
@@ -24,25 +24,24 @@ export function renderReference(result: ReferenceResult): string {
     `wrk command: ${result.wrk.command}   (/health: the same without -H)`,
     ...result.subjects.map((s) => `server: ${s.label}: ${s.command}; token ${s.tokenLength} characters${s.tokenFrom === s.name ? '' : `, issued by ${s.tokenFrom}`}`),
   ];
-  const table = new Table({
+  const table = fitTable({
     head: ['server', '/health req/s', '/me req/s', '/me ÷ /health', 'CPU µs per /health', 'CPU µs per /me', 'server CPU during /me'],
-    style: { head: [], border: [] },
+    rows: summary.subjects.map((s) => [s.label, fmt(s.healthRps, 'int'), fmt(s.meRps, 'int'), fmt(s.fraction, 2), fmt(s.healthCpuUs, 1), fmt(s.meCpuUs, 1), fmt(s.meCpuCores, 2, ' cores')]),
+    wrap: [0],
   });
-  for (const s of summary.subjects) {
-    table.push([s.label, fmt(s.healthRps, 'int'), fmt(s.meRps, 'int'), fmt(s.fraction, 2), fmt(s.healthCpuUs, 1), fmt(s.meCpuUs, 1), fmt(s.meCpuCores, 2, ' cores')]);
-  }
   const rounds = Math.max(0, ...summary.subjects.map((s) => s.rounds));
   const versus = summary.versus.map(
     (v) => `  ${v.label} ÷ reference:  /me req/s ${fmt(v.meRps, 2, '×')},  /me ÷ /health ${fmt(v.fraction, 2, '×')}`,
   );
-  return [
+  // Within 120 columns: the prose wrapped, the table fitted (result.json keeps every line whole).
+  return wrapProseLines([
     ...header,
     '',
     `median (min–max) over ${rounds} round${rounds === 1 ? '' : 's'}`,
-    table.toString(),
+    table,
     '',
     'versus the @fastify/jwt reference, round by round (median, min–max):',
     ...versus,
     ...(summary.problems.length === 0 ? [] : ['', 'SUSPECT CELLS (their rates count refusals or errors):', ...summary.problems.map((p) => `  ${p}`)]),
-  ].join('\n');
+  ].join('\n'));
 }
