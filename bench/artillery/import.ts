@@ -138,6 +138,7 @@ export function importArtilleryReports(reports: readonly ReportFacts[], options:
     method: importMethod(reports, byScenario),
     ceiling: {},
     importedFrom: 'artillery',
+    importedRps: [...new Set(reports.flatMap((r) => r.exportedRps))].sort((a, b) => a - b),
     cells,
   };
   applyCeiling(result);

@@ -49,6 +49,14 @@ describe('which runs can be compared', () => {
     assert.deepEqual(r.allowed, ['redis-latency: baseline 0 ms, current 1 ms']);
   });
 
+  it('refuses loads from different generators: imports at different Artillery rates, or an import and authbench\'s own', () => {
+    const imported = (rps: number[]): RunResult => ({ ...base(), importedFrom: 'artillery', importedRps: rps });
+    assert.deepEqual(comparability(imported([500]), imported([500])).problems, []);
+    assert.deepEqual(comparability(imported([500]), imported([1000])).problems, ['load option generator: baseline Artillery, open arrivals at 500 req/s, current Artillery, open arrivals at 1000 req/s']);
+    assert.deepEqual(comparability(base(), imported([500])).problems, ['load option generator: baseline authbench, current Artillery, open arrivals at 500 req/s']);
+    assert.deepEqual(comparability(imported([500]), imported([1000]), { allowDifferent: ['generator'] }).problems, [], 'allowed on purpose');
+  });
+
   it('accepts a subset of the baseline\'s cells for a re-measurement, never cells it lacks', () => {
     const some = fakeRun({ rps: steady, flags: { scenarios: 'validate', strategies: 'redis-token' } });
     assert.deepEqual(comparability(base(), some, { subset: true }).problems, []);

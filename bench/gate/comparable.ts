@@ -31,7 +31,17 @@ export function environmentClass(env: Environment): EnvironmentClass {
 export const describeClass = (c: EnvironmentClass): string => `${c.os} ${c.arch}, ${c.cpuCount} CPUs, Node ${c.nodeMajor}, Redis ${c.redisMajor}`;
 
 /** The load options of every run; the server options recorded in `config.serverArgs` come on top. */
-export const LOAD_OPTION_NAMES = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'pools', 'users', 'redis-latency', 'redis', 'redis-cluster', 'target', 'jwt-impl', 'jwt-cache'] as const;
+export const LOAD_OPTION_NAMES = ['connections', 'duration', 'warmup', 'rate', 'timeout', 'pools', 'users', 'redis-latency', 'redis', 'redis-cluster', 'target', 'jwt-impl', 'jwt-cache', 'generator'] as const;
+
+/**
+ * What generated a result's load: authbench, or Artillery at the arrival rates its scripts were exported at. Two
+ * imports at different rates, or an import and authbench's own closed loop, measured different loads.
+ */
+export function generatorOf(result: Pick<RunResult, 'importedFrom' | 'importedRps'>): string {
+  if (result.importedFrom !== 'artillery') return 'authbench';
+  const rps = result.importedRps ?? [];
+  return `Artillery, open arrivals at ${rps.length === 0 ? 'an unrecorded rate' : `${rps.join(', ')} req/s`}`;
+}
 
 /**
  * The load options of a run, by the name used on the command line: the run's own, and every server option it
@@ -91,8 +101,8 @@ export function comparability(baseline: RunResult, current: RunResult, options: 
   const extra = c.filter((k) => !b.includes(k));
   if (extra.length > 0) problems.push(`cells only in the current run: ${extra.join(', ')}`);
   if (missing.length > 0 && options.subset !== true) problems.push(`cells only in the baseline: ${missing.join(', ')}`);
-  const bo = loadOptions(baseline.config);
-  const co = loadOptions(current.config);
+  const bo: Record<string, string> = { ...loadOptions(baseline.config), generator: generatorOf(baseline) };
+  const co: Record<string, string> = { ...loadOptions(current.config), generator: generatorOf(current) };
   for (const key of sorted([...Object.keys(bo), ...Object.keys(co)])) {
     if (bo[key] === co[key]) continue;
     const text = `${key}: baseline ${bo[key] ?? '(unset)'}, current ${co[key] ?? '(unset)'}`;
