@@ -151,7 +151,10 @@ async function runOne(ctx: RunContext, scenario: PropagationScenario, cell: Prop
       );
       // The logouts meet a steady load: every stream past its warm-up (its thread can take seconds to start on a busy
       // machine, so this is awaited, not assumed after a fixed sleep), then LOAD_SETTLE_MS into its measured part.
-      await Promise.race([measuring, loads.then(noop, noop), sleep(LOAD_START_BOUND_MS)]);
+      // The bound's timer is cleared: left pending, it would hold the process open for up to 30 s after the run.
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([measuring, loads.then(noop, noop), new Promise<void>((resolve) => (bound = setTimeout(resolve, LOAD_START_BOUND_MS)))]);
+      clearTimeout(bound);
       await sleep(LOAD_SETTLE_MS);
     }
     try {
