@@ -12,7 +12,8 @@ export type { JwtCodec } from './types.js';
  */
 export async function createJwtCodec(config: ServerConfig, clock: () => number, metrics?: ServerMetrics): Promise<JwtCodec> {
   const keys = config.jwtKeys ?? (await createSharedJwtKeys(config.jwtAlg, config.jwtSecret));
-  // Each library is loaded only by the servers that run it: loading both cost every server start about 40 ms of CPU.
+  // Each library is loaded only by the servers that run it: importing jose or fast-jwt alone took 107–110 ms of CPU
+  // against 80 ms for a bare node, so the unused one cost every server start about 30 ms.
   if (config.jwtImpl === 'jose') return (await import('./jose-codec.js')).JoseCodec.create(config, keys, clock);
   return (await import('./fast-jwt-codec.js')).FastJwtCodec.create(config, keys, clock, metrics);
 }
