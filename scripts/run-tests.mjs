@@ -91,7 +91,12 @@ const run = async (group, concurrency, env = process.env) => {
   const queue = [...group];
   let status = 0;
   const lane = async () => {
-    for (let file = queue.shift(); file !== undefined && !stopping; file = queue.shift()) status = Math.max(status, await runFile(file, env));
+    for (let file = queue.shift(); file !== undefined && !stopping; file = queue.shift()) {
+      // Awaited first: `status = Math.max(status, await …)` read `status` before the await, and a lane that ended
+      // later wrote back the 0 it had read, hiding another lane's failure (a failed file, and npm test exited 0).
+      const code = await runFile(file, env);
+      status = Math.max(status, code);
+    }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, group.length) }, lane));
   console.error(`run-tests: ${group.length} files, ${concurrency} at a time: ${((Date.now() - started) / 1000).toFixed(0)} s, exit ${status}`);
