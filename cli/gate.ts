@@ -2,7 +2,7 @@ import { cpus, loadavg } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { anyErrored } from '../bench/measure/aggregate.js';
-import { ceilingCellsOf } from '../bench/result/schema.js';
+import { BUSY_OTHERS_CPU, quietCheck, quietLines } from '../bench/gate/quiet.js';
 import { CI_RUN_FLAGS, runCiBench, runGate, type GateIO } from '../bench/gate/gate.js';
 import { renderComparisonTable } from '../bench/gate/render-table.js';
 import { writeText } from '../bench/result/write.js';
@@ -121,12 +121,9 @@ async function baseline(flags: BaselineFlags): Promise<number> {
       io.log(`baseline NOT written: some cells failed (see the tables); ${out} is unchanged`);
       return 1;
     }
-    const uneven = ceilingCellsOf(result).filter((c) => c.summary !== undefined && c.summary.requestsPerSec.max > 1.5 * c.summary.requestsPerSec.min);
-    for (const c of uneven) {
-      const r = c.summary?.requestsPerSec;
-      io.log(`the ${c.strategy} ceiling ranged ${Math.round(r?.min ?? 0)}–${Math.round(r?.max ?? 0)} req/s: the machine was busy. A busy machine lowers the ceiling more than the cells, so later quiet runs would look slower than this baseline.`);
-    }
-    if (uneven.length > 0 && force !== true) {
+    const check = quietCheck(result);
+    for (const line of quietLines(check)) io.log(line);
+    if (check.busy && force !== true) {
       io.log(`baseline NOT written: take it again at a quiet moment (or --force); ${out} is unchanged`);
       return 1;
     }
@@ -164,7 +161,7 @@ export function registerGate(program: Command): void {
       .command('baseline')
       .description(`refresh the CI baseline: a new run with the bench:ci settings (${CI_SETTINGS}), written with its method`)
       .addOption(new Option('--out <file>', 'where to write it').default(DEFAULT_BASELINE))
-      .option('--force', 'write it even if the ceiling varied by more than half between repetitions (a busy machine)'),
+      .option('--force', `write it even on a busy machine (other processes used more than ${BUSY_OTHERS_CPU} of a core while it measured; without /proc: a ceiling varied by more than half)`),
   ).action(async (flags: BaselineFlags) => {
     process.exitCode = await baseline(flags);
   });

@@ -159,6 +159,24 @@ describe('the window between two snapshots', () => {
     assert.equal(l.machineIdle, 0.1);
   });
 
+  it('counts what the machine spent beyond the server, every Redis node and this process as others', () => {
+    // 1 s of load on 2 cores: 150 of 200 jiffies busy (1.5 CPU/s); server 0.9, Redis 0.1 + 0.05, this process 0.35.
+    const before = snap({ redisCpuSec: [1, 1] });
+    const after = snap({ atMs: 1000, machine: { idle: 50, total: 200 }, server: new Map([[100, { process: 90, main: 90 }]]), redisCpuSec: [1.1, 1.05] });
+    const l = limitsBetween(before, after, { activeSec: 1, generatorCpuPerSec: 0.35, runnerCpuPerSec: 0.35 });
+    assert.ok(Math.abs((l.othersCpuPerSec ?? NaN) - 0.1) < 1e-9, String(l.othersCpuPerSec));
+    // The busy jiffies are divided by the time the load ran, not by the window (its idle tail adds no busy time).
+    const tail = limitsBetween(before, snap({ atMs: 2000, machine: { idle: 250, total: 400 }, server: new Map([[100, { process: 90, main: 90 }]]), redisCpuSec: [1.1, 1.05] }), { activeSec: 1, generatorCpuPerSec: 0.35, runnerCpuPerSec: 0.35 });
+    assert.ok(Math.abs((tail.othersCpuPerSec ?? NaN) - 0.1) < 1e-9, String(tail.othersCpuPerSec));
+    // Never below 0 (the figures are read at slightly different moments).
+    const over = limitsBetween(before, after, { activeSec: 1, generatorCpuPerSec: 0.6, runnerCpuPerSec: 0.6 });
+    assert.equal(over.othersCpuPerSec, 0);
+    // Unknown without this process's CPU (the field is absent), or without the server's or the machine's.
+    assert.equal('othersCpuPerSec' in limitsBetween(before, after, { activeSec: 1, generatorCpuPerSec: 0.35 }), false);
+    assert.equal(limitsBetween(before, snap({ atMs: 1000, machine: { idle: 50, total: 200 }, server: new Map([[999, { process: 5, main: 5 }]]) }), { activeSec: 1, generatorCpuPerSec: 0.35, runnerCpuPerSec: 0.35 }).othersCpuPerSec, null);
+    assert.equal(limitsBetween(snap({ machine: null }), snap({ atMs: 1000, machine: null }), { activeSec: 1, generatorCpuPerSec: 0.35, runnerCpuPerSec: 0.35 }).othersCpuPerSec, null);
+  });
+
   it('leaves the server figures out when a process was gone at the end, and everything out without /proc', () => {
     const gone = limitsBetween(snap(), snap({ atMs: 1000, server: new Map([[999, { process: 5, main: 5 }]]) }), { activeSec: 1, generatorCpuPerSec: 0.5 });
     assert.equal(gone.serverCpuPerSec, null);
@@ -177,6 +195,9 @@ describe('a cell over its repetitions', () => {
     assert.equal(s?.serverCpuPerSec, 0.9);
     assert.equal(s?.label, 'server-bound');
     assert.deepEqual(s?.labels, { 'server-bound': 2, 'machine-bound': 1 });
+    assert.equal(s !== undefined && 'othersCpuPerSec' in s, false, 'no repetition knew the others: no field');
+    const o = summariseLimits([{ ...rep('server-bound', 1), othersCpuPerSec: 0.3 }, { ...rep('server-bound', 1), othersCpuPerSec: 0.1 }, rep('server-bound', 1)]);
+    assert.ok(Math.abs((o?.othersCpuPerSec ?? NaN) - 0.2) < 1e-9, String(o?.othersCpuPerSec));
   });
 
   it('breaks a tie by the worst label', () => {

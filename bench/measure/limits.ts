@@ -28,6 +28,13 @@ export interface LimitFigures {
   readonly generatorCpuPerSec: number | null;
   /** Share of the machine's CPU time that was idle (idle + iowait in /proc/stat); null without /proc. */
   readonly machineIdle: number | null;
+  /**
+   * CPU seconds per second the machine was busy with anything but the server, Redis (every node) and this process
+   * (the machine's busy time in /proc/stat, steal included, minus theirs): other jobs, a proxy, the kernel's own work.
+   * Known only where this process's whole CPU is (the throughput cells: autocannon runs on its main thread); absent in
+   * results from before 2026-12-03.
+   */
+  readonly othersCpuPerSec?: number | null;
   /** Open loop only: the rate asked for and the responses per second that came back. */
   readonly offeredPerSec?: number | undefined;
   readonly answeredPerSec?: number | undefined;
@@ -104,6 +111,7 @@ export function summariseLimits(all: readonly Limits[]): LimitsSummary | undefin
     redisCpuPerSec: med((l) => l.redisCpuPerSec),
     generatorCpuPerSec: med((l) => l.generatorCpuPerSec),
     machineIdle: med((l) => l.machineIdle),
+    ...(all.some((l) => l.othersCpuPerSec !== undefined) ? { othersCpuPerSec: med((l) => l.othersCpuPerSec ?? null) } : {}),
     label,
     labels,
   };
@@ -261,16 +269,30 @@ export const pidsOf = (s: LimitsSnapshot): LimitsProbe['pids'] => (s.server === 
  * fixed-amount phase ends at its last answer, before autocannon notices): process CPU is divided by it, and the
  * machine's idle time after the load is taken out (the machine is assumed to have been idle then).
  */
-export function limitsBetween(before: LimitsSnapshot, after: LimitsSnapshot, extra: { activeSec: number; generatorCpuPerSec: number | null; offeredPerSec?: number | undefined; answeredPerSec?: number | undefined }): Limits {
+export function limitsBetween(
+  before: LimitsSnapshot,
+  after: LimitsSnapshot,
+  extra: {
+    activeSec: number;
+    generatorCpuPerSec: number | null;
+    /** This whole process's CPU per second over the load (every thread); with it, othersCpuPerSec is computed. */
+    runnerCpuPerSec?: number | undefined;
+    offeredPerSec?: number | undefined;
+    answeredPerSec?: number | undefined;
+  },
+): Limits {
   const windowSec = Math.max((after.atMs - before.atMs) / 1000, 1e-9);
   const activeSec = Math.min(windowSec, Math.max(extra.activeSec, 1e-9));
   const ticks = after.ticksPerSec;
   let machineIdle: number | null = null;
+  // The machine's busy CPU per second of load: busy jiffies all fall in the active part (the tail is taken as idle).
+  let machineBusyCpuPerSec: number | null = null;
   if (before.machine !== null && after.machine !== null) {
     const total = after.machine.total - before.machine.total;
     const tail = total * (1 - activeSec / windowSec);
     const idle = after.machine.idle - before.machine.idle - tail;
     machineIdle = total - tail > 0 ? Math.min(1, Math.max(0, idle / (total - tail))) : null;
+    machineBusyCpuPerSec = (total - (after.machine.idle - before.machine.idle)) / ticks / activeSec;
   }
   let serverCpuPerSec: number | null = null;
   let serverMainThreadCpuPerSec: number | null = null;
@@ -282,9 +304,15 @@ export function limitsBetween(before: LimitsSnapshot, after: LimitsSnapshot, ext
     serverMainThreadCpuPerSec = Math.max(...before.serving.map((pid) => delta(pid, 'main')));
   }
   let redisCpuPerSec: number | null = null;
+  let redisTotalCpuPerSec: number | null = null;
   if (before.redisCpuSec !== null && after.redisCpuSec !== null && before.redisCpuSec.length === after.redisCpuSec.length && before.redisCpuSec.length > 0) {
-    redisCpuPerSec = Math.max(...after.redisCpuSec.map((s, i) => (s - (before.redisCpuSec?.[i] ?? 0)) / activeSec));
+    const perNode = after.redisCpuSec.map((s, i) => (s - (before.redisCpuSec?.[i] ?? 0)) / activeSec);
+    redisCpuPerSec = Math.max(...perNode);
+    redisTotalCpuPerSec = perNode.reduce((a, b) => a + b, 0);
   }
+  // No Redis to read (a design run without one) counts as none used.
+  const ours = [serverCpuPerSec, before.redisCpuSec === null ? 0 : redisTotalCpuPerSec, extra.runnerCpuPerSec ?? null];
+  const othersCpuPerSec = machineBusyCpuPerSec === null || ours.some((v) => v === null) ? null : Math.max(0, machineBusyCpuPerSec - (ours as number[]).reduce((a, b) => a + b, 0));
   const measured = {
     serverCpuPerSec,
     serverMainThreadCpuPerSec,
@@ -293,5 +321,5 @@ export function limitsBetween(before: LimitsSnapshot, after: LimitsSnapshot, ext
     generatorCpuPerSec: extra.generatorCpuPerSec,
     machineIdle,
   };
-  return { windowSec, ...measured, label: limitOf({ ...measured, offeredPerSec: extra.offeredPerSec, answeredPerSec: extra.answeredPerSec }) };
+  return { windowSec, ...measured, ...(extra.runnerCpuPerSec === undefined ? {} : { othersCpuPerSec }), label: limitOf({ ...measured, offeredPerSec: extra.offeredPerSec, answeredPerSec: extra.answeredPerSec }) };
 }

@@ -155,6 +155,7 @@ async function measureOnce(name: LoadScenarioName, unit: Unit, rep: number, posi
     const limits = limitsBetween(limitsBefore, limitsAfter, {
       activeSec: measurement.durationSec,
       generatorCpuPerSec: measurement.loadGenerator.cpuPerSec,
+      runnerCpuPerSec: measurement.loadGenerator.cpuPerSec,
       answeredPerSec: measurement.durationSec > 0 ? measurement.responses / measurement.durationSec : 0,
     });
     return { repetition: { index: rep, position, status: 'ok', measurement, ...j, ...(cost === undefined ? {} : { cost }), limits } };
