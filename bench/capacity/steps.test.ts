@@ -20,6 +20,14 @@ describe('capacity steps', () => {
     // 1 ms of lag is under 10% of a 20 ms p99: the miss is the server's.
     assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 1, p99CorrectedMs: 20 }), rules), 'slo-exceeded');
   });
+  it('fails a step over the target whatever the lag when even its uncorrected p99 (timed from the actual write) is over it', () => {
+    // The lag cannot be the cause: without it the server still missed the target (jwt-blacklist at 3,000 req/s here).
+    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 20, p99CorrectedMs: 67.9, p99UncorrectedMs: 31.6 }), rules), 'slo-exceeded');
+    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 3, p99CorrectedMs: 12, p99UncorrectedMs: 10.5 }), rules), 'slo-exceeded');
+    // Within the target once the lag is left out: the lag may be why the corrected one is over.
+    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 3, p99CorrectedMs: 12, p99UncorrectedMs: 9 }), rules), 'generator-limited');
+    assert.equal(judgeStep(step(1000, { pacerLagP99Ms: 3, p99CorrectedMs: 12, p99UncorrectedMs: null }), rules), 'generator-limited');
+  });
   it('steps the rate geometrically, always upward', () => {
     assert.equal(nextRate(1000, 1.25), 1250);
     assert.equal(nextRate(1, 1.25), 2);

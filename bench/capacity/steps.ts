@@ -29,13 +29,16 @@ export const DEFAULT_RULES: Omit<CapacityRules, 'sloP99Ms'> = { maxErrorRate: 0.
 
 /**
  * Judges one step. Errors and a missed target are the server's. The generator's lag only adds to the corrected
- * latency (a late send counts from its due time), so a step within the target passes whatever the lag; a step over
- * it whose pacer lag p99 is over 200 µs and over 10% of its p99 cannot be told from the generator's own delay and
- * is `generator-limited`, as is a rate that was not reached while latency and errors were fine.
+ * latency (a late send counts from its due time), so a step within the target passes whatever the lag. A step over
+ * it misses it on the server's account when even its uncorrected p99 (timed from when each request was written,
+ * so without the lag) is over the target; otherwise, when its pacer lag p99 is over 200 µs and over 10% of its p99,
+ * the miss cannot be told from the generator's own delay and the step is `generator-limited`, as is a rate that was
+ * not reached while latency and errors were fine.
  */
 export function judgeStep(step: CapacityStep, rules: CapacityRules): StepVerdict {
   if (step.errorRate > rules.maxErrorRate) return 'errors';
   if (step.p99CorrectedMs > rules.sloP99Ms) {
+    if (step.p99UncorrectedMs !== null && step.p99UncorrectedMs > rules.sloP99Ms) return 'slo-exceeded';
     return step.pacerLagP99Ms !== undefined && !pacerLagAcceptable(step.pacerLagP99Ms, step.p99CorrectedMs) ? 'generator-limited' : 'slo-exceeded';
   }
   if (step.achievedRps < rules.minAchievedShare * step.rate) return 'generator-limited';
