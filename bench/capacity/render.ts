@@ -24,13 +24,13 @@ export function renderCapacity(result: CapacityResult): string {
       const r = t.repetitions;
       const uncorrected = r.flatMap((x) => (x.p99UncorrectedMs === null ? [] : [x.p99UncorrectedMs]));
       trials.push([
-        fmtInt(t.rate),
+        t.again === true ? `${fmtInt(t.rate)} again` : fmtInt(t.rate),
         fmtInt(median(r.map((x) => x.achievedRps))),
         r.map((x) => fmtMs(x.p99CorrectedMs)).join(' / '),
         uncorrected.length === 0 ? '–' : fmtMs(median(uncorrected)),
         `${(Math.max(...r.map((x) => x.errorRate)) * 100).toFixed(2)}%`,
         r.map((x) => x.verdict).join(', '),
-        t.verdict,
+        t.again === true ? `${t.verdict} (both tries)` : t.verdict,
       ]);
     }
     parts.push(`${d.strategy} (rates in the order tried)\n${fitTable({ head: trialsHead, rows: trials, lists: [2, 5] })}`);

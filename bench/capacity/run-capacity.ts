@@ -85,7 +85,7 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
       config,
       method: [
         `open loop GET /me paced by authbench's generator (request i due at i/rate s, sent then, answered or not; off the runner's thread) over up to ${config.connections} connections, after a 1 s closed-loop warm-up (autocannon); each rate ${config.repeat} × ${config.stepSec} s, each after a 1 s paced warm-up, the first ${SETTLE_MS} ms of each not judged`,
-        `search: from ${config.startRate} req/s up ×${config.factor} while rates pass (down while none has), then bisection between the last passing and the first failing rate until they are within ${Math.round(config.resolution * 100)}% of each other; at most ${config.maxSteps} rates per design; the capacity lies between those two rates`,
+        `search: from ${config.startRate} req/s up ×${config.factor} while rates pass (down while none has), then bisection between the last passing and the first failing rate until they are within ${Math.round(config.resolution * 100)}% of each other, the first failing rate tried once more before the end (judged on both tries' repetitions; if it passes, the search goes on above it); at most ${config.maxSteps} rates per design; the capacity lies between the last passing and the first failing rate`,
         `a repetition passes when its corrected p99 ≤ ${config.sloP99Ms} ms, failures ≤ 1% and at least 90% of the rate was answered; the generator's lag only adds to the corrected latency, so a pass stands whatever it was, but a p99 over the target with a pacer lag p99 over max(200 µs, 10% of the p99) is the generator's (generator-limited), and that repetition is run once more, unless even its uncorrected p99 (without the lag) is over the target; a rate passes when most of its repetitions do`,
         'each response has two latencies: from its intended send time (corrected for coordinated omission, judged) and from when its headers were written (uncorrected, as a naive tool reports)',
       ],
@@ -120,7 +120,9 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
             repetitions.push(measured);
           }
           if (signal.aborted) break;
-          trials.push({ rate, repetitions, verdict: judgeRate(repetitions.map((r) => r.verdict)) });
+          // A second try of a rate (nextProbe confirming the first failure) is judged on both tries' repetitions.
+          const earlier = trials.filter((t) => t.rate === rate).flatMap((t) => t.repetitions);
+          trials.push({ rate, repetitions, verdict: judgeRate([...earlier, ...repetitions].map((r) => r.verdict)), ...(earlier.length > 0 ? { again: true } : {}) });
         }
         result.designs.push({ strategy, trials, ...capacityOf(trials, search) });
       } finally {

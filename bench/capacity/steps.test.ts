@@ -60,9 +60,28 @@ describe('the search', () => {
     assert.equal(nextProbe([t(1000), t(2000), t(4000, 'slo-exceeded'), t(3000, 'errors')], search), 2500);
     assert.equal(nextProbe([t(1000), t(2000), t(4000, 'slo-exceeded'), t(3000)], search), 3500);
   });
-  it('stops when the bracket is within the resolution, or at max-steps', () => {
-    assert.equal(nextProbe([t(1000), t(1040, 'slo-exceeded')], search), undefined);
+  it('stops when the bracket is within the resolution and its first failing rate failed twice, or at max-steps', () => {
+    assert.equal(nextProbe([t(1000), t(1040, 'slo-exceeded'), t(1040, 'slo-exceeded')], search), undefined);
     assert.equal(nextProbe([t(1000), t(2000)], { ...search, maxSteps: 2 }), undefined);
+    assert.equal(nextProbe([t(1000), t(1040, 'slo-exceeded')], { ...search, maxSteps: 2 }), undefined, 'no confirmation past max-steps');
+  });
+  it('tries the first failing rate once more before it ends: one failing try is not believed', () => {
+    assert.equal(nextProbe([t(1000), t(1040, 'slo-exceeded')], search), 1040);
+    // The case that asked for it: 3,000 req/s failed on its first try, and the search bisected below it.
+    const fromFailingStart = [t(3000, 'slo-exceeded'), t(2400), t(2700), t(2850), t(2925)];
+    assert.equal(nextProbe(fromFailingStart, { ...search, startRate: 3000, factor: 1.25 }), 3000);
+    // Its second try (judged with the first one's repetitions) passes: the search goes on above it.
+    const passedAgain = [...fromFailingStart, t(3000)];
+    assert.deepEqual(bracket(passedAgain), { pass: 3000 });
+    assert.equal(nextProbe(passedAgain, { ...search, startRate: 3000, factor: 1.25 }), 3750);
+    // It fails again: the answer stands, and it is said to have converged.
+    const failedAgain = [...fromFailingStart, t(3000, 'slo-exceeded')];
+    assert.equal(nextProbe(failedAgain, { ...search, startRate: 3000, factor: 1.25 }), undefined);
+    assert.deepEqual(capacityOf(failedAgain, search), { sustainableRate: 2925, firstFailingRate: 3000, stoppedBy: 'slo-exceeded', converged: true });
+  });
+  it('judges a rate by its last try', () => {
+    assert.deepEqual(bracket([t(1000), t(2000, 'slo-exceeded'), t(1500), t(2000)]), { pass: 2000 });
+    assert.deepEqual(bracket([t(1000), t(2000), t(2000, 'errors')]), { pass: 1000, fail: 2000 });
   });
   it('steps down when the first rate already fails', () => {
     assert.equal(nextProbe([t(1000, 'errors')], search), 500);
