@@ -12,10 +12,10 @@
  * else running (jwt 19.6k–27.7k, redis-token 20.1k–37.7k req/s, the server at 1.0 core each time).
  */
 import { median } from '../../lib/stats.js';
+import { BUSY_OTHERS_CPU } from '../measure/limits.js';
 import { ceilingCellsOf, loadCellsOf, unitLabel, type RunResult } from '../result/schema.js';
 
-/** Other processes using more than this share of a core (median over the measured windows) make a busy machine. */
-export const BUSY_OTHERS_CPU = 0.2;
+export { BUSY_OTHERS_CPU } from '../measure/limits.js';
 /** Without /proc: a ceiling whose fastest repetition beat its slowest by more than this factor. */
 export const UNEVEN_CEILING = 1.5;
 

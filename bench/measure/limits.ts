@@ -54,6 +54,12 @@ export interface LimitsSummary extends Omit<Limits, 'windowSec'> {
 
 /** A process with one thread doing the work (a Node main thread, Redis, autocannon) binds at this share of a core. */
 export const BIND_CPU = 0.9;
+/**
+ * Other processes using more than this share of a core (`othersCpuPerSec`, median over a cell's repetitions) make a
+ * busy machine: a cell says so in a note, and `authbench baseline` refuses (bench/gate/quiet.ts). With nothing else
+ * running on this project's 2-core machine it was 0–0.18 per 1 s window.
+ */
+export const BUSY_OTHERS_CPU = 0.2;
 /** Below this idle share of the whole machine, no core was left for anyone: the machine binds. */
 export const MACHINE_IDLE_BOUND = 0.1;
 /** An open-loop cell that answered at least this share of its rate ran below capacity. */

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { limitCell, non2xx, RANGE_LEFT_OUT, renderHeader, renderScenarioTable, renderTables, scenarioRow } from './tables.js';
 import { equalLoadRow, LATENCY_RANGE_LEFT_OUT, renderEqualLoadTable } from './equal-load-table.js';
 import { failuresCell, fmtIntRange } from './format.js';
-import type { LimitsSummary } from '../measure/limits.js';
+import { BUSY_OTHERS_CPU, type LimitsSummary } from '../measure/limits.js';
 import type { LoadCell, RunResult } from '../result/schema.js';
 import { renderVerdictText } from '../report/verdict-text.js';
 import { columnTitles, everyTableResult, loadFixture, LONG_DESIGN, LONG_ERROR, rowOf, tableRows, unwrap } from '../../test-support/report-fixtures.js';
@@ -114,6 +114,21 @@ describe('terminal tables', () => {
     assert.match(refused, /^¹ 0\.33 refreshes\/session, 2 refused$/m);
     assert.equal(rowOf(refused, 'jwt-refresh')[0], 'jwt-refresh ¹', 'the row carries the note\'s number');
     assert.doesNotMatch(renderScenarioTable(with_({ sessions: 400, refreshes: 0, refreshesFailed: 0 }), 'session'), /refreshes|¹/, 'no note for a design that never refreshes');
+  });
+
+  it('says in a note when other processes took more than BUSY_OTHERS_CPU of a core while a cell measured, and not otherwise', () => {
+    const base = cell('validate', 'jwt');
+    const summary = base.summary as NonNullable<LoadCell['summary']>;
+    const with_ = (othersCpuPerSec: number | null | undefined): RunResult => ({
+      ...result,
+      cells: [{ ...base, summary: { ...summary, limits: limits(othersCpuPerSec === undefined ? {} : { othersCpuPerSec }) } }],
+    });
+    const busy = renderScenarioTable(with_(BUSY_OTHERS_CPU + 0.15), 'validate');
+    assert.match(busy, new RegExp(`^¹ other processes took ${(BUSY_OTHERS_CPU + 0.15).toFixed(2)} of a core \\(median over repetitions\\): a busy machine`, 'm'));
+    assert.equal(rowOf(busy, 'jwt')[0], 'jwt ¹');
+    for (const quiet of [BUSY_OTHERS_CPU, 0, null, undefined]) {
+      assert.doesNotMatch(renderScenarioTable(with_(quiet), 'validate'), /other processes|¹/, String(quiet));
+    }
   });
 
   it('says when a cell errored and why, in a numbered note under the table', () => {

@@ -5,6 +5,7 @@ import { renderOutageTable } from './outage-table.js';
 import { renderPropagationTable } from './propagation-table.js';
 import { loadCellsOf, scenarioLoadModel, unitLabel, type LoadCell, type RunResult } from '../result/schema.js';
 import { failuresCell, fmtInt, fmtIntRange, fmtMs, fmtMsRange, fmtPercent, limitCell, non2xx, refreshNote } from './format.js';
+import { BUSY_OTHERS_CPU } from '../measure/limits.js';
 import { fitFirst, Footnotes, wrapProse, wrapText, type TableSpec } from './fit.js';
 
 export { non2xx } from './format.js';
@@ -28,12 +29,14 @@ export function scenarioHead(withRevoked: boolean): string[] {
   return ['strategy', 'req/s', 'range', '× ceiling', 'p50 ms', 'p90 ms', 'p99 ms', 'p99.9 ms', 'max ms', 'non-2xx', 'err/timeout', 'wrong', ...(withRevoked ? ['revoked accepted'] : []), 'limit', 'notes'];
 }
 
-/** The notes of one scenario cell: why it errored, a saturated load generator, the refreshes of its sessions. */
+/** The notes of one scenario cell: why it errored, a saturated load generator, a busy machine, the refreshes of its sessions. */
 export function scenarioNotes(cell: LoadCell): string[] {
   const s = cell.summary;
   const notes: string[] = [];
   if (cell.status === 'errored') notes.push(`ERRORED: ${cell.errors.join('; ')}`);
   if (s?.loadGenerator.saturated) notes.push('load generator saturated');
+  const others = s?.limits?.othersCpuPerSec;
+  if (others !== undefined && others !== null && others > BUSY_OTHERS_CPU) notes.push(`other processes took ${others.toFixed(2)} of a core (median over repetitions): a busy machine, figures lower than a quiet one's`);
   const refreshes = refreshNote(s?.sessions);
   if (refreshes !== undefined) notes.push(refreshes);
   return notes;
