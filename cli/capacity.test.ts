@@ -25,16 +25,21 @@ describe('capacity step figures', () => {
 });
 
 describe('authbench capacity on a real server', () => {
-  it('repeats each rate, steps the rate and answers with the last passing and first failing rate, with both p99s', async () => {
+  it('interleaves the designs, repeats each rate, steps the rate and answers with the last passing and first failing rate, with both p99s', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'authbench-capacity-'));
     try {
-      const r = await runCli(['capacity', '--strategies', 'jwt', '--start-rate', '200', '--factor', '2', '--max-steps', '2', '--step-duration', '1', '--repeat', '2', '--slo-p99', '1000ms', '--out', dir], {}, 180_000);
+      const r = await runCli(['capacity', '--strategies', 'jwt,redis-token', '--start-rate', '200', '--factor', '2', '--max-steps', '2', '--step-duration', '1', '--repeat', '2', '--slo-p99', '1000ms', '--out', dir], {}, 180_000);
       assert.equal(r.code, 0, r.stderr);
       const result = JSON.parse(await readFile(join(dir, 'capacity.json'), 'utf8')) as CapacityResult;
+      assert.deepEqual(result.designs.map((d) => d.strategy), ['jwt', 'redis-token'], 'in the order asked');
+      for (const d of result.designs) {
+        assert.equal(d.error, undefined, d.strategy);
+        // Interleaved: each round ran one repetition of each design (2 rates × 2 repetitions: rounds 0 to 3 for both),
+        // not one design's whole search and then the other's.
+        assert.deepEqual(d.trials.flatMap((t) => t.repetitions.map((r) => r.round)), [0, 1, 2, 3], `${d.strategy}: one repetition per round`);
+      }
       const jwt = result.designs[0];
       assert.ok(jwt, 'the jwt design');
-      assert.equal(jwt.strategy, 'jwt');
-      assert.equal(jwt.error, undefined);
       // Whether a rate passes is a measurement (a busy machine can miss 90% of the rate, or the target): asserted
       // here is the search itself, deterministic given its trials. Where it goes next is tested in bench/capacity/steps.test.ts.
       const rules = { sloP99Ms: 1000, ...DEFAULT_RULES };

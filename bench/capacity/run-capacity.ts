@@ -5,9 +5,10 @@ import { designOf, type DesignName } from '../../servers/designs/index.js';
 import { collectEnvironment, type Environment } from '../run/environment.js';
 import { runLoad } from '../load/autocannon.js';
 import { runPacedLoad, type PacedLoadResult } from '../load/paced.js';
-import { startServerProcess } from '../run/server-process.js';
+import { startServerProcess, type ServerProcess } from '../run/server-process.js';
 import { httpTokenSource } from '../load/tokens.js';
-import { capacityOf, judgeRate, judgeStep, nextProbe, type CapacityOutcome, type CapacityRules, type CapacityStep, type RateTrial, type SearchRules, type StepVerdict } from './steps.js';
+import type { TokenSource } from '../../scenarios/scenario.js';
+import { capacityOf, judgeRate, judgeStep, nextProbe, roundOrder, type CapacityOutcome, type CapacityRules, type CapacityStep, type RateTrial, type SearchRules, type StepVerdict } from './steps.js';
 
 export interface CapacityConfig {
   readonly strategies: readonly DesignName[];
@@ -49,6 +50,9 @@ export interface CapacityResult {
 /** The first part of each step, while the pool opens its connections, is not judged (as wrk2's calibration). */
 export const SETTLE_MS = 500;
 
+/** Tokens (users) per repetition. */
+const TOKENS = 1000;
+
 /** One step's figures from the paced load's events, leaving out the first SETTLE_MS. Pure. */
 export function stepOf(rate: number, durationSec: number, all: Pick<PacedLoadResult, 'responses' | 'errorList' | 'pacerLag'>): CapacityStep {
   const load = { responses: all.responses.filter((r) => r.t >= SETTLE_MS), errors: all.errorList.filter((e) => e.t >= SETTLE_MS) };
@@ -65,14 +69,33 @@ export function stepOf(rate: number, durationSec: number, all: Pick<PacedLoadRes
   };
 }
 
+/** One design's search while the designs are interleaved. */
+interface Search {
+  readonly strategy: DesignName;
+  readonly server: ServerProcess;
+  readonly tokens: TokenSource;
+  readonly trials: RateTrial[];
+  /** The rate being measured and its repetitions so far. */
+  probe?: { readonly rate: number; readonly repetitions: Repetition[] };
+  done: boolean;
+}
+
+type Repetition = CapacityStep & { verdict: StepVerdict; round: number };
+
 /**
  * `authbench capacity`: per design, GET /me at fixed, paced open-loop rates, each repeated, stepped up
  * geometrically to the first rate that fails (p99 over the target, errors over 1%, or a generator that could not
  * send it), then bisected between the last passing and that first failing rate. Both the corrected and the
  * uncorrected p99 are reported; only the corrected one is judged.
+ *
+ * The designs' searches are interleaved: every server is started first, then each round runs one repetition of
+ * each design still searching, in an order that turns by one each round. A slow phase of the machine (here they last
+ * minutes, and move a design's answer by 40%) then falls on every design and on one repetition of a rate rather
+ * than on all of one design's, and the repetitions of one rate lie a round apart.
  */
 export async function runCapacity(config: CapacityConfig, signal: AbortSignal, serverEnv: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<CapacityResult> {
   const redis = await obtainRedis({ url: config.redisUrl });
+  const searches: Search[] = [];
   try {
     const rules: CapacityRules = { sloP99Ms: config.sloP99Ms, maxErrorRate: 0.01, minAchievedShare: 0.9 };
     const result: CapacityResult = {
@@ -84,54 +107,91 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
       environment: await collectEnvironment(redis.url, redis.source),
       config,
       method: [
-        `open loop GET /me paced by authbench's generator (request i due at i/rate s, sent then, answered or not; off the runner's thread) over up to ${config.connections} connections, after a 1 s closed-loop warm-up (autocannon); each rate ${config.repeat} × ${config.stepSec} s, each after a 1 s paced warm-up, the first ${SETTLE_MS} ms of each not judged`,
+        `open loop GET /me paced by authbench's generator (request i due at i/rate s, sent then, answered or not; off the runner's thread) over up to ${config.connections} connections, after a 1 s closed-loop warm-up (autocannon) when the server starts; each rate ${config.repeat} × ${config.stepSec} s, each repetition with ${TOKENS} tokens issued just before it and after a 1 s paced warm-up, the first ${SETTLE_MS} ms of each not judged`,
+        `designs interleaved: every server runs from the start, and each round measures one repetition of every design still searching, the order turning by one each round, so a slow phase of the machine falls on every design and on one repetition of a rate, not on all of one design's`,
         `search: from ${config.startRate} req/s up ×${config.factor} while rates pass (down while none has), then bisection between the last passing and the first failing rate until they are within ${Math.round(config.resolution * 100)}% of each other, the first failing rate tried once more before the end (judged on both tries' repetitions; if it passes, the search goes on above it); at most ${config.maxSteps} rates per design; the capacity lies between the last passing and the first failing rate`,
         `a repetition passes when its corrected p99 ≤ ${config.sloP99Ms} ms, failures ≤ 1% and at least 90% of the rate was answered; the generator's lag only adds to the corrected latency, so a pass stands whatever it was, but a p99 over the target with a pacer lag p99 over max(200 µs, 10% of the p99) is the generator's (generator-limited), and that repetition is run once more, unless even its uncorrected p99 (without the lag) is over the target; a rate passes when most of its repetitions do`,
         'each response has two latencies: from its intended send time (corrected for coordinated omission, judged) and from when its headers were written (uncorrected, as a naive tool reports)',
       ],
       designs: [],
     };
+    const search: SearchRules = { startRate: config.startRate, factor: config.factor, maxSteps: config.maxSteps, resolution: config.resolution };
+    const failed = new Map<string, string>();
     for (const strategy of config.strategies) {
       if (signal.aborted) break;
-      const trials: RateTrial[] = [];
+      progress(`capacity: starting ${strategy}`);
       const server = await startServerProcess(strategy, ['--redis-url', redis.url, ...config.serverArgs], serverEnv).catch((err: unknown) => err as Error);
       if (server instanceof Error) {
-        result.designs.push({ strategy, trials, sustainableRate: null, firstFailingRate: null, stoppedBy: 'errors', converged: false, error: server.message.split('\n')[0] ?? 'start failed' });
+        failed.set(strategy, server.message.split('\n')[0] ?? 'start failed');
         continue;
       }
+      const entry: Search = { strategy, server, tokens: httpTokenSource(server.url, TOKENS, config.connections), trials: [], done: false };
+      searches.push(entry);
       try {
-        const tokens = httpTokenSource(server.url, 1000, config.connections);
-        const validTokens = await tokens.issue(1000);
         // Warm-up (not counted): a cold server would fail the first step on JIT compilation alone.
-        await runLoad(await scenarios.validate.plan({ traits: designOf(strategy).traits, tokens, users: 1000, phase: 'warmup', poolSize: 200 }), { url: server.url, connections: 50, durationSec: 1, timeoutSec: 5, signal });
-        const search: SearchRules = { startRate: config.startRate, factor: config.factor, maxSteps: config.maxSteps, resolution: config.resolution };
-        for (let rate = nextProbe(trials, search); rate !== undefined && !signal.aborted; rate = nextProbe(trials, search)) {
-          const repetitions: (CapacityStep & { verdict: StepVerdict })[] = [];
-          for (let rep = 0; rep < config.repeat && !signal.aborted; rep++) {
-            progress(`capacity: ${strategy} at ${rate} req/s, repetition ${rep + 1}/${config.repeat}`);
-            const once = async (): Promise<CapacityStep & { verdict: StepVerdict }> => {
-              const paced = await runPacedLoad({ url: server.url, rate, connections: config.connections, durationSec: config.stepSec, warmupSec: 1, timeoutSec: 5, validTokens, revokedTokens: [], revokedShare: 0, signal, keepEvents: true });
-              const step = stepOf(rate, config.stepSec, paced);
-              return { ...step, verdict: judgeStep(step, rules) };
-            };
-            let measured = await once();
-            // A repetition that failed on the generator's lag alone is run once more: the lag is often a passing stall.
-            if (measured.verdict === 'generator-limited' && measured.achievedRps >= rules.minAchievedShare * rate && !signal.aborted) measured = await once();
-            repetitions.push(measured);
-          }
-          if (signal.aborted) break;
-          // A second try of a rate (nextProbe confirming the first failure) is judged on both tries' repetitions.
-          const earlier = trials.filter((t) => t.rate === rate).flatMap((t) => t.repetitions);
-          trials.push({ rate, repetitions, verdict: judgeRate([...earlier, ...repetitions].map((r) => r.verdict)), ...(earlier.length > 0 ? { again: true } : {}) });
-        }
-        result.designs.push({ strategy, trials, ...capacityOf(trials, search) });
-      } finally {
-        await server.stop();
+        await runLoad(await scenarios.validate.plan({ traits: designOf(strategy).traits, tokens: entry.tokens, users: TOKENS, phase: 'warmup', poolSize: 200 }), { url: server.url, connections: 50, durationSec: 1, timeoutSec: 5, signal });
+      } catch (err) {
+        failed.set(strategy, err instanceof Error ? (err.message.split('\n')[0] ?? 'warm-up failed') : String(err));
+        entry.done = true;
       }
+    }
+    for (let round = 0; !signal.aborted; round++) {
+      const active = searches.filter((s) => !s.done);
+      if (active.length === 0) break;
+      for (const s of roundOrder(active, round)) {
+        if (signal.aborted) break;
+        try {
+          await repetitionOf(s, round);
+        } catch (err) {
+          failed.set(s.strategy, err instanceof Error ? (err.message.split('\n')[0] ?? 'failed') : String(err));
+          s.done = true;
+        }
+        if (s.done) await s.server.stop();
+      }
+    }
+    for (const strategy of config.strategies) {
+      const s = searches.find((x) => x.strategy === strategy);
+      const error = failed.get(strategy);
+      if (s === undefined && error === undefined) continue; // never started: interrupted
+      const trials = s?.trials ?? [];
+      result.designs.push({ strategy, trials, ...(error === undefined ? capacityOf(trials, search) : { sustainableRate: null, firstFailingRate: null, stoppedBy: 'errors', converged: false, error }) });
     }
     result.status = signal.aborted ? 'interrupted' : 'complete';
     return result;
+
+    /** One repetition of the design's current rate (choosing the next rate first when it has none); marks it done when its search is over. */
+    async function repetitionOf(s: Search, round: number): Promise<void> {
+      if (s.probe === undefined) {
+        const rate = nextProbe(s.trials, search);
+        if (rate === undefined) {
+          s.done = true;
+          return;
+        }
+        s.probe = { rate, repetitions: [] };
+      }
+      const { rate, repetitions } = s.probe;
+      progress(`capacity: round ${round + 1}: ${s.strategy} at ${rate} req/s, repetition ${repetitions.length + 1}/${config.repeat}`);
+      const once = async (): Promise<Repetition> => {
+        // Fresh tokens for every repetition: the searches now last the whole run, longer than a short access token (jwt-refresh's 300 s).
+        const validTokens = await s.tokens.issue(TOKENS);
+        const paced = await runPacedLoad({ url: s.server.url, rate, connections: config.connections, durationSec: config.stepSec, warmupSec: 1, timeoutSec: 5, validTokens, revokedTokens: [], revokedShare: 0, signal, keepEvents: true });
+        const step = stepOf(rate, config.stepSec, paced);
+        return { ...step, verdict: judgeStep(step, rules), round };
+      };
+      let measured = await once();
+      // A repetition that failed on the generator's lag alone is run once more: the lag is often a passing stall.
+      if (measured.verdict === 'generator-limited' && measured.achievedRps >= rules.minAchievedShare * rate && !signal.aborted) measured = await once();
+      if (signal.aborted) return;
+      repetitions.push(measured);
+      if (repetitions.length < config.repeat) return;
+      // A second try of a rate (nextProbe confirming the first failure) is judged on both tries' repetitions.
+      const earlier = s.trials.filter((t) => t.rate === rate).flatMap((t) => t.repetitions);
+      s.trials.push({ rate, repetitions, verdict: judgeRate([...earlier, ...repetitions].map((r) => r.verdict)), ...(earlier.length > 0 ? { again: true } : {}) });
+      s.probe = undefined;
+      if (nextProbe(s.trials, search) === undefined) s.done = true;
+    }
   } finally {
+    await Promise.all(searches.map((s) => s.server.stop()));
     await redis.stop();
   }
 }

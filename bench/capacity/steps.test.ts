@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bracket, capacityOf, judgeRate, judgeStep, nextProbe, nextRate, type CapacityStep, type StepVerdict } from './steps.js';
+import { bracket, capacityOf, judgeRate, judgeStep, nextProbe, nextRate, roundOrder, type CapacityStep, type StepVerdict } from './steps.js';
 
 const rules = { sloP99Ms: 10, maxErrorRate: 0.01, minAchievedShare: 0.9 };
 const step = (rate: number, over: Partial<CapacityStep> = {}): CapacityStep => ({ rate, achievedRps: rate, p99CorrectedMs: 2, p99UncorrectedMs: 1, errorRate: 0, ...over });
@@ -97,5 +97,16 @@ describe('the search', () => {
   });
   it('keeps a passing rate above the first failure out of the answer (noise above the bracket)', () => {
     assert.deepEqual(bracket([t(1000), t(2000, 'slo-exceeded'), t(4000)]), { pass: 1000, fail: 2000 });
+  });
+});
+
+describe('the interleaved rounds', () => {
+  it('turn the order by one each round, so no design is always first or always after the same one', () => {
+    const designs = ['a', 'b', 'c'];
+    assert.deepEqual([0, 1, 2, 3].map((r) => roundOrder(designs, r).join('')), ['abc', 'bca', 'cab', 'abc']);
+  });
+  it('keep turning when designs drop out, and have nothing to run when none is left', () => {
+    assert.deepEqual(roundOrder(['a', 'c'], 3), ['c', 'a']);
+    assert.deepEqual(roundOrder([], 5), []);
   });
 });

@@ -57,7 +57,8 @@ export function nextRate(rate: number, factor: number): number {
  */
 export interface RateTrial {
   readonly rate: number;
-  readonly repetitions: readonly (CapacityStep & { readonly verdict: StepVerdict })[];
+  /** Each with the round of the interleaved search it ran in (absent in results from before the designs were interleaved). */
+  readonly repetitions: readonly (CapacityStep & { readonly verdict: StepVerdict; readonly round?: number })[];
   readonly verdict: StepVerdict;
   readonly again?: boolean;
 }
@@ -154,4 +155,15 @@ export function capacityOf(trials: readonly Pick<RateTrial, 'rate' | 'verdict'>[
     stoppedBy: failed?.verdict ?? 'max-steps',
     converged: pass !== undefined && fail !== undefined && (fail - pass <= s.resolution * pass || nextOfWalk(pass, fail, s) === undefined),
   };
+}
+
+/**
+ * The order of one round of the interleaved search: every design still searching runs one repetition per round, and
+ * the order turns by one each round, so no design is always measured first (after the idle servers) or always right
+ * after the same neighbour. Pure.
+ */
+export function roundOrder<T>(active: readonly T[], round: number): T[] {
+  if (active.length === 0) return [];
+  const k = round % active.length;
+  return [...active.slice(k), ...active.slice(0, k)];
 }
