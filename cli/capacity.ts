@@ -32,7 +32,7 @@ export function resolveCapacityConfig(flags: CapacityFlags, env: NodeJS.ProcessE
     sloP99Ms: flags.sloP99 === undefined ? 10 : parseMs('--slo-p99', flags.sloP99),
     startRate: numberFlag('--start-rate', flags.startRate, 1000, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     factor: numberFlag('--factor', flags.factor, 1.25, (n) => n > 1 && n <= 4, 'a number > 1 and <= 4'),
-    maxSteps: numberFlag('--max-steps', flags.maxSteps, 12, (n) => Number.isInteger(n) && n >= 1 && n <= 100, 'an integer from 1 to 100'),
+    maxSteps: numberFlag('--max-steps', flags.maxSteps, 20, (n) => Number.isInteger(n) && n >= 1 && n <= 100, 'an integer from 1 to 100'),
     stepSec: numberFlag('--step-duration', flags.stepDuration, 5, (n) => n > 0 && n <= 60, 'seconds > 0 and <= 60'),
     repeat: numberFlag('--repeat', flags.repeat, 3, (n) => Number.isInteger(n) && n >= 1 && n <= 20, 'an integer from 1 to 20'),
     resolution: parsePercent('--resolution', flags.resolution ?? '5%'),
@@ -52,7 +52,7 @@ export function registerCapacity(program: Command): void {
       .addOption(new Option('--strategies <list>', `comma-separated: ${designNames().join(',')}`))
       .addOption(new Option('--start-rate <rps>', 'first rate (default 1000)'))
       .addOption(new Option('--factor <x>', 'each step multiplies the rate by this (default 1.25)'))
-      .addOption(new Option('--max-steps <n>', 'at most this many rates tried per design (default 12)'))
+      .addOption(new Option('--max-steps <n>', 'at most this many rates tried per design (default 20)'))
       .addOption(new Option('--step-duration <sec>', 'seconds per repetition of a rate (default 5)'))
       .addOption(new Option('--repeat <n>', 'repetitions of each rate; a rate passes when most pass (default 3)'))
       .addOption(new Option('--resolution <pct>', 'stop bisecting when the first failing rate is within this of the last passing one (default 5%)'))
