@@ -9,18 +9,21 @@ import { capacityOf, DEFAULT_RULES, judgeRate, judgeStep } from '../bench/capaci
 import { runCli } from '../test-support/server-process.js';
 
 describe('capacity step figures', () => {
-  it('leave out the first half second, when the pool is still opening connections', () => {
-    const responses = [
-      { t: 100, latencyMs: 80, sentLatencyMs: 70, status: 200, kind: 'valid' as const, token: 'a' },
-      ...Array.from({ length: 100 }, (_, i) => ({ t: 600 + i, latencyMs: 2, sentLatencyMs: 1, status: 200, kind: 'valid' as const, token: 'a' })),
-    ];
-    const lag = { p50: 0.01, p90: 0.02, p99: 0.05, p999: 0.1, max: 0.2, mean: 0.02, count: 101 };
-    const s = stepOf(100, 1.5, { responses, errorList: [{ t: 50, timeout: true }], pacerLag: lag });
-    assert.equal(s.pacerLagP99Ms, 0.05);
+  const figures = (p99: number, count: number) => ({ p50: p99 / 2, p90: p99, p99, p999: p99, max: p99, mean: p99 / 2, count });
+  it('come from the histograms and counts of the judged part: p99s, answered rate, failures and the pacer lag', () => {
+    const s = stepOf(100, 1.5, { corrected: figures(2, 150), uncorrected: figures(1, 150), pacerLag: figures(0.05, 151), statusCounts: { '200': 147, '500': 3 }, errors: 1 });
     assert.equal(s.p99CorrectedMs, 2);
     assert.equal(s.p99UncorrectedMs, 1);
-    assert.equal(s.errorRate, 0);
-    assert.equal(s.achievedRps, 100);
+    assert.equal(s.pacerLagP99Ms, 0.05);
+    assert.equal(s.achievedRps, 98, '147 answers 200 in 1.5 s');
+    assert.equal(s.errorRate, 4 / 151, 'three 500s and one error without a response, of 151');
+  });
+  it('make a repetition with no response at all fail: an infinite p99, every request failed', () => {
+    const s = stepOf(100, 1, { corrected: figures(0, 0), uncorrected: figures(0, 0), pacerLag: figures(0.05, 100), statusCounts: {}, errors: 100 });
+    assert.equal(s.p99CorrectedMs, Infinity);
+    assert.equal(s.p99UncorrectedMs, null);
+    assert.equal(s.errorRate, 1);
+    assert.equal(judgeStep(s, { sloP99Ms: 10, ...DEFAULT_RULES }), 'errors');
   });
 });
 
@@ -63,6 +66,12 @@ describe('authbench capacity on a real server', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  it('rejects a step too short to judge, naming the flag', async () => {
+    const r = await runCli(['capacity', '--step-duration', '0.5']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--step-duration .*seconds from 1 to 60/);
   });
 
   it('rejects a bad target before anything starts', async () => {

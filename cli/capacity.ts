@@ -33,7 +33,7 @@ export function resolveCapacityConfig(flags: CapacityFlags, env: NodeJS.ProcessE
     startRate: numberFlag('--start-rate', flags.startRate, 1000, (n) => Number.isInteger(n) && n >= 1, 'an integer >= 1'),
     factor: numberFlag('--factor', flags.factor, 1.25, (n) => n > 1 && n <= 4, 'a number > 1 and <= 4'),
     maxSteps: numberFlag('--max-steps', flags.maxSteps, 20, (n) => Number.isInteger(n) && n >= 1 && n <= 100, 'an integer from 1 to 100'),
-    stepSec: numberFlag('--step-duration', flags.stepDuration, 5, (n) => n > 0 && n <= 60, 'seconds > 0 and <= 60'),
+    stepSec: numberFlag('--step-duration', flags.stepDuration, 5, (n) => n >= 1 && n <= 60, 'seconds from 1 to 60 (the first 0.5 s is not judged)'),
     repeat: numberFlag('--repeat', flags.repeat, 3, (n) => Number.isInteger(n) && n >= 1 && n <= 20, 'an integer from 1 to 20'),
     resolution: parsePercent('--resolution', flags.resolution ?? '5%'),
     connections: numberFlag('--connections', flags.connections, 100, (n) => Number.isInteger(n) && n >= 1 && n <= 10_000, 'an integer from 1 to 10000'),
