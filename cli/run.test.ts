@@ -139,14 +139,17 @@ describe('authbench run --quick on the real servers', () => {
     const refresh = sessions('jwt-refresh');
     assert.ok(refresh !== undefined && refresh.sessions > 0, JSON.stringify(refresh));
     // Every client in a session when a second boundary passes refreshes at its next GET /me (its 2 s token then has
-    // under 1 s left; scenarios/session.ts). A 1 s window nearly always holds such a boundary, but not one in its last
-    // milliseconds: a boundary that leaves the clients no time to send is no evidence either way
-    // (scenarios/session.test.ts checks the rule itself on 3 s with 2 boundaries).
+    // under 1 s left; scenarios/session.ts). A 1 s window holds one such boundary, but the window runs from before
+    // autocannon opens its connections to after it has stopped sending (at its next 100 ms tick) and built its result,
+    // so a boundary near either end may pass while no session is open: no evidence either way. The clean-clone CI
+    // failed once on a boundary 50 ms or more from the end with 1,178 sessions and no refresh. Asserted when the
+    // boundary is 250 ms or more from both ends (scenarios/session.test.ts checks the rule itself on 3 s with 2 boundaries).
     const measured = loadCellOf(result, 'session', 'jwt-refresh')?.repetitions[0]?.measurement;
     assert.ok(measured?.startedAtMs !== undefined, 'the measured phase has its start time');
     const boundary = Math.ceil(measured.startedAtMs / 1000) * 1000;
-    if (boundary + 50 <= measured.startedAtMs + measured.durationSec * 1000) {
-      assert.ok(refresh.refreshes > 0, `a second boundary 50 ms or more inside the window, and no refresh: ${JSON.stringify(refresh)}`);
+    const margin = 250;
+    if (boundary - measured.startedAtMs >= margin && boundary + margin <= measured.startedAtMs + measured.durationSec * 1000) {
+      assert.ok(refresh.refreshes > 0, `a second boundary ${margin} ms or more inside both ends of the window, and no refresh: ${JSON.stringify(refresh)}`);
     }
     assert.equal(refresh.refreshesFailed, 0);
     for (const t of designNames().filter((d) => d !== 'jwt-refresh')) assert.equal(sessions(t)?.refreshes, 0, t);
