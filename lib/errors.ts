@@ -92,3 +92,9 @@ export class InvalidOptionError extends AuthbenchError {
 export function isAuthbenchError(err: unknown): err is AuthbenchError {
   return err instanceof AuthbenchError;
 }
+
+/** The first line of an error's message (or of its string form), for a result's `error` field. Pure. */
+export function firstLineOf(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return text.split('\n')[0] ?? text;
+}

@@ -1,3 +1,4 @@
+import { firstLineOf } from '../../lib/errors.js';
 import { obtainRedis } from '../../redis/provider.js';
 import { scenarios } from '../../scenarios/index.js';
 import { designOf, type DesignName } from '../../servers/designs/index.js';
@@ -97,9 +98,9 @@ type Repetition = CapacityStep & { verdict: StepVerdict; round: number };
  * uncorrected p99 are reported; only the corrected one is judged.
  *
  * The designs' searches are interleaved: every server is started first, then each round runs one repetition of
- * each design still searching, in an order that turns by one each round. A slow phase of the machine (here they last
- * minutes, and move a design's answer by 40%) then falls on every design and on one repetition of a rate rather
- * than on all of one design's, and the repetitions of one rate lie a round apart.
+ * each design still searching, in an order that turns by one each round. A slow phase of the machine (one lasting
+ * minutes moved a design's answer by 44% when each design ran alone) then falls on every design alike, and the
+ * repetitions of one rate lie a round apart.
  */
 export async function runCapacity(config: CapacityConfig, signal: AbortSignal, serverEnv: NodeJS.ProcessEnv, progress: (line: string) => void): Promise<CapacityResult> {
   const redis = await obtainRedis({ url: config.redisUrl });
@@ -116,7 +117,7 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
       config,
       method: [
         `open loop GET /me paced by authbench's generator (request i due at i/rate s, sent then, answered or not; off the runner's thread) over up to ${config.connections} connections, after a 1 s closed-loop warm-up (autocannon) when the server starts; each rate ${config.repeat} × ${config.stepSec} s, each repetition with ${TOKENS} tokens issued just before it and after a 1 s paced warm-up, the first ${SETTLE_MS} ms of each not judged (sent as warm-up, recorded in no histogram)`,
-        `designs interleaved: every server runs from the start, and each round measures one repetition of every design still searching, the order turning by one each round, so a slow phase of the machine falls on every design and on one repetition of a rate, not on all of one design's`,
+        `designs interleaved: every server runs from the start, and each round measures one repetition of every design still searching, the order turning by one each round, so a slow phase of the machine falls on every design alike and the repetitions of one rate lie a round apart`,
         `search: from ${config.startRate} req/s up ×${config.factor} while rates pass (down while none has), then bisection between the last passing and the first failing rate until they are within ${Math.round(config.resolution * 100)}% of each other, the first failing rate tried once more before the end (judged on both tries' repetitions; if it passes, the search goes on above it); at most ${config.maxSteps} rates per design; the capacity lies between the last passing and the first failing rate`,
         `a repetition passes when its corrected p99 ≤ ${config.sloP99Ms} ms, failures ≤ 1% and at least 90% of the rate was answered; the generator's lag only adds to the corrected latency, so a pass stands whatever it was, but a p99 over the target with a pacer lag p99 over max(200 µs, 10% of the p99) is the generator's (generator-limited), and that repetition is run once more, unless even its uncorrected p99 (without the lag) is over the target; a rate passes when most of its repetitions do`,
         'each response has two latencies: from its intended send time (corrected for coordinated omission, judged) and from when its headers were written (uncorrected, as a naive tool reports)',
@@ -130,7 +131,7 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
       progress(`capacity: starting ${strategy}`);
       const server = await startServerProcess(strategy, ['--redis-url', redis.url, ...config.serverArgs], serverEnv).catch((err: unknown) => err as Error);
       if (server instanceof Error) {
-        failed.set(strategy, server.message.split('\n')[0] ?? 'start failed');
+        failed.set(strategy, firstLineOf(server));
         continue;
       }
       const entry: Search = { strategy, server, tokens: httpTokenSource(server.url, TOKENS, config.connections), trials: [], done: false };
@@ -139,7 +140,7 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
         // Warm-up (not counted): a cold server would fail the first step on JIT compilation alone.
         await runLoad(await scenarios.validate.plan({ traits: designOf(strategy).traits, tokens: entry.tokens, users: TOKENS, phase: 'warmup', poolSize: 200 }), { url: server.url, connections: 50, durationSec: 1, timeoutSec: 5, signal });
       } catch (err) {
-        failed.set(strategy, err instanceof Error ? (err.message.split('\n')[0] ?? 'warm-up failed') : String(err));
+        failed.set(strategy, firstLineOf(err));
         entry.done = true;
       }
     }
@@ -151,7 +152,7 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
         try {
           await repetitionOf(s, round);
         } catch (err) {
-          failed.set(s.strategy, err instanceof Error ? (err.message.split('\n')[0] ?? 'failed') : String(err));
+          failed.set(s.strategy, firstLineOf(err));
           s.done = true;
         }
         if (s.done) await s.server.stop();

@@ -1,3 +1,4 @@
+import { firstLineOf } from '../../lib/errors.js';
 import { CEILING_SCENARIO, isLoadScenario, scenarios, type LoadScenarioName } from '../../scenarios/index.js';
 import type { Scenario, ScenarioContext } from '../../scenarios/scenario.js';
 import { designOf, type DesignName } from '../../servers/designs/index.js';
@@ -86,7 +87,7 @@ const EXIT_GRACE_MS = 1000;
 
 /** A failed repetition as data: the first line of the error, why the server died if it did, and its last output. */
 export async function failedRepetition(err: unknown, rep: number, position: number, server: Measurable | undefined): Promise<Measured> {
-  const message = err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err);
+  const message = firstLineOf(err);
   const exited = await server?.exitedWithin(EXIT_GRACE_MS);
   return {
     repetition: { index: rep, position, status: 'errored', error: exited === undefined ? message : `${message} (server ${exited})` },

@@ -1,3 +1,4 @@
+import { firstLineOf } from '../../lib/errors.js';
 import { getJson } from '../../lib/http.js';
 import { LocalCluster } from '../../redis/local-cluster.js';
 import { LocalRedis } from '../../redis/local-server.js';
@@ -158,7 +159,7 @@ async function runOne(ctx: RunContext, scenario: OutageScenario, variant: Outage
     if (watch !== undefined) cell.failover = summariseFailover(watch, window.faultStartMs, cell.outage.timeline);
   } catch (err) {
     cell.status = 'errored';
-    cell.errors.push(err instanceof Error ? (err.message.split('\n')[0] ?? err.message) : String(err));
+    cell.errors.push(firstLineOf(err));
     if (server !== undefined) cell.serverOutput = server.stderr().slice(-2000);
   } finally {
     // Never leave a stopped Redis, a proxy or a server behind, even when interrupted mid-fault.
