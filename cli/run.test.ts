@@ -8,6 +8,7 @@ import { LIMIT_LABELS } from '../bench/measure/limits.js';
 import { runCli } from '../test-support/server-process.js';
 import { designNames } from '../servers/designs/index.js';
 import { DEFAULT_SCENARIOS } from '../bench/run/config.js';
+import { SESSION_ACCESS_TTL_SEC } from '../scenarios/session.js';
 
 const readResult = async (dir: string): Promise<RunResult> => JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as RunResult;
 
@@ -19,8 +20,7 @@ describe('authbench run --quick on the real servers', () => {
   let code: number | null;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'authbench-run-'));
-    // --quick's 1 s cells, not SHORT_CELLS: a jwt-refresh client refreshes when a second boundary falls inside its
-    // session, which a 1 s cell always holds, and the equal-load cells send rate × 1 s requests, a whole number.
+    // --quick's 1 s cells, not SHORT_CELLS: the equal-load cells send rate × 1 s requests, a whole number.
     const r = await runCli(['run', '--quick', '--warmup', '0.1', '--out', dir], {}, 240_000);
     code = r.code;
     stdout = r.stdout;
@@ -134,26 +134,22 @@ describe('authbench run --quick on the real servers', () => {
     assert.ok((cost('validate', 'jwt')?.tokenBytes ?? 0) > (cost('validate', 'redis-token')?.tokenBytes ?? Infinity), 'a JWT is longer than a UUID');
   });
 
-  it('runs jwt-refresh sessions on a server with a short access token, whose clients refresh; no other design refreshes', () => {
+  it('runs jwt-refresh sessions on a server with a short access token, whose clients refresh by it; no other design refreshes', () => {
     const sessions = (t: string) => loadCellOf(result, 'session', t)?.summary?.sessions;
     const refresh = sessions('jwt-refresh');
     assert.ok(refresh !== undefined && refresh.sessions > 0, JSON.stringify(refresh));
-    // Every client in a session when a second boundary passes refreshes at its next GET /me (its 2 s token then has
-    // under 1 s left; scenarios/session.ts). A 1 s window holds one such boundary, but the window runs from before
-    // autocannon opens its connections to after it has stopped sending (at its next 100 ms tick) and built its result,
-    // so a boundary near either end may pass while no session is open: no evidence either way. The clean-clone CI
-    // failed once on a boundary 50 ms or more from the end with 1,178 sessions and no refresh. Asserted when the
-    // boundary is 250 ms or more from both ends (scenarios/session.test.ts checks the rule itself on 3 s with 2 boundaries).
-    const measured = loadCellOf(result, 'session', 'jwt-refresh')?.repetitions[0]?.measurement;
-    assert.ok(measured?.startedAtMs !== undefined, 'the measured phase has its start time');
-    const boundary = Math.ceil(measured.startedAtMs / 1000) * 1000;
-    const margin = 250;
-    if (boundary - measured.startedAtMs >= margin && boundary + margin <= measured.startedAtMs + measured.durationSec * 1000) {
-      assert.ok(refresh.refreshes > 0, `a second boundary ${margin} ms or more inside both ends of the window, and no refresh: ${JSON.stringify(refresh)}`);
-    }
+    // The clients read their access token's life: the session server got the scenario's --access-ttl. Whether a client
+    // refreshed in this 1 s cell is chance: it does when the one second boundary in the window falls between its
+    // login and its last GET /me, and the 20 connections keep step (the server answers them in batches), so all of
+    // them can be at a login or a logout then. The clean-clone CI saw 958 and 1,178 sessions with no refresh.
+    // scenarios/session.test.ts checks that clients refresh, over 3 s.
+    assert.equal(refresh.accessTtlSec, SESSION_ACCESS_TTL_SEC, JSON.stringify(refresh));
     assert.equal(refresh.refreshesFailed, 0);
-    for (const t of designNames().filter((d) => d !== 'jwt-refresh')) assert.equal(sessions(t)?.refreshes, 0, t);
-    assert.match(stdout, /refreshes\/session/);
+    for (const t of designNames().filter((d) => d !== 'jwt-refresh')) {
+      assert.equal(sessions(t)?.refreshes, 0, t);
+      assert.equal(sessions(t)?.accessTtlSec, undefined, `${t}: its clients read no token life`);
+    }
+    assert.match(stdout, new RegExp(`refreshes/session, ${SESSION_ACCESS_TTL_SEC} s access token`));
     assert.match(result.method.join('\n'), /session with refresh tokens \(jwt-refresh\)/);
   });
 

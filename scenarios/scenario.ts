@@ -49,6 +49,17 @@ export interface SessionTally {
   readonly sessions: number;
   readonly refreshes: number;
   readonly refreshesFailed: number;
+  /**
+   * The life (`exp` − `iat`, s) of the access tokens the clients refreshed by, read from a login answer; absent for a
+   * design without refresh tokens, and in results from before.
+   */
+  readonly accessTtlSec?: number;
+}
+
+/** A tally as plain data, for a result (no `accessTtlSec` where none was read). */
+export function tallyOf(t: SessionTally): SessionTally {
+  const { sessions, refreshes, refreshesFailed, accessTtlSec } = t;
+  return { sessions, refreshes, refreshesFailed, ...(accessTtlSec === undefined ? {} : { accessTtlSec }) };
 }
 
 /** 200 answers whose body was checked against the user the token was issued to, and how many named another. */

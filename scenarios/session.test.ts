@@ -7,18 +7,27 @@ import { designOf } from '../servers/designs/index.js';
 import { startTestRedis, type TestRedis } from '../test-support/redis.js';
 import { startServerProcess, type ServerProcess } from '../test-support/server-process.js';
 import { loginBodies } from './scenario.js';
-import { expiryMs, ME_PER_SESSION, REFRESH_AHEAD_MS, SESSION_ACCESS_TTL_SEC, refreshDue, session, sessionServerArgs, tokensOf } from './session.js';
+import { expiryMs, lifeSec, ME_PER_SESSION, REFRESH_AHEAD_MS, SESSION_ACCESS_TTL_SEC, refreshDue, session, sessionServerArgs, tokensOf } from './session.js';
 
 /** A token whose payload carries `exp` (no signature: the client never verifies, it only reads exp). */
 const tokenWithExp = (exp: unknown): string => `e30.${Buffer.from(JSON.stringify({ exp })).toString('base64url')}.sig`;
 
 describe('the session client: when it refreshes', () => {
-  it('refreshes when the access token has less than the margin left by its exp, and not before', () => {
+  it('refreshes when the access token has the margin or less left by its exp, and not before', () => {
     const now = 1_700_000_000_000;
-    assert.equal(refreshDue(expiryMs(tokenWithExp(now / 1000 + 1)), now), false, '1 s left');
-    assert.equal(refreshDue(expiryMs(tokenWithExp((now + REFRESH_AHEAD_MS) / 1000)), now), false, 'exactly the margin left');
-    assert.equal(refreshDue(expiryMs(tokenWithExp((now + REFRESH_AHEAD_MS - 1) / 1000)), now), true, 'just under the margin');
+    assert.equal(refreshDue(expiryMs(tokenWithExp(now / 1000 + 2)), now), false, '2 s left');
+    assert.equal(refreshDue(expiryMs(tokenWithExp((now + REFRESH_AHEAD_MS) / 1000)), now + 1), true, 'just under the margin');
+    assert.equal(refreshDue(expiryMs(tokenWithExp((now + REFRESH_AHEAD_MS) / 1000)), now), true, 'exactly the margin left: in the millisecond of the boundary');
+    assert.equal(refreshDue(expiryMs(tokenWithExp((now + REFRESH_AHEAD_MS) / 1000)), now - 1), false, 'a millisecond more than the margin');
     assert.equal(refreshDue(expiryMs(tokenWithExp(now / 1000 - 5)), now), true, 'already expired');
+  });
+
+  it('reads a token\'s life as its issuer set it, exp − iat, and nothing from a token without both', () => {
+    const token = (claims: object): string => `e30.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.sig`;
+    assert.equal(lifeSec(token({ iat: 1_700_000_000, exp: 1_700_000_002 })), 2);
+    assert.equal(lifeSec(token({ exp: 1_700_000_002 })), undefined);
+    assert.equal(lifeSec(token({ iat: '1700000000', exp: 1_700_000_002 })), undefined);
+    assert.equal(lifeSec('opaque-uuid'), undefined);
   });
 
   it('refreshes a token whose exp it cannot read', () => {
@@ -68,6 +77,7 @@ describe('the session scenario against real servers', () => {
     // the time: a session is 7 requests, and a login in flight gets a fresh token) refreshes. 3 s hold 2 boundaries.
     assert.ok(s.refreshes > 0 && s.refreshes < s.sessions, `refreshes: ${JSON.stringify(s)}`);
     assert.equal(s.refreshesFailed, 0, 'every rotation answered 200');
+    assert.equal(s.accessTtlSec, SESSION_ACCESS_TTL_SEC, 'the life of the token the clients refreshed by');
     assert.equal(m.statusCounts['401'] ?? 0, 0, `no request refused: ${JSON.stringify(m.statusCounts)}`);
     assert.equal(m.contentMismatches, 0);
     // Same number of requests per session as any design: a refresh takes a GET /me's place.
@@ -80,6 +90,7 @@ describe('the session scenario against real servers', () => {
     assert.ok((m.sessions?.sessions ?? 0) > 0);
     assert.equal(m.sessions?.refreshes, 0);
     assert.equal(m.sessions?.refreshesFailed, 0);
+    assert.equal(m.sessions?.accessTtlSec, undefined, 'a client that cannot refresh reads no token life');
   });
 
   it('open loop: a paced jwt-refresh session refreshes the same way, in place of a GET /me, at the same request rate', async () => {
@@ -90,6 +101,7 @@ describe('the session scenario against real servers', () => {
     assert.equal(r.sessions?.sessions, 100);
     assert.equal(r.sessions?.refreshes, 100 * ME_PER_SESSION, JSON.stringify(r.sessions));
     assert.equal(r.sessions?.refreshesFailed, 0);
+    assert.equal(r.sessions?.accessTtlSec, SESSION_ACCESS_TTL_SEC, 'the life of the token the clients refreshed by');
     assert.equal(r.contentChecked, 0, 'no GET /me was sent');
     assert.equal(r.sent, 700, 'a refresh replaces a GET /me: 7 requests per session whatever happens');
     assert.equal(r.statusCounts['401'] ?? 0, 0, JSON.stringify(r.statusCounts));

@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import type { LoadPlan, SessionTally } from '../../scenarios/scenario.js';
+import { tallyOf, type LoadPlan, type SessionTally } from '../../scenarios/scenario.js';
 import { encodeHistogram, figuresOf, latencyHistogram, recordMs, type LatencyFigures } from '../measure/histogram.js';
 
 export interface LoadOptions {
@@ -119,7 +119,7 @@ export function runLoad(plan: LoadPlan, opts: LoadOptions): Promise<LoadMeasurem
           latencyCorrected: false,
           loadGenerator: { cpuPerSec, saturated: cpuPerSec >= LOADGEN_SATURATION },
           ...(plan.content === undefined ? {} : { contentChecked: plan.content.checked, contentMismatches: plan.content.mismatches }),
-          ...(plan.sessions === undefined ? {} : { sessions: { sessions: plan.sessions.sessions, refreshes: plan.sessions.refreshes, refreshesFailed: plan.sessions.refreshesFailed } }),
+          ...(plan.sessions === undefined ? {} : { sessions: tallyOf(plan.sessions) }),
         });
       },
     );

@@ -13,7 +13,7 @@ import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { Pool } from 'undici';
 import { encodeHistogram, latencyHistogram, recordMs } from '../measure/histogram.js';
 import type { ErrorEvent, RequestKind, ResponseEvent } from '../measure/outage-events.js';
-import { JSON_HEADERS, MeBodySample } from '../../scenarios/scenario.js';
+import { JSON_HEADERS, MeBodySample, tallyOf } from '../../scenarios/scenario.js';
 import { refreshDue, SessionCounts, tokensOf } from '../../scenarios/session.js';
 import { requestsPerSession, type PacedSession, type PacedWorkerData, type PacedWorkerResult } from './paced.js';
 
@@ -122,7 +122,7 @@ async function main(data: PacedWorkerData): Promise<void> {
     const l = await sessionRequest(measured, due, 'POST', '/login', JSON_HEADERS, login.body, (status) => status === 200);
     let tokens = l.status === 200 && l.text !== undefined ? tokensOf(l.text) : undefined;
     if (tokens === undefined) return;
-    if (measured) tally.sessions++;
+    if (measured) tally.started(tokens);
     let auth = { authorization: `Bearer ${tokens.token}` };
     let intended = l.t;
     for (let k = 0; k < session.mePerSession; k++) {
@@ -250,7 +250,7 @@ async function main(data: PacedWorkerData): Promise<void> {
     pacerLagHistogram: encodeHistogram(lag),
     maxPacerLagMs: maxLagMs,
     contentChecked: content?.checked ?? 0,
-    sessions: data.session === null ? null : tally,
+    sessions: data.session === null ? null : tallyOf(tally),
     contentMismatches: content?.mismatches ?? 0,
     eventLoopUtilization: busy.utilization,
     responseEvents: responses,

@@ -175,6 +175,14 @@ describe('summarising a cell', () => {
     assert.equal(old?.contentChecked, undefined);
     assert.equal(old?.refusalsByReason, undefined);
   });
+
+  it('sums sessions and refreshes over repetitions, with the access token life read, and no life where none was read', () => {
+    const s = summarise([rep(0, 1, measurement({ sessions: { sessions: 400, refreshes: 8, refreshesFailed: 0, accessTtlSec: 2 } })), rep(1, 1, measurement({ sessions: { sessions: 300, refreshes: 0, refreshesFailed: 1, accessTtlSec: 2 } }))]);
+    assert.deepEqual(s?.sessions, { sessions: 700, refreshes: 8, refreshesFailed: 1, accessTtlSec: 2 });
+    const other = summarise([rep(0, 1, measurement({ sessions: { sessions: 400, refreshes: 0, refreshesFailed: 0 } }))]);
+    assert.deepEqual(other?.sessions, { sessions: 400, refreshes: 0, refreshesFailed: 0 });
+    assert.equal(summarise([rep(0, 1, measurement())])?.sessions, undefined);
+  });
 });
 
 describe('fraction of the ceiling', () => {

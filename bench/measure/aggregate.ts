@@ -44,8 +44,11 @@ export function judge(m: LoadMeasurement, expect: Expectation, refusals?: Refusa
 export function sessionsOf(tallies: readonly (SessionTally | undefined)[]): { sessions?: SessionTally } {
   const given = tallies.filter((t): t is SessionTally => t !== undefined);
   if (given.length === 0) return {};
-  const sum = (k: keyof SessionTally): number => given.reduce((a, t) => a + t[k], 0);
-  return { sessions: { sessions: sum('sessions'), refreshes: sum('refreshes'), refreshesFailed: sum('refreshesFailed') } };
+  const sum = (k: 'sessions' | 'refreshes' | 'refreshesFailed'): number => given.reduce((a, t) => a + t[k], 0);
+  // Every repetition's server had the same options, so the lives read agree; the longest stands for them.
+  const lives = given.map((t) => t.accessTtlSec).filter((v): v is number => v !== undefined);
+  const life = lives.length === 0 ? {} : { accessTtlSec: Math.max(...lives) };
+  return { sessions: { sessions: sum('sessions'), refreshes: sum('refreshes'), refreshesFailed: sum('refreshesFailed'), ...life } };
 }
 
 /** The summary of a cell over its successful repetitions, or undefined when there are none. */

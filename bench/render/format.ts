@@ -1,4 +1,5 @@
 import type { LimitLabel, LimitsSummary } from '../measure/limits.js';
+import type { SessionTally } from '../../scenarios/scenario.js';
 /**
  * The number formats of every table and report (terminal, Markdown, HTML), so that the same figure reads the same
  * everywhere. A missing or non-finite figure is '–'.
@@ -66,13 +67,15 @@ export function limitCell(summary: { readonly limits?: LimitsSummary | undefined
 }
 
 /**
- * The note of a session cell whose clients refreshed (a design with refresh tokens): refreshes per session, and the
- * refreshes refused; undefined when none was attempted.
+ * The note of a session cell of a design with refresh tokens: refreshes per session, the life of the access token its
+ * clients refreshed by, and the refreshes refused (`0.02 refreshes/session, 2 s access token`). Undefined for a cell
+ * with no access token life and no refresh attempted (another design).
  */
-export function refreshNote(sessions: { readonly sessions: number; readonly refreshes: number; readonly refreshesFailed: number } | undefined): string | undefined {
-  if (sessions === undefined || sessions.refreshes + sessions.refreshesFailed === 0) return undefined;
+export function refreshNote(sessions: SessionTally | undefined): string | undefined {
+  if (sessions === undefined || (sessions.accessTtlSec === undefined && sessions.refreshes + sessions.refreshesFailed === 0)) return undefined;
   const per = sessions.sessions > 0 ? (sessions.refreshes / sessions.sessions).toFixed(2) : '–';
-  return `${per} refreshes/session${sessions.refreshesFailed > 0 ? `, ${sessions.refreshesFailed} refused` : ''}`;
+  const life = sessions.accessTtlSec === undefined ? '' : `, ${sessions.accessTtlSec} s access token`;
+  return `${per} refreshes/session${life}${sessions.refreshesFailed > 0 ? `, ${sessions.refreshesFailed} refused` : ''}`;
 }
 
 /**

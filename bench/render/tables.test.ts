@@ -114,6 +114,8 @@ describe('terminal tables', () => {
     assert.match(refused, /^¹ 0\.33 refreshes\/session, 2 refused$/m);
     assert.equal(rowOf(refused, 'jwt-refresh')[0], 'jwt-refresh ¹', 'the row carries the note\'s number');
     assert.doesNotMatch(renderScenarioTable(with_({ sessions: 400, refreshes: 0, refreshesFailed: 0 }), 'session'), /refreshes|¹/, 'no note for a design that never refreshes');
+    assert.match(renderScenarioTable(with_({ sessions: 400, refreshes: 8, refreshesFailed: 0, accessTtlSec: 2 }), 'session'), /^¹ 0\.02 refreshes\/session, 2 s access token$/m);
+    assert.match(renderScenarioTable(with_({ sessions: 400, refreshes: 0, refreshesFailed: 0, accessTtlSec: 2 }), 'session'), /^¹ 0\.00 refreshes\/session, 2 s access token$/m, 'a design with refresh tokens has its note when no second boundary fell inside a session');
   });
 
   it('says in a note when other processes took more than BUSY_OTHERS_CPU of a core while a cell measured, and not otherwise', () => {

@@ -89,7 +89,7 @@ export function describeMethod(config: RunConfig, redisOwned: boolean, roundTrip
     ),
     ...(config.scenarios.includes('session') && config.strategies.some((s) => designOf(s).traits.refreshTokens === true)
       ? [
-          `session with refresh tokens (${config.strategies.filter((s) => designOf(s).traits.refreshTokens === true).join(', ')}): its session cells run on a server of their own with an access token of ${SESSION_ACCESS_TTL_SEC} s (iat in whole seconds, so ${SESSION_ACCESS_TTL_SEC - 1}–${SESSION_ACCESS_TTL_SEC} s of life when issued), and its client refreshes (POST /refresh) in place of a GET /me when the token's exp is under ${REFRESH_AHEAD_MS} ms away, so every design's session sends the same number of requests; refreshes per session in the notes`,
+          `session with refresh tokens (${config.strategies.filter((s) => designOf(s).traits.refreshTokens === true).join(', ')}): its session cells run on a server of their own with an access token of ${SESSION_ACCESS_TTL_SEC} s (iat in whole seconds, so ${SESSION_ACCESS_TTL_SEC - 1}–${SESSION_ACCESS_TTL_SEC} s of life when issued), and its client refreshes (POST /refresh) in place of a GET /me when the token's exp is ${REFRESH_AHEAD_MS} ms away or less, so every design's session sends the same number of requests; refreshes per session in the notes`,
         ]
       : []),
     ...(config.scenarios.includes('propagation')
