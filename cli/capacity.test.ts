@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { CapacityResult } from '../bench/capacity/run-capacity.js';
-import { stepOf } from '../bench/capacity/run-capacity.js';
-import { capacityOf, DEFAULT_RULES, judgeRate, judgeStep } from '../bench/capacity/steps.js';
+import { mergedStepOf, stepOf, type JudgedLoad } from '../bench/capacity/run-capacity.js';
+import { capacityOf, DEFAULT_RULES, judgeStep } from '../bench/capacity/steps.js';
+import { encodeHistogram, latencyHistogram, recordMs } from '../bench/measure/histogram.js';
 import { runCli } from '../test-support/server-process.js';
 
 describe('capacity step figures', () => {
@@ -24,6 +25,32 @@ describe('capacity step figures', () => {
     assert.equal(s.p99UncorrectedMs, null);
     assert.equal(s.errorRate, 1);
     assert.equal(judgeStep(s, { sloP99Ms: 10, ...DEFAULT_RULES }), 'errors');
+  });
+  it('of a rate: every repetition\'s histograms merged and counts summed, so one stall is 1/3 of its repetitions\' tail, not a failed vote', () => {
+    const encoded = (values: readonly (readonly [number, number])[]): string => {
+      const h = latencyHistogram();
+      for (const [ms, n] of values) for (let i = 0; i < n; i++) recordMs(h, ms);
+      const e = encodeHistogram(h);
+      h.destroy();
+      return e;
+    };
+    const rep = (slow: number, status: Record<string, number>, errors: number): JudgedLoad => ({
+      durationSec: 1.5,
+      load: { correctedHistogram: encoded([[2, 300 - slow], [50, slow]]), uncorrectedHistogram: encoded([[1, 300 - slow], [40, slow]]), pacerLagHistogram: encoded([[0.05, 300]]), statusCounts: status, errors },
+    });
+    // The third repetition alone has 2% of its requests at 50 ms: its own p99 is 50 ms. Over the 900 requests of the
+    // rate they are 0.67%: the rate's p99 is 2 ms.
+    const reps = [rep(0, { '200': 300 }, 0), rep(0, { '200': 299, '500': 1 }, 0), rep(6, { '200': 298 }, 2)];
+    assert.ok(Math.abs(mergedStepOf(200, reps.slice(2)).p99CorrectedMs - 50) < 0.1, 'the third alone fails');
+    const m = mergedStepOf(200, reps);
+    assert.ok(Math.abs(m.p99CorrectedMs - 2) < 0.01, `merged p99 ${m.p99CorrectedMs}`);
+    assert.ok(Math.abs((m.p99UncorrectedMs ?? NaN) - 1) < 0.01);
+    assert.ok(Math.abs((m.pacerLagP99Ms ?? NaN) - 0.05) < 0.001);
+    assert.equal(m.achievedRps, 897 / 4.5, '897 answers 200 over 3 × 1.5 s');
+    assert.equal(m.errorRate, 3 / 900, 'one 500 and two errors of 900');
+    assert.equal(judgeStep(m, { sloP99Ms: 10, ...DEFAULT_RULES }), 'ok');
+    const stalled = mergedStepOf(200, [rep(0, { '200': 300 }, 0), rep(6, { '200': 300 }, 0), rep(6, { '200': 300 }, 0)]);
+    assert.ok(Math.abs(stalled.p99CorrectedMs - 50) < 0.1, 'two repetitions with 2% slow: 1.3% of the rate, over its p99');
   });
 });
 
@@ -59,7 +86,9 @@ describe('authbench capacity on a real server', () => {
           assert.equal(s.verdict, judgeStep(s, rules), `a repetition at ${t.rate} req/s is judged by its own figures`);
           assert.ok(s.p99UncorrectedMs !== null && s.p99CorrectedMs >= 0, 'both p99s');
         }
-        assert.equal(t.verdict, judgeRate(t.repetitions.map((s) => s.verdict)), `${t.rate} req/s is judged by its repetitions`);
+        assert.ok(t.merged, `${t.rate} req/s has the figures of its repetitions together`);
+        assert.equal(t.verdict, judgeStep(t.merged, rules), `${t.rate} req/s is judged on its repetitions together`);
+        assert.ok(t.merged.p99CorrectedMs >= Math.min(...t.repetitions.map((s) => s.p99CorrectedMs)) && t.merged.p99CorrectedMs <= Math.max(...t.repetitions.map((s) => s.p99CorrectedMs)) * 1.01, `${t.rate} req/s: the merged p99 lies within its repetitions'`);
       }
       assert.deepEqual({ sustainableRate: jwt.sustainableRate, firstFailingRate: jwt.firstFailingRate, stoppedBy: jwt.stoppedBy, converged: jwt.converged }, capacityOf(jwt.trials, search));
       assert.match(r.stdout, /capacity with p99 ≤ 1000 ms/);

@@ -54,7 +54,7 @@ export function registerCapacity(program: Command): void {
       .addOption(new Option('--factor <x>', 'each step multiplies the rate by this (default 1.25)'))
       .addOption(new Option('--max-steps <n>', 'at most this many rates tried per design (default 20)'))
       .addOption(new Option('--step-duration <sec>', 'seconds per repetition of a rate (default 5)'))
-      .addOption(new Option('--repeat <n>', 'repetitions of each rate; a rate passes when most pass (default 3)'))
+      .addOption(new Option('--repeat <n>', 'repetitions of each rate, judged together: the p99 of all their requests (default 3)'))
       .addOption(new Option('--resolution <pct>', 'stop bisecting when the first failing rate is within this of the last passing one (default 5%)'))
       .addOption(new Option('--connections <n>', 'connections (default 100)'))
       .addOption(new Option('--out <dir>', 'output directory (default results/capacity-<timestamp>/)')),

@@ -36,6 +36,7 @@ describe('the capacity tables', () => {
     } as unknown as CapacityResult;
     const text = renderCapacity(result);
     const [trials] = tableRows(text.slice(0, text.indexOf('capacity at a latency target')));
+    assert.equal(trials?.[1]?.[2], '21.6 / 27.4 / 7.20', 'a result from before: each repetition\'s p99 only');
     assert.deepEqual(
       (trials ?? []).slice(1).map((r) => [r[0], r.at(-1)]),
       [
@@ -45,5 +46,13 @@ describe('the capacity tables', () => {
         ['3,750', 'slo-exceeded'],
       ],
     );
+  });
+
+  it('gives a rate\'s figures over all its repetitions, each repetition\'s p99 beside them', () => {
+    const t = { ...trial(5000, [4.0, 5.0, 30.0], 'ok'), merged: { rate: 5000, achievedRps: 4990, p99CorrectedMs: 6.5, p99UncorrectedMs: 3.25, errorRate: 0.001, pacerLagP99Ms: 0.5 } };
+    const result = { config: { sloP99Ms: 10 }, method: [], designs: [{ strategy: 'jwt', trials: [t], sustainableRate: 5000, firstFailingRate: null, stoppedBy: 'max-steps', converged: false }] } as unknown as CapacityResult;
+    const text = renderCapacity(result);
+    const [trials] = tableRows(text.slice(0, text.indexOf('capacity at a latency target')));
+    assert.deepEqual(trials?.[1], ['5,000', '4,990', '6.50 (4.00 / 5.00 / 30.0)', '3.25', '0.10%', 'ok, ok, slo-exceeded', 'ok']);
   });
 });

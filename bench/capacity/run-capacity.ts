@@ -5,10 +5,11 @@ import { designOf, type DesignName } from '../../servers/designs/index.js';
 import { collectEnvironment, type Environment } from '../run/environment.js';
 import { runLoad } from '../load/autocannon.js';
 import { runPacedLoad, type PacedLoadResult } from '../load/paced.js';
+import { figuresOf, mergeHistograms } from '../measure/histogram.js';
 import { startServerProcess, type ServerProcess } from '../run/server-process.js';
 import { httpTokenSource } from '../load/tokens.js';
 import type { TokenSource } from '../../scenarios/scenario.js';
-import { capacityOf, judgeRate, judgeStep, nextProbe, roundOrder, type CapacityOutcome, type CapacityRules, type CapacityStep, type RateTrial, type SearchRules, type StepVerdict } from './steps.js';
+import { capacityOf, judgeStep, nextProbe, roundOrder, type CapacityOutcome, type CapacityRules, type CapacityStep, type RateTrial, type SearchRules, type StepVerdict } from './steps.js';
 
 export interface CapacityConfig {
   readonly strategies: readonly DesignName[];
@@ -78,6 +79,31 @@ export function stepOf(rate: number, durationSec: number, load: Pick<PacedLoadRe
   };
 }
 
+/** What a repetition's judged part recorded: its histograms and counts, and how long it lasted. */
+export interface JudgedLoad {
+  readonly durationSec: number;
+  readonly load: Pick<PacedLoadResult, 'correctedHistogram' | 'uncorrectedHistogram' | 'pacerLagHistogram' | 'statusCounts' | 'errors'>;
+}
+
+/**
+ * The figures of a rate over all its repetitions at once: their histograms merged, their counts and seconds summed,
+ * so the p99 is that of every request sent at the rate (3 × 4.5 s by default), not a vote of three 4.5 s p99s, each
+ * passing or failing on whether one stall of the machine fell inside it. Pure.
+ */
+export function mergedStepOf(rate: number, parts: readonly JudgedLoad[]): CapacityStep {
+  const figures = (key: 'correctedHistogram' | 'uncorrectedHistogram' | 'pacerLagHistogram') => {
+    const h = mergeHistograms(parts.map((p) => p.load[key]));
+    const f = figuresOf(h);
+    h.destroy();
+    return f;
+  };
+  const statusCounts: Record<string, number> = {};
+  for (const p of parts) for (const [code, n] of Object.entries(p.load.statusCounts)) statusCounts[code] = (statusCounts[code] ?? 0) + n;
+  const seconds = parts.reduce((a, p) => a + p.durationSec, 0);
+  const errors = parts.reduce((a, p) => a + p.load.errors, 0);
+  return stepOf(rate, seconds, { corrected: figures('correctedHistogram'), uncorrected: figures('uncorrectedHistogram'), pacerLag: figures('pacerLagHistogram'), statusCounts, errors });
+}
+
 /** One design's search while the designs are interleaved. */
 interface Search {
   readonly strategy: DesignName;
@@ -86,6 +112,8 @@ interface Search {
   readonly trials: RateTrial[];
   /** The rate being measured and its repetitions so far. */
   probe?: { readonly rate: number; readonly repetitions: Repetition[] };
+  /** Each rate's judged loads so far, kept in memory (not in the result) for a second try's verdict. */
+  readonly loads: Map<number, JudgedLoad[]>;
   done: boolean;
 }
 
@@ -119,7 +147,7 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
         `open loop GET /me paced by authbench's generator (request i due at i/rate s, sent then, answered or not; off the runner's thread) over up to ${config.connections} connections, after a 1 s closed-loop warm-up (autocannon) when the server starts; each rate ${config.repeat} × ${config.stepSec} s, each repetition with ${TOKENS} tokens issued just before it and after a 1 s paced warm-up, the first ${SETTLE_MS} ms of each not judged (sent as warm-up, recorded in no histogram)`,
         `designs interleaved: every server runs from the start, and each round measures one repetition of every design still searching, the order turning by one each round, so a slow phase of the machine falls on every design alike and the repetitions of one rate lie a round apart`,
         `search: from ${config.startRate} req/s up ×${config.factor} while rates pass (down while none has), then bisection between the last passing and the first failing rate until they are within ${Math.round(config.resolution * 100)}% of each other, the first failing rate tried once more before the end (judged on both tries' repetitions; if it passes, the search goes on above it); at most ${config.maxSteps} rates per design; the capacity lies between the last passing and the first failing rate`,
-        `a repetition passes when its corrected p99 ≤ ${config.sloP99Ms} ms, failures ≤ 1% and at least 90% of the rate was answered; the generator's lag only adds to the corrected latency, so a pass stands whatever it was, but a p99 over the target with a pacer lag p99 over max(200 µs, 10% of the p99) is the generator's (generator-limited), and that repetition is run once more, unless even its uncorrected p99 (without the lag) is over the target; a rate passes when most of its repetitions do`,
+        `a repetition passes when its corrected p99 ≤ ${config.sloP99Ms} ms, failures ≤ 1% and at least 90% of the rate was answered; the generator's lag only adds to the corrected latency, so a pass stands whatever it was, but a p99 over the target with a pacer lag p99 over max(200 µs, 10% of the p99) is the generator's (generator-limited), and that repetition is run once more, unless even its uncorrected p99 (without the lag) is over the target; a rate is judged by the same rule on all its repetitions at once (histograms merged, counts summed: the p99 of every request sent at the rate), each repetition's own verdict shown beside it`,
         'each response has two latencies: from its intended send time (corrected for coordinated omission, judged) and from when its headers were written (uncorrected, as a naive tool reports)',
       ],
       designs: [],
@@ -134,7 +162,7 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
         failed.set(strategy, firstLineOf(server));
         continue;
       }
-      const entry: Search = { strategy, server, tokens: httpTokenSource(server.url, TOKENS, config.connections), trials: [], done: false };
+      const entry: Search = { strategy, server, tokens: httpTokenSource(server.url, TOKENS, config.connections), trials: [], loads: new Map(), done: false };
       searches.push(entry);
       try {
         // Warm-up (not counted): a cold server would fail the first step on JIT compilation alone.
@@ -180,23 +208,28 @@ export async function runCapacity(config: CapacityConfig, signal: AbortSignal, s
       }
       const { rate, repetitions } = s.probe;
       progress(`capacity: round ${round + 1}: ${s.strategy} at ${rate} req/s, repetition ${repetitions.length + 1}/${config.repeat}`);
-      const once = async (): Promise<Repetition> => {
+      const once = async (): Promise<{ repetition: Repetition; judged: JudgedLoad }> => {
         // Fresh tokens for every repetition: the searches now last the whole run, longer than a short access token (jwt-refresh's 300 s).
         const validTokens = await s.tokens.issue(TOKENS);
         const judgedSec = config.stepSec - SETTLE_MS / 1000;
         const paced = await runPacedLoad({ url: s.server.url, rate, connections: config.connections, durationSec: judgedSec, warmupSec: 1 + SETTLE_MS / 1000, timeoutSec: 5, validTokens, revokedTokens: [], revokedShare: 0, signal });
         const step = stepOf(rate, judgedSec, paced);
-        return { ...step, verdict: judgeStep(step, rules), round };
+        return { repetition: { ...step, verdict: judgeStep(step, rules), round }, judged: { durationSec: judgedSec, load: paced } };
       };
       let measured = await once();
       // A repetition that failed on the generator's lag alone is run once more: the lag is often a passing stall.
-      if (measured.verdict === 'generator-limited' && measured.achievedRps >= rules.minAchievedShare * rate && !signal.aborted) measured = await once();
+      if (measured.repetition.verdict === 'generator-limited' && measured.repetition.achievedRps >= rules.minAchievedShare * rate && !signal.aborted) measured = await once();
       if (signal.aborted) return;
-      repetitions.push(measured);
+      repetitions.push(measured.repetition);
+      const loads = s.loads.get(rate) ?? [];
+      loads.push(measured.judged);
+      s.loads.set(rate, loads);
       if (repetitions.length < config.repeat) return;
-      // A second try of a rate (nextProbe confirming the first failure) is judged on both tries' repetitions.
-      const earlier = s.trials.filter((t) => t.rate === rate).flatMap((t) => t.repetitions);
-      s.trials.push({ rate, repetitions, verdict: judgeRate([...earlier, ...repetitions].map((r) => r.verdict)), ...(earlier.length > 0 ? { again: true } : {}) });
+      // The rate is judged on all its repetitions at once; a second try (nextProbe confirming the first failure), on
+      // both tries' repetitions.
+      const merged = mergedStepOf(rate, loads);
+      const again = s.trials.some((t) => t.rate === rate);
+      s.trials.push({ rate, repetitions, merged, verdict: judgeStep(merged, rules), ...(again ? { again: true } : {}) });
       s.probe = undefined;
       if (nextProbe(s.trials, search) === undefined) s.done = true;
     }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { bracket, capacityOf, judgeRate, judgeStep, nextProbe, nextRate, roundOrder, type CapacityStep, type StepVerdict } from './steps.js';
+import { bracket, capacityOf, judgeStep, nextProbe, nextRate, roundOrder, type CapacityStep, type StepVerdict } from './steps.js';
 
 const rules = { sloP99Ms: 10, maxErrorRate: 0.01, minAchievedShare: 0.9 };
 const step = (rate: number, over: Partial<CapacityStep> = {}): CapacityStep => ({ rate, achievedRps: rate, p99CorrectedMs: 2, p99UncorrectedMs: 1, errorRate: 0, ...over });
@@ -31,19 +31,6 @@ describe('capacity steps', () => {
   it('steps the rate geometrically, always upward', () => {
     assert.equal(nextRate(1000, 1.25), 1250);
     assert.equal(nextRate(1, 1.25), 2);
-  });
-});
-
-describe('a rate over its repetitions', () => {
-  it('passes when most repetitions pass, so one noisy repetition neither passes nor fails it', () => {
-    assert.equal(judgeRate(['ok', 'slo-exceeded', 'ok']), 'ok');
-    assert.equal(judgeRate(['ok', 'slo-exceeded', 'slo-exceeded']), 'slo-exceeded');
-    assert.equal(judgeRate(['ok', 'ok']), 'ok');
-    assert.equal(judgeRate(['ok', 'errors']), 'errors', 'a tie is not a majority');
-  });
-  it('fails with the most frequent failure, the server\'s own first on a tie', () => {
-    assert.equal(judgeRate(['generator-limited', 'generator-limited', 'slo-exceeded']), 'generator-limited');
-    assert.equal(judgeRate(['generator-limited', 'slo-exceeded', 'ok']), 'slo-exceeded');
   });
 });
 

@@ -51,35 +51,22 @@ export function nextRate(rate: number, factor: number): number {
 }
 
 /**
- * A rate tried: each repetition judged on its own figures, and the rate's verdict, the majority's. A rate tried a
- * second time (`again`: the first failing rate, confirmed before the search ends) is judged on the repetitions of
- * both tries together, and that verdict supersedes the first.
+ * A rate tried: its repetitions, each judged on its own figures (shown, not deciding), and the rate's verdict, judged
+ * on the figures of all its repetitions together (`merged`). A rate tried a second time (`again`: the first failing
+ * rate, confirmed before the search ends) is judged on the repetitions of both tries together, and that verdict
+ * supersedes the first.
  */
 export interface RateTrial {
   readonly rate: number;
   /** Each with the round of the interleaved search it ran in (absent in results from before the designs were interleaved). */
   readonly repetitions: readonly (CapacityStep & { readonly verdict: StepVerdict; readonly round?: number })[];
+  /**
+   * The figures the verdict judged: every repetition's histograms merged and counts summed (both tries' for a second
+   * try). Absent in results from before, whose verdict was the majority of the repetitions' verdicts.
+   */
+  readonly merged?: CapacityStep;
   readonly verdict: StepVerdict;
   readonly again?: boolean;
-}
-
-/** Failures in the order a tie between them is settled: the server's own failures first. */
-const FAILURE_ORDER: readonly StepVerdict[] = ['errors', 'slo-exceeded', 'generator-limited'];
-
-/**
- * A rate passes when more than half of its repetitions passed (2 of 3): one noisy repetition neither passes nor
- * fails it. Otherwise its verdict is the most frequent failure (ties: errors, then the target, then the generator).
- */
-export function judgeRate(verdicts: readonly StepVerdict[]): StepVerdict {
-  const ok = verdicts.filter((v) => v === 'ok').length;
-  if (ok * 2 > verdicts.length) return 'ok';
-  let best: StepVerdict = 'errors';
-  let most = -1;
-  for (const f of FAILURE_ORDER) {
-    const n = verdicts.filter((v) => v === f).length;
-    if (n > most) [best, most] = [f, n];
-  }
-  return best;
 }
 
 /** How the search walks: up geometrically to the first failure, then bisects until the gap is small enough. */
