@@ -19,7 +19,7 @@ export interface CapacityConfig {
   /** Rates tried at most per design. */
   readonly maxSteps: number;
   readonly stepSec: number;
-  /** Repetitions of each rate (a rate passes when most of them do). */
+  /** Repetitions of each rate (a rate is judged on all of them at once: their histograms merged). */
   readonly repeat: number;
   /** The search ends when the first failing rate is within this share above the last passing one. */
   readonly resolution: number;

@@ -20,7 +20,9 @@ describe('a server process authbench starts', () => {
   });
 
   it('exitedWithin waits for the running process (undefined after the wait) and then gives why it ended', async () => {
+    const listeners = server.child.listenerCount('exit');
     assert.equal(await server.exitedWithin(50), undefined);
+    assert.equal(server.child.listenerCount('exit'), listeners, 'a wait that timed out leaves no exit listener behind');
     const victim = await startServerProcess(designNames()[0] as string);
     const reason = victim.exitedWithin(5000);
     victim.child.kill('SIGKILL');

@@ -117,11 +117,16 @@ export function startListeningProcess(
             exitReason !== undefined
               ? Promise.resolve(exitReason)
               : new Promise((settle) => {
-                  const timer = setTimeout(() => settle(exitReason), ms);
-                  child.once('exit', () => {
+                  const onExit = (): void => {
                     clearTimeout(timer);
                     settle(exitReason);
-                  });
+                  };
+                  // On a timeout the exit listener goes too: a server that lives on keeps none per call.
+                  const timer = setTimeout(() => {
+                    child.off('exit', onExit);
+                    settle(exitReason);
+                  }, ms);
+                  child.once('exit', onExit);
                 }),
           stop: () => stopChild(child, 'SIGTERM', 5000),
         });
